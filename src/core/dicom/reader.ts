@@ -1,0 +1,391 @@
+/**
+ * Part 10 reader. Parses a whole file into a Dataset whose element values are views into the
+ * input (no copies, except byte-swapped big-endian words and inflated deflate input).
+ *
+ * Real-world files are messy, so the reader recovers where it can do so without guessing at
+ * content — a missing preamble or file meta, a stray byte before the dataset, elements labelled
+ * UN by broken converters, sequences hidden in UN — and says what it recovered from in
+ * `warnings`. Where it cannot read a file completely (truncation, nonsense lengths) it throws a
+ * DicomReadError whose message names the element and the byte offset, never a bare stack trace.
+ */
+import { inflateSync } from 'fflate';
+import { Dataset, EMPTY, type DataElement } from './dataset.ts';
+import { T, dictionaryVR, formatTag, keywordOf } from './tags.ts';
+import { TS, encodingOf } from './transfer-syntax.ts';
+import { LONG_LENGTH_VRS, isValidVR, wordSize } from './vr.ts';
+
+export class DicomReadError extends Error {
+  override name = 'DicomReadError';
+}
+
+export interface ParsedFile {
+  /** File meta information (group 0002); empty when the file had none. */
+  meta: Dataset;
+  dataset: Dataset;
+  /** The transfer syntax the dataset was encoded in (declared, or inferred when the meta lacks one). */
+  transferSyntaxUID: string;
+  /** Recoveries the reader applied, in words a user can act on. */
+  warnings: string[];
+}
+
+const UNDEFINED_LENGTH = 0xffffffff;
+/** Deeper nesting than this is not a real dataset but a parser being led astray. */
+const MAX_DEPTH = 64;
+
+interface Ctx {
+  bytes: Uint8Array;
+  view: DataView;
+  explicitVR: boolean;
+  littleEndian: boolean;
+  warnings: Set<string>;
+}
+
+export function readPart10(input: Uint8Array): ParsedFile {
+  const warnings = new Set<string>();
+  const view = new DataView(input.buffer, input.byteOffset, input.byteLength);
+
+  let metaStart = -1;
+  if (input.length >= 132 && isDICM(input, 128) && looksLikeMetaElement(input, 132)) metaStart = 132;
+  else if (looksLikeMetaElement(input, 0)) {
+    metaStart = 0;
+    warnings.add('no 128-byte preamble and DICM prefix; file meta read from the start of the file');
+  } else if (input.length >= 132 && isDICM(input, 128)) {
+    // Bytes "DICM" at offset 128 that are not followed by file meta are data, not a prefix.
+    warnings.add('"DICM" at offset 128 is part of the data, not a Part 10 prefix; read as a bare dataset');
+  }
+
+  let meta = new Dataset();
+  let dataStart: number;
+  let tsUID: string | undefined;
+  if (metaStart >= 0) {
+    const metaCtx: Ctx = { bytes: input, view, explicitVR: true, littleEndian: true, warnings };
+    dataStart = parseMeta(metaCtx, metaStart, meta);
+    tsUID = textOf(meta.get(T.TransferSyntaxUID));
+    if (!meta.has(T.FileMetaInformationGroupLength)) warnings.add('file meta has no group length (0002,0000)');
+  } else {
+    dataStart = 0;
+    if (!warnings.size) warnings.add('no preamble and no file meta: a bare dataset');
+  }
+
+  let body = input;
+  let bodyStart = dataStart;
+  if (!tsUID) {
+    const sniffed = sniffEncoding(input, dataStart);
+    if (!sniffed) {
+      throw new DicomReadError(
+        metaStart >= 0
+          ? 'file meta has no Transfer Syntax UID and the data after it is not a recognisable dataset'
+          : 'not a DICOM file: no DICM prefix, no file meta, and the first bytes are not a DICOM dataset',
+      );
+    }
+    if (sniffed.skipped) warnings.add(`skipped ${sniffed.skipped} unexpected byte(s) before the dataset`);
+    bodyStart = dataStart + sniffed.skipped;
+    tsUID = sniffed.uid;
+    if (metaStart >= 0) warnings.add(`file meta has no Transfer Syntax UID; dataset read as ${describe(tsUID)}`);
+    else warnings.add(`transfer syntax inferred as ${describe(tsUID)}`);
+  }
+
+  const enc = encodingOf(tsUID);
+  if (enc.deflated) {
+    try {
+      body = inflateSync(input.subarray(dataStart));
+    } catch (e) {
+      throw new DicomReadError(`deflated dataset could not be inflated: ${(e as Error).message}`);
+    }
+    bodyStart = 0;
+  }
+
+  const ctx: Ctx = {
+    bytes: body,
+    view: new DataView(body.buffer, body.byteOffset, body.byteLength),
+    explicitVR: enc.explicitVR,
+    littleEndian: enc.littleEndian,
+    warnings,
+  };
+  if (enc.explicitVR && bodyStart + 6 <= body.length && !isVRAt(body, bodyStart + 4) && looksImplicit(ctx, bodyStart)) {
+    // Declared explicit, written implicit: some old writers do this. Reading on as declared
+    // would misinterpret every length.
+    ctx.explicitVR = false;
+    warnings.add(`declared ${describe(tsUID)} but the dataset is implicit VR; read as implicit VR`);
+    if (tsUID === TS.ExplicitVRLittleEndian) tsUID = TS.ImplicitVRLittleEndian;
+  }
+  const dataset = new Dataset();
+  parseDataset(ctx, bodyStart, body.length, dataset, [], 0, false);
+  return { meta, dataset, transferSyntaxUID: tsUID, warnings: [...warnings] };
+}
+
+const describe = (uid: string): string =>
+  uid === TS.ImplicitVRLittleEndian ? 'implicit VR little endian'
+  : uid === TS.ExplicitVRBigEndian ? 'explicit VR big endian'
+  : uid === TS.ExplicitVRLittleEndian ? 'explicit VR little endian'
+  : uid;
+
+function isDICM(b: Uint8Array, at: number): boolean {
+  return b[at] === 0x44 && b[at + 1] === 0x49 && b[at + 2] === 0x43 && b[at + 3] === 0x4d;
+}
+
+function isVRAt(b: Uint8Array, at: number): boolean {
+  const c0 = b[at], c1 = b[at + 1];
+  if (c0 < 0x41 || c0 > 0x5a || c1 < 0x41 || c1 > 0x5a) return false;
+  return isValidVR(String.fromCharCode(c0, c1));
+}
+
+/** A group-0002 element in explicit VR little endian, as PS3.10 requires of file meta. */
+function looksLikeMetaElement(b: Uint8Array, at: number): boolean {
+  return at + 8 <= b.length && b[at] === 0x02 && b[at + 1] === 0x00 && isVRAt(b, at + 4);
+}
+
+function textOf(el: DataElement | undefined): string | undefined {
+  if (!el) return undefined;
+  const s = String.fromCharCode(...el.value).replace(/[\0 ]+$/, '').trim();
+  return s || undefined;
+}
+
+/** Reads group 0002 element by element (the group length is optional in the wild). */
+function parseMeta(ctx: Ctx, start: number, meta: Dataset): number {
+  let off = start;
+  const b = ctx.bytes;
+  while (off + 8 <= b.length && b[off] === 0x02 && b[off + 1] === 0x00) {
+    const next = readElement(ctx, off, b.length, meta, [], 0);
+    if (next < 0) break;
+    off = next;
+  }
+  return off;
+}
+
+/**
+ * Infers the encoding of a dataset that has no declared transfer syntax, trying a few offsets
+ * for files with stray bytes in front. The first element of a real dataset is in a low even
+ * group (0008 typically); whether a valid VR follows the tag tells explicit from implicit.
+ */
+function sniffEncoding(b: Uint8Array, start: number): { uid: string; skipped: number } | undefined {
+  for (let skip = 0; skip <= 8; skip++) {
+    const at = start + skip;
+    if (at + 8 > b.length) return undefined;
+    const gLE = b[at] | (b[at + 1] << 8);
+    const gBE = (b[at] << 8) | b[at + 1];
+    // Group 0001 is illegal but seen in test files right after the meta; only accept it unshifted.
+    const plausible = (g: number): boolean => g <= 0x0010 && (g >= 0x0002 ? (g & 1) === 0 : g === 1 && skip === 0);
+    const explicit = isVRAt(b, at + 4);
+    if (plausible(gLE)) {
+      if (explicit) return { uid: TS.ExplicitVRLittleEndian, skipped: skip };
+      // Implicit: a 32-bit length that fits in the file.
+      const len = (b[at + 4] | (b[at + 5] << 8) | (b[at + 6] << 16) | (b[at + 7] << 24)) >>> 0;
+      if (len === UNDEFINED_LENGTH || at + 8 + len <= b.length) return { uid: TS.ImplicitVRLittleEndian, skipped: skip };
+    }
+    if (plausible(gBE) && explicit) return { uid: TS.ExplicitVRBigEndian, skipped: skip };
+  }
+  return undefined;
+}
+
+/** True when the bytes at `at` read sensibly as an implicit VR element. */
+function looksImplicit(ctx: Ctx, at: number): boolean {
+  if (at + 8 > ctx.bytes.length) return false;
+  const len = ctx.view.getUint32(at + 4, ctx.littleEndian);
+  return len === UNDEFINED_LENGTH || at + 8 + len <= ctx.bytes.length;
+}
+
+function u16(ctx: Ctx, at: number): number {
+  return ctx.view.getUint16(at, ctx.littleEndian);
+}
+function u32(ctx: Ctx, at: number): number {
+  return ctx.view.getUint32(at, ctx.littleEndian);
+}
+
+/**
+ * Parses elements from `off` to `end` into `ds`. In an undefined-length item the item
+ * delimiter ends it: returns the offset after that delimiter.
+ */
+function parseDataset(ctx: Ctx, off: number, end: number, ds: Dataset, path: number[], depth: number, inItem: boolean): number {
+  if (depth > MAX_DEPTH) throw new DicomReadError(`sequences nested more than ${MAX_DEPTH} deep at byte ${off}: not a valid dataset`);
+  while (off < end) {
+    if (off + 8 > end) {
+      // Trailing padding of fewer than 8 bytes is harmless; report it and stop.
+      ctx.warnings.add(`${end - off} trailing byte(s) after the last element ignored`);
+      return end;
+    }
+    const tag = u16(ctx, off) * 0x10000 + u16(ctx, off + 2);
+    if (tag === T.ItemDelimitationItem) {
+      if (inItem) return off + 8;
+      ctx.warnings.add(`stray item delimiter at byte ${off} ignored`);
+      off += 8;
+      continue;
+    }
+    if (tag === T.SequenceDelimitationItem) {
+      // A sequence delimiter where an element should be: some writers end an item with it.
+      if (inItem) return off;
+      ctx.warnings.add(`stray sequence delimiter at byte ${off} ignored`);
+      off += 8;
+      continue;
+    }
+    off = readElement(ctx, off, end, ds, path, depth);
+  }
+  if (inItem) return off;
+  return off;
+}
+
+function where(path: readonly number[], tag: number): string {
+  return [...path, tag].map((t) => `${formatTag(t)} ${keywordOf(t)}`).join(' > ');
+}
+
+/** Reads one element at `off` into `ds`; returns the offset after it. */
+function readElement(ctx: Ctx, off: number, end: number, ds: Dataset, path: number[], depth: number): number {
+  const b = ctx.bytes;
+  const tag = u16(ctx, off) * 0x10000 + u16(ctx, off + 2);
+  let vr: string;
+  let length: number;
+  let header: number;
+  if (ctx.explicitVR && isVRAt(b, off + 4)) {
+    vr = String.fromCharCode(b[off + 4], b[off + 5]);
+    if (LONG_LENGTH_VRS.has(vr)) {
+      if (off + 12 > end) throw truncated(path, tag, off, 12, end - off);
+      length = u32(ctx, off + 8);
+      header = 12;
+    } else {
+      length = u16(ctx, off + 6);
+      header = 8;
+    }
+  } else {
+    if (ctx.explicitVR) {
+      // An element with no VR inside an explicit-VR dataset: read it as implicit, as dcmtk does.
+      ctx.warnings.add(`element ${formatTag(tag)} has no valid VR; read as implicit VR`);
+    }
+    vr = dictionaryVR(tag) ?? 'UN';
+    length = u32(ctx, off + 4);
+    header = 8;
+  }
+  const valueStart = off + header;
+
+  if (length === UNDEFINED_LENGTH) {
+    if (tag === T.PixelData) {
+      const { fragments, next } = readFragments(ctx, valueStart, end, path, tag);
+      ds.set({ tag, vr: vr === 'UN' ? 'OB' : vr, value: EMPTY, fragments });
+      return next;
+    }
+    if (vr === 'SQ' || vr === 'UN' || !ctx.explicitVR) {
+      // PS3.5 6.2.2: an undefined-length UN holds an implicit VR little endian sequence,
+      // whatever the transfer syntax of the rest of the file.
+      const switchToImplicit = vr === 'UN' && (ctx.explicitVR || !ctx.littleEndian);
+      const inner: Ctx = switchToImplicit ? { ...ctx, explicitVR: false, littleEndian: true } : ctx;
+      if (switchToImplicit) ctx.warnings.add(`${where(path, tag)} is an undefined-length UN; its content read as an implicit VR little endian sequence`);
+      const { items, next } = readItems(inner, valueStart, end, undefined, ds, [...path, tag], depth);
+      ds.set({ tag, vr: 'SQ', value: EMPTY, items });
+      return next;
+    }
+    throw new DicomReadError(`${where(path, tag)} (${vr}) has an undefined length, which only sequences and pixel data may have (byte ${off})`);
+  }
+
+  if (valueStart + length > end) throw truncated(path, tag, off, length, end - valueStart);
+
+  const valueEnd = valueStart + length;
+  if (vr === 'SQ') {
+    if (length > 0 && !startsWithItem(ctx, valueStart)) {
+      // Implicit VR files where the dictionary says SQ but the writer put something else there
+      // (e.g. a CS value in (0040,A170)): keep the bytes as UN rather than misparse them.
+      ctx.warnings.add(`${where(path, tag)} should be a sequence but holds a plain value; kept as UN`);
+      ds.set({ tag, vr: 'UN', value: wordsLE(ctx, b.subarray(valueStart, valueEnd), 'UN') });
+      return valueEnd;
+    }
+    const { items } = readItems(ctx, valueStart, valueEnd, valueEnd, ds, [...path, tag], depth);
+    ds.set({ tag, vr: 'SQ', value: EMPTY, items });
+    return valueEnd;
+  }
+
+  if (vr === 'UN' && length > 0) {
+    const known = dictionaryVR(tag);
+    if (known === 'SQ' || (known === undefined && startsWithItemLE(b, valueStart))) {
+      // A sequence that a converter flattened to UN: its bytes are implicit VR little endian.
+      const inner: Ctx = { ...ctx, explicitVR: false, littleEndian: true };
+      try {
+        const { items } = readItems(inner, valueStart, valueEnd, valueEnd, ds, [...path, tag], depth);
+        ctx.warnings.add(`${where(path, tag)} was encoded as UN; read as a sequence`);
+        ds.set({ tag, vr: 'SQ', value: EMPTY, items });
+        return valueEnd;
+      } catch {
+        // Not a sequence after all: keep the bytes as they are.
+      }
+    } else if (known && known !== 'UN' && ctx.littleEndian) {
+      ctx.warnings.add('elements labelled UN were read with their dictionary VR');
+      ds.set({ tag, vr: known, value: b.subarray(valueStart, valueEnd) });
+      return valueEnd;
+    }
+  }
+
+  if (length % 2 === 1) ctx.warnings.add(`${where(path, tag)} has an odd length (${length}); padded to even on output`);
+  ds.set({ tag, vr, value: wordsLE(ctx, b.subarray(valueStart, valueEnd), vr) });
+  if (tag === T.SpecificCharacterSet) {
+    ds.charset = String.fromCharCode(...b.subarray(valueStart, valueEnd)).split('\\').map((s) => s.trim());
+  }
+  return valueEnd;
+}
+
+function truncated(path: readonly number[], tag: number, off: number, declared: number, available: number): DicomReadError {
+  const what = tag === T.PixelData ? 'Pixel Data' : where(path, tag);
+  return new DicomReadError(
+    `file is truncated: ${what} at byte ${off} declares ${declared} bytes but only ${Math.max(0, available)} remain`,
+  );
+}
+
+function startsWithItem(ctx: Ctx, at: number): boolean {
+  return at + 4 <= ctx.bytes.length && u16(ctx, at) === 0xfffe && u16(ctx, at + 2) === 0xe000;
+}
+function startsWithItemLE(b: Uint8Array, at: number): boolean {
+  return at + 4 <= b.length && b[at] === 0xfe && b[at + 1] === 0xff && b[at + 2] === 0x00 && b[at + 3] === 0xe0;
+}
+
+/** Big-endian input is swapped to little endian on read, so every later layer sees one byte order. */
+function wordsLE(ctx: Ctx, value: Uint8Array, vr: string): Uint8Array {
+  const w = ctx.littleEndian ? 0 : wordSize(vr);
+  if (w === 0) return value;
+  const out = new Uint8Array(value.length);
+  const whole = value.length - (value.length % w);
+  for (let i = 0; i < whole; i += w) for (let j = 0; j < w; j++) out[i + j] = value[i + w - 1 - j];
+  out.set(value.subarray(whole), whole);
+  return out;
+}
+
+/**
+ * Reads sequence items. With `defined` set, items fill [off, defined); otherwise they run to the
+ * sequence delimiter.
+ */
+function readItems(
+  ctx: Ctx, off: number, end: number, defined: number | undefined, parent: Dataset, path: number[], depth: number,
+): { items: Dataset[]; next: number } {
+  const items: Dataset[] = [];
+  const limit = defined ?? end;
+  while (off < limit) {
+    if (off + 8 > limit) throw new DicomReadError(`file is truncated inside ${where(path.slice(0, -1), path[path.length - 1])} at byte ${off}`);
+    const tag = u16(ctx, off) * 0x10000 + u16(ctx, off + 2);
+    const len = u32(ctx, off + 4);
+    if (tag === T.SequenceDelimitationItem) return { items, next: off + 8 };
+    if (tag !== T.Item) {
+      throw new DicomReadError(`${where(path.slice(0, -1), path[path.length - 1])}: expected an item at byte ${off}, found ${formatTag(tag)}`);
+    }
+    const item = new Dataset(parent.charset);
+    if (len === UNDEFINED_LENGTH) {
+      off = parseDataset(ctx, off + 8, limit, item, path, depth + 1, true);
+    } else {
+      if (off + 8 + len > limit) throw new DicomReadError(`file is truncated: an item of ${where(path.slice(0, -1), path[path.length - 1])} at byte ${off} declares ${len} bytes but only ${limit - off - 8} remain`);
+      parseDataset(ctx, off + 8, off + 8 + len, item, path, depth + 1, false);
+      off += 8 + len;
+    }
+    items.push(item);
+  }
+  if (defined === undefined) throw new DicomReadError(`file is truncated: ${where(path.slice(0, -1), path[path.length - 1])} has no sequence delimiter`);
+  return { items, next: off };
+}
+
+/** Encapsulated pixel data: an offset table item, then one item per fragment, then a delimiter. */
+function readFragments(ctx: Ctx, off: number, end: number, path: number[], tag: number): { fragments: Uint8Array[]; next: number } {
+  const fragments: Uint8Array[] = [];
+  while (off + 8 <= end) {
+    const itemTag = u16(ctx, off) * 0x10000 + u16(ctx, off + 2);
+    const len = u32(ctx, off + 4);
+    if (itemTag === T.SequenceDelimitationItem) return { fragments, next: off + 8 };
+    if (itemTag !== T.Item) throw new DicomReadError(`encapsulated Pixel Data: expected a fragment item at byte ${off}, found ${formatTag(itemTag)}`);
+    if (off + 8 + len > end) throw truncated(path, tag, off, len, end - off - 8);
+    fragments.push(ctx.bytes.subarray(off + 8, off + 8 + len));
+    off += 8 + len;
+  }
+  throw new DicomReadError('file is truncated: encapsulated Pixel Data has no sequence delimiter');
+}

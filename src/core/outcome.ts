@@ -1,0 +1,61 @@
+/**
+ * What happened to one input file. Every input gets exactly one outcome; the report is the list
+ * of them (bytes left out), so nothing a user dropped goes unaccounted for.
+ */
+
+/** Counts of what the header step did, for the report. */
+export interface ActionCounts {
+  removed: number;
+  emptied: number;
+  dummied: number;
+  kept: number;
+  cleaned: number;
+  uidsReplaced: number;
+  datesShifted: number;
+  pseudonymized: number;
+  overridden: number;
+}
+
+export const zeroCounts = (): ActionCounts => ({
+  removed: 0, emptied: 0, dummied: 0, kept: 0, cleaned: 0, uidsReplaced: 0, datesShifted: 0, pseudonymized: 0, overridden: 0,
+});
+
+/** An identifier of the original file found again in the de-identified output. */
+export interface ResidualFinding {
+  /** What kind of identifier it is: "patient name part", "patient ID", "birth date", … */
+  kind: string;
+  /** The identifier itself. Only ever shown locally; never leaves the machine. */
+  value: string;
+  /** Where in the output it was found, e.g. "(0040,A730)[0] > (0040,A160) TextValue". */
+  where: string;
+}
+
+export interface WrittenOutcome {
+  status: 'written';
+  /** The input's path as the user gave it (relative path inside a folder or zip). */
+  input: string;
+  /** Path of the de-identified file inside the output folder or zip. */
+  output: string;
+  bytes: Uint8Array;
+  transferSyntaxUID: string;
+  sopClassUID: string;
+  modality: string;
+  /** Pseudonymous identifiers the output is filed under. */
+  patientId: string;
+  studyInstanceUID: string;
+  seriesInstanceUID: string;
+  sopInstanceUID: string;
+  warnings: string[];
+  residual: ResidualFinding[];
+  actions: ActionCounts;
+}
+
+export interface RejectedOutcome {
+  /** skipped: not something to de-identify (not DICOM, a DICOMDIR); failed: DICOM we could not process safely. */
+  status: 'skipped' | 'failed';
+  input: string;
+  reason: string;
+  warnings: string[];
+}
+
+export type FileOutcome = WrittenOutcome | RejectedOutcome;
