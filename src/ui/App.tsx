@@ -68,12 +68,11 @@ export function App() {
           <h1 id="app-title">Veil</h1>
           <p className="lede">DICOM de-identification that runs entirely in your browser.</p>
           <p className="explain">
-            Veil removes protected health information from DICOM studies before you share them.
-            Files are read and rewritten on this computer — PHI never leaves the machine, and the
-            page is locked so it cannot contact any other server. Headers are cleaned with the DICOM
-            PS3.15 Annex E Basic Application Level Confidentiality Profile, with consistent
-            pseudonyms and UIDs across every file, and text burned into the pixels is found and
-            blacked out in a viewer where you can check every box before export.
+            Veil removes protected health information from DICOM studies before you share them. Files
+            are read and rewritten on this computer — PHI never leaves the machine, and the page is
+            locked so it cannot contact any other server. Headers are cleaned with the DICOM PS3.15
+            Annex E Basic Profile, with consistent pseudonyms and UIDs across every file; text burned
+            into the pixels is found and blacked out, and you check every box in a viewer before export.
           </p>
         </section>
 
@@ -125,11 +124,11 @@ export function App() {
             <h2>Session</h2>
             <dl className="stats">
               <div className="stat">
-                <dt>DICOM instances</dt>
+                <dt title="DICOM instances loaded">Instances</dt>
                 <dd data-testid="instance-count">{summary.instances}</dd>
               </div>
               <div className="stat">
-                <dt>Files rejected</dt>
+                <dt title="Files that could not be read as DICOM">Rejected</dt>
                 <dd data-testid="error-count" className={summary.errors > 0 ? 'has-errors' : undefined}>
                   {summary.errors}
                 </dd>
@@ -140,6 +139,11 @@ export function App() {
                 ? 'No files selected yet.'
                 : `${selected.length} file${selected.length === 1 ? '' : 's'} selected (${formatBytes(totalBytes)}).`}
             </p>
+            <ol className="steps">
+              <li>Open files or a folder</li>
+              <li>Review headers and redaction boxes</li>
+              <li>Export a zip with a per-file report</li>
+            </ol>
           </aside>
         </section>
 

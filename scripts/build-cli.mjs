@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+// Bundles the command-line front end (src/cli/main.ts) into dist-cli/veil.mjs.
+// Runs on `npm install` (the "prepare" script) and on demand from bin/veil.mjs.
+// Everything is bundled so the CLI runs with plain Node, no TypeScript loader.
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const entry = path.join(root, 'src', 'cli', 'main.ts');
+const outfile = path.join(root, 'dist-cli', 'veil.mjs');
+
+if (!existsSync(entry)) {
+  console.log(`build-cli: ${path.relative(root, entry)} does not exist yet; skipping the CLI bundle.`);
+  process.exit(0);
+}
+
+let esbuild;
+try {
+  esbuild = await import('esbuild');
+} catch {
+  // e.g. `npm install --omit=dev`: no bundler available. Not fatal for install.
+  console.warn('build-cli: esbuild is not installed; skipping the CLI bundle.');
+  process.exit(0);
+}
+
+mkdirSync(path.dirname(outfile), { recursive: true });
+
+let result;
+try {
+  result = await esbuild.build({
+    write: false,
+    absWorkingDir: root,
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    sourcemap: 'linked',
+    legalComments: 'none',
+    logLevel: 'warning',
+    // Bundled CommonJS dependencies may call require(); give ESM output one.
+    banner: {
+      js: "import { createRequire as __veilCreateRequire } from 'node:module'; const require = __veilCreateRequire(import.meta.url);",
+    },
+    define: { 'import.meta.env.MODE': '"production"', 'import.meta.env.DEV': 'false' },
+  });
+} catch (err) {
+  // esbuild has already printed the diagnostics.
+  console.error(`build-cli: failed to bundle ${path.relative(root, entry)}`);
+  process.exit(1);
+}
+
+// Write each output to a temporary name and rename it into place, so a `veil`
+// process starting concurrently never imports a half-written bundle.
+for (const file of result.outputFiles) {
+  const tmp = `${file.path}.${process.pid}.tmp`;
+  writeFileSync(tmp, file.contents);
+  renameSync(tmp, file.path);
+}
+
+console.log(`build-cli: wrote ${path.relative(root, outfile)}`);
