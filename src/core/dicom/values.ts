@@ -14,7 +14,7 @@ const ascii = new TextDecoder('latin1');
 /** The whole value as text, padding (trailing spaces and NULs, leading spaces for most VRs) trimmed. */
 export function elementText(el: DataElement, charset: readonly string[]): string {
   if (el.value.length === 0) return '';
-  const raw = CHARSET_VRS.has(el.vr) ? decodeText(el.value, charset) : ascii.decode(el.value);
+  const raw = CHARSET_VRS.has(el.vr) ? decodeText(el.value, charset, el.vr) : ascii.decode(el.value);
   return raw.replace(/[\0 ]+$/, '');
 }
 
