@@ -59,3 +59,6 @@ export interface RejectedOutcome {
 }
 
 export type FileOutcome = WrittenOutcome | RejectedOutcome;
+
+/** An outcome as the report keeps it: the written bytes are on disk or in the zip by then. */
+export type ReportedOutcome = Omit<WrittenOutcome, 'bytes'> | RejectedOutcome;

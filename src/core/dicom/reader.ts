@@ -111,7 +111,22 @@ export function readPart10(input: Uint8Array): ParsedFile {
   }
   const dataset = new Dataset();
   parseDataset(ctx, bodyStart, body.length, dataset, [], 0, false);
+  if (metaStart >= 0) checkMetaAgainstDataset(meta, dataset, warnings);
   return { meta, dataset, transferSyntaxUID: tsUID, warnings: [...warnings] };
+}
+
+/** File meta must name the instance it wraps (PS3.10 7.1); say when it does not, or disagrees. */
+function checkMetaAgainstDataset(meta: Dataset, ds: Dataset, warnings: Set<string>): void {
+  const pairs: [number, number, string][] = [
+    [T.MediaStorageSOPClassUID, T.SOPClassUID, 'SOP Class UID'],
+    [T.MediaStorageSOPInstanceUID, T.SOPInstanceUID, 'SOP Instance UID'],
+  ];
+  for (const [metaTag, dataTag, what] of pairs) {
+    const inMeta = textOf(meta.get(metaTag));
+    const inData = textOf(ds.get(dataTag));
+    if (!inMeta) warnings.add(`file meta has no Media Storage ${what}; a new file meta is written`);
+    else if (inData && inMeta !== inData) warnings.add(`file meta's Media Storage ${what} differs from the dataset's; the dataset's is used`);
+  }
 }
 
 const describe = (uid: string): string =>

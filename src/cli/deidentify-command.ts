@@ -1,0 +1,164 @@
+/**
+ * `veil deidentify`: every input through the engine, outputs into a folder or zip, then the
+ * report at the output root and the mapping (pseudonymize mode) beside — never inside — it.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { deriveSessionKey } from '../core/header/keys.ts';
+import { MappingLog } from '../core/export/mapping.ts';
+import { deidentifyAll } from './parallel.ts';
+import { buildReport, REPORT_CSV, REPORT_JSON } from '../core/export/report.ts';
+import { MAPPING_CSV } from '../core/export/mapping.ts';
+import { createFolderSink, createZipFileSink } from '../core/export/node-sinks.ts';
+import { PathAllocator } from '../core/export/layout.ts';
+import type { OutputSink } from '../core/export/archive.ts';
+import { TOOL_NAME, TOOL_VERSION, methodCodes } from '../core/header/method.ts';
+import { parseLookupCsv } from '../core/header/pseudonyms.ts';
+import type { ReportedOutcome } from '../core/outcome.ts';
+import { validateProfile } from '../core/profile/resolve.ts';
+import { defaultProfile, type Mode, type Profile } from '../core/profile/profile.ts';
+import { collectInputs } from './inputs.ts';
+
+export interface DeidentifyArgs {
+  inputs: string[];
+  out: string;
+  profilePath?: string;
+  mode?: Mode;
+  passphrase?: string;
+  lookupPath?: string;
+  reportPath?: string;
+  mappingPath?: string;
+  /** Worker threads; default: up to 4 for batches of 32 files or more, else 1. */
+  threads?: number;
+  quiet: boolean;
+}
+
+/** An error in what the user asked for (bad profile, missing lookup), reported with usage. */
+function usage(message: string): Error {
+  return Object.assign(new Error(message), { usage: true });
+}
+
+async function loadProfile(path: string | undefined, mode: Mode | undefined): Promise<Profile> {
+  let profile = defaultProfile();
+  if (path) {
+    let json: unknown;
+    try {
+      json = JSON.parse(await readFile(path, 'utf8'));
+    } catch (e) {
+      throw usage(`--profile ${path}: ${(e as Error).message}`);
+    }
+    try {
+      profile = validateProfile(json);
+    } catch (e) {
+      throw usage(`--profile ${path}: ${(e as Error).message}`);
+    }
+  }
+  if (mode) profile = { ...profile, pseudonyms: { ...profile.pseudonyms, mode } };
+  return profile;
+}
+
+export async function runDeidentify(args: DeidentifyArgs): Promise<number> {
+  const startedAt = new Date().toISOString();
+  const profile = await loadProfile(args.profilePath, args.mode);
+  let lookup;
+  if (args.lookupPath) {
+    try {
+      lookup = parseLookupCsv(await readFile(args.lookupPath, 'utf8'));
+    } catch (e) {
+      throw usage(`--lookup ${args.lookupPath}: ${(e as Error).message}`);
+    }
+  }
+  const key = deriveSessionKey(args.passphrase);
+  const mapping = profile.pseudonyms.mode === 'pseudonymize' ? new MappingLog() : undefined;
+
+  const { inputs, problems } = await collectInputs(args.inputs);
+  for (const p of problems) console.error(`veil: ${p}`);
+  if (inputs.length === 0) {
+    console.error('veil: no input files found');
+    return 1;
+  }
+
+  const toZip = /\.zip$/i.test(args.out);
+  const sink: OutputSink = toZip ? createZipFileSink(args.out) : createFolderSink(args.out);
+  const outcomes: ReportedOutcome[] = [];
+  const paths = new PathAllocator();
+  paths.reserve(REPORT_JSON);
+  paths.reserve(REPORT_CSV);
+  const firstInputFor = new Map<string, string>();
+  let written = 0;
+  const log = (line: string) => { if (!args.quiet) console.log(line); };
+  const failed = (input: string, reason: string, warnings: string[] = []) => {
+    outcomes.push({ status: 'failed', input, reason, warnings });
+    console.error(`veil: failed   ${input}: ${reason}`);
+  };
+
+  const threads = args.threads ?? (inputs.length >= 32 ? Math.min(availableParallelism(), 4) : 1);
+  const workerMappings = await deidentifyAll(
+    inputs,
+    { profile, key, lookup: lookup ? [...lookup] : undefined },
+    { threads, workerUrl: new URL(import.meta.url) },
+    async (index, outcome) => {
+      const input = inputs[index];
+      if ('readError' in outcome) return failed(input.path, `could not be read: ${outcome.readError}`);
+      if (outcome.status !== 'written') {
+        outcomes.push(outcome);
+        if (outcome.status === 'failed') console.error(`veil: failed   ${input.path}: ${outcome.reason}`);
+        else log(`skipped  ${input.path}: ${outcome.reason}`);
+        return;
+      }
+      // The same instance dropped twice (or copies of one image in several encodings) keeps both
+      // files, the second with a suffix, and says so.
+      const twin = firstInputFor.get(outcome.sopInstanceUID);
+      if (twin) outcome.warnings.push(`same SOP Instance UID as ${twin}; written beside it with a suffix`);
+      else firstInputFor.set(outcome.sopInstanceUID, input.path);
+      outcome.output = paths.claim(outcome.output);
+      try {
+        await sink.add(outcome.output, outcome.bytes);
+      } catch (e) {
+        return failed(input.path, `could not be written to the output: ${(e as Error).message}`, outcome.warnings);
+      }
+      written++;
+      const { bytes: _written, ...reported } = outcome; // the bytes are on disk now; keep the report light
+      outcomes.push(reported);
+      log(`written  ${input.path} -> ${outcome.output}${outcome.residual.length ? `  (WARNING: ${outcome.residual.length} identifier(s) still found)` : ''}`);
+    },
+  );
+  for (const m of workerMappings) mapping?.merge(m);
+
+  const options = profile.options;
+  const report = buildReport(outcomes, {
+    tool: TOOL_NAME,
+    version: TOOL_VERSION,
+    profileSummary: methodCodes(options).map((c) => c.codeMeaning).join('; '),
+    optionsApplied: Object.entries(options).filter(([, on]) => on).map(([k]) => k),
+    mode: profile.pseudonyms.mode,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+  });
+  await sink.add(REPORT_JSON, new TextEncoder().encode(report.json));
+  await sink.add(REPORT_CSV, new TextEncoder().encode(report.csv));
+  await sink.close();
+  if (args.reportPath) await writeAt(args.reportPath, report.json);
+
+  if (mapping) {
+    const mappingPath = args.mappingPath ?? `${args.out.replace(/\.zip$/i, '').replace(/[\\/]+$/, '')}-${MAPPING_CSV}`;
+    await writeAt(mappingPath, mapping.toCsv());
+    log(`mapping  ${resolve(mappingPath)} (re-identifies patients: keep it apart from the data)`);
+  }
+
+  const skipped = outcomes.filter((o) => o.status === 'skipped').length;
+  const failedCount = outcomes.filter((o) => o.status === 'failed').length;
+  const residual = outcomes.filter((o) => o.status === 'written' && o.residual.length > 0).length;
+  console.log(
+    `veil: ${inputs.length} input(s): ${written} written, ${skipped} skipped, ${failedCount} failed` +
+      `${residual ? `, ${residual} with identifiers still found (see report)` : ''} -> ${args.out}`,
+  );
+  return written > 0 ? 0 : 1;
+}
+
+async function writeAt(path: string, text: string): Promise<void> {
+  await mkdir(dirname(resolve(path)), { recursive: true });
+  await writeFile(path, text);
+}

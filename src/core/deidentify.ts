@@ -1,0 +1,219 @@
+/**
+ * The engine's front door: one session (profile + secret + pseudonym state), many files.
+ * deidentifyFile reads one input, applies the profile to its header, marks it de-identified,
+ * checks the output for the original's identifiers, and writes Part 10 bytes — or says, in one
+ * sentence, why the file was skipped or failed. It never throws for a bad input.
+ */
+import { Dataset } from './dicom/dataset.ts';
+import { DicomReadError, readPart10, type ParsedFile } from './dicom/reader.ts';
+import { T, parseTag } from './dicom/tags.ts';
+import { outputTransferSyntax, transferSyntaxName } from './dicom/transfer-syntax.ts';
+import { getNumber, getString } from './dicom/values.ts';
+import { writePart10 } from './dicom/writer.ts';
+import { collectIdentifiers } from './audit/identifiers.ts';
+import { scanResidual } from './audit/residual.ts';
+import { outputPathFor } from './export/layout.ts';
+import { MappingLog } from './export/mapping.ts';
+import { applyProfile, type HeaderChange } from './header/apply.ts';
+import { normalizeToUtf8 } from './header/charset-normalize.ts';
+import { KeyedHash, deriveSessionKey } from './header/keys.ts';
+import { markDeidentified } from './header/method.ts';
+import { PseudonymMaker, type PatientIdentity, type PseudonymLookup } from './header/pseudonyms.ts';
+import { UidMapper } from './header/uid-map.ts';
+import { checkNativePixelLength } from './pixels/pixel-length.ts';
+import { checkCodestream } from './pixels/codestream-check.ts';
+import { zeroCounts, type FileOutcome } from './outcome.ts';
+import { compileProfile, type CompiledProfile } from './profile/resolve.ts';
+import { defaultProfile, type Profile } from './profile/profile.ts';
+
+export interface SessionOptions {
+  profile?: Profile;
+  /** Same passphrase → same UIDs, pseudonyms and date shifts in any later session. */
+  passphrase?: string;
+  /**
+   * The session key itself, for worker threads that must map exactly as the session that
+   * started them (derive it once with deriveSessionKey; it is as secret as the mapping).
+   */
+  key?: Uint8Array;
+  lookup?: PseudonymLookup;
+}
+
+export interface Session {
+  readonly profile: CompiledProfile;
+  readonly overriddenTags: ReadonlySet<number>;
+  readonly uids: UidMapper;
+  readonly pseudonyms: PseudonymMaker;
+  /** Present in pseudonymize mode only: anonymize mode keeps no way back. */
+  readonly mapping?: MappingLog;
+}
+
+export function createSession(options: SessionOptions = {}): Session {
+  const profile = compileProfile(options.profile ?? defaultProfile());
+  const hash = new KeyedHash(options.key ?? deriveSessionKey(options.passphrase));
+  return {
+    profile,
+    overriddenTags: new Set(Object.keys(profile.profile.overrides).map(parseTag)),
+    uids: new UidMapper(hash),
+    pseudonyms: new PseudonymMaker(hash, profile.profile.pseudonyms, options.lookup),
+    mapping: profile.profile.pseudonyms.mode === 'pseudonymize' ? new MappingLog() : undefined,
+  };
+}
+
+export interface FileInput {
+  /** The path as the user gave it (relative inside a dropped folder or zip). */
+  path: string;
+  bytes: Uint8Array;
+}
+
+export interface DeidentifyOptions {
+  /** Receives every header change, for the review table. Leave out in batch runs: it costs time. */
+  trace?: (change: HeaderChange) => void;
+}
+
+const MEDIA_STORAGE_DIRECTORY = '1.2.840.10008.1.3.10';
+/** Encapsulated PDF, CDA, STL, OBJ, MTL: their payload is a document we cannot clean. */
+const ENCAPSULATED_DOCUMENT_CLASSES = new Map([
+  ['1.2.840.10008.5.1.4.1.1.104.1', 'Encapsulated PDF'],
+  ['1.2.840.10008.5.1.4.1.1.104.2', 'Encapsulated CDA'],
+  ['1.2.840.10008.5.1.4.1.1.104.3', 'Encapsulated STL'],
+  ['1.2.840.10008.5.1.4.1.1.104.4', 'Encapsulated OBJ'],
+  ['1.2.840.10008.5.1.4.1.1.104.5', 'Encapsulated MTL'],
+]);
+/** SOP classes to fall back on when a file (old ACR-NEMA style) names none. */
+const SOP_CLASS_BY_MODALITY: Readonly<Record<string, string>> = {
+  CT: '1.2.840.10008.5.1.4.1.1.2',
+  MR: '1.2.840.10008.5.1.4.1.1.4',
+  US: '1.2.840.10008.5.1.4.1.1.6.1',
+  CR: '1.2.840.10008.5.1.4.1.1.1',
+  NM: '1.2.840.10008.5.1.4.1.1.20',
+};
+const SECONDARY_CAPTURE = '1.2.840.10008.5.1.4.1.1.7';
+
+export function deidentifyFile(input: FileInput, session: Session, options: DeidentifyOptions = {}): FileOutcome {
+  let parsed: ParsedFile;
+  try {
+    parsed = readPart10(input.bytes);
+  } catch (e) {
+    const reason = e instanceof DicomReadError ? e.message : `could not be read: ${(e as Error).message}`;
+    const notDicom = reason.startsWith('not a DICOM file');
+    return { status: notDicom ? 'skipped' : 'failed', input: input.path, reason, warnings: [] };
+  }
+  try {
+    return deidentifyParsed(input.path, parsed, session, options);
+  } catch (e) {
+    // A bug of ours, not the user's file: say so plainly, and keep going with the other files.
+    return { status: 'failed', input: input.path, reason: `internal error while de-identifying: ${(e as Error).message}`, warnings: parsed.warnings };
+  }
+}
+
+function deidentifyParsed(path: string, parsed: ParsedFile, session: Session, options: DeidentifyOptions): FileOutcome {
+  const { dataset: ds, warnings } = parsed;
+  const sopClassUID = getString(ds, T.SOPClassUID) || getString(parsed.meta, T.MediaStorageSOPClassUID) || '';
+  if (sopClassUID === MEDIA_STORAGE_DIRECTORY) {
+    return {
+      status: 'skipped', input: path, warnings,
+      reason: 'DICOMDIR (media directory): an index of other files that holds patient names; not copied — make a new one from the de-identified files if needed',
+    };
+  }
+  const documentKind = ENCAPSULATED_DOCUMENT_CLASSES.get(sopClassUID);
+  if (documentKind) {
+    return {
+      status: 'skipped', input: path, warnings,
+      reason: `${documentKind} document: the embedded document cannot be checked for PHI automatically, so the instance is not written`,
+    };
+  }
+
+  const pixelNote = checkNativePixelLength(ds);
+  if (pixelNote) warnings.push(pixelNote);
+  const pixels = ds.get(T.PixelData);
+  const codestreamNote = pixels && checkCodestream(pixels, parsed.transferSyntaxUID, getNumber(ds, T.Rows), getNumber(ds, T.Columns));
+  if (codestreamNote) warnings.push(codestreamNote);
+
+  const profile = session.profile.profile;
+  const patient = patientIdentity(ds);
+  const pseudonym = session.pseudonyms.pseudonymFor(patient);
+  const dateShiftDays = profile.options.retainLongModifiedDates ? session.pseudonyms.dateShiftDays(patient) : undefined;
+  const originalStudyUID = getString(ds, T.StudyInstanceUID) ?? '';
+  const originalSeriesUID = getString(ds, T.SeriesInstanceUID) ?? '';
+  const identifiers = collectIdentifiers(ds);
+  const counts = zeroCounts();
+
+  applyProfile(ds, {
+    profile: session.profile,
+    uids: session.uids,
+    pseudonym,
+    dateShiftDays,
+    retainUIDs: profile.options.retainUIDs,
+    overriddenTags: session.overriddenTags,
+    identifiers,
+    counts,
+    trace: options.trace,
+  });
+  markDeidentified(ds, profile.options);
+  if (normalizeToUtf8(ds, /[^\x00-\x7f]/.test(pseudonym.name + pseudonym.id))) {
+    warnings.push('text re-encoded as UTF-8 (Specific Character Set ISO_IR 192)');
+  }
+
+  let outSopClass = sopClassUID;
+  if (!outSopClass) {
+    const modality = getString(ds, T.Modality) ?? '';
+    outSopClass = SOP_CLASS_BY_MODALITY[modality] ?? SECONDARY_CAPTURE;
+    warnings.push(`no SOP Class UID in the file; file meta declares ${outSopClass} (from Modality "${modality}")`);
+  }
+  let sopInstanceUID = getString(ds, T.SOPInstanceUID) ?? '';
+  if (!sopInstanceUID) {
+    sopInstanceUID = session.uids.map(`veil:no-sop-instance-uid:${path}`);
+    warnings.push('no SOP Instance UID in the file; file meta names a new one made from the file path');
+  }
+
+  const transferSyntaxUID = outputTransferSyntax(parsed.transferSyntaxUID);
+  if (transferSyntaxUID !== parsed.transferSyntaxUID) {
+    warnings.push(`written as ${transferSyntaxName(transferSyntaxUID)} (input was ${transferSyntaxName(parsed.transferSyntaxUID)})`);
+  }
+  const bytes = writePart10({ dataset: ds, transferSyntaxUID, sopClassUID: outSopClass, sopInstanceUID });
+
+  const studyInstanceUID = getString(ds, T.StudyInstanceUID) ?? '';
+  const seriesInstanceUID = getString(ds, T.SeriesInstanceUID) ?? '';
+  const modality = getString(ds, T.Modality) ?? '';
+  session.mapping?.addPatient(patient.originalId, patient.originalName, pseudonym.id, pseudonym.name, dateShiftDays);
+  if (originalStudyUID) session.mapping?.addStudy(originalStudyUID, studyInstanceUID, pseudonym.id);
+  if (originalSeriesUID) session.mapping?.addUid(originalSeriesUID, seriesInstanceUID, 'series');
+
+  return {
+    status: 'written',
+    input: path,
+    output: outputPathFor({
+      patientId: pseudonym.id,
+      studyInstanceUID,
+      seriesInstanceUID,
+      sopInstanceUID,
+      modality,
+      seriesNumber: getString(ds, T.SeriesNumber),
+      instanceNumber: getString(ds, T.InstanceNumber),
+    }),
+    bytes,
+    transferSyntaxUID,
+    sopClassUID: outSopClass,
+    modality,
+    patientId: pseudonym.id,
+    studyInstanceUID,
+    seriesInstanceUID,
+    sopInstanceUID,
+    warnings,
+    residual: scanResidual(ds, identifiers),
+    actions: counts,
+  };
+}
+
+/** Who the file belongs to: Patient ID when there is one, else name + birth date, else the study. */
+function patientIdentity(ds: Dataset): PatientIdentity {
+  const originalId = getString(ds, T.PatientID)?.trim() ?? '';
+  const originalName = getString(ds, T.PatientName)?.trim() ?? '';
+  const birth = getString(ds, T.PatientBirthDate)?.trim() ?? '';
+  const key = originalId
+    ? `id:${originalId}`
+    : originalName
+      ? `name:${originalName}|${birth}`
+      : `study:${getString(ds, T.StudyInstanceUID) ?? ''}`;
+  return { key, originalId, originalName };
+}

@@ -1,0 +1,375 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtemp, readFile, rm, writeFile, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import JSZip from 'jszip';
+import { zeroCounts, type FileOutcome, type WrittenOutcome } from '../outcome.ts';
+import { KIND } from '../audit/identifiers.ts';
+import { PathAllocator, hash8, outputPathFor, sanitizeComponent, type LayoutInput } from './layout.ts';
+import { CSV_COLUMNS, REPORT_CSV, REPORT_JSON, buildReport, csvField, type ReportJson, type ReportMeta } from './report.ts';
+import { MAPPING_CSV, MAPPING_JSON, MappingLog } from './mapping.ts';
+import { MemorySink, assertSafeRelativePath, createMemoryZipSink, createZipSink } from './archive.ts';
+import { createFolderSink, createZipFileSink } from './node-sinks.ts';
+
+const layout: LayoutInput = {
+  patientId: 'VEIL-3F9A2C1B',
+  studyInstanceUID: '2.25.1111',
+  seriesInstanceUID: '2.25.2222',
+  sopInstanceUID: '2.25.3333',
+  modality: 'CT',
+  seriesNumber: '3',
+  instanceNumber: '12',
+};
+
+describe('layout', () => {
+  it('builds patient / study / series / instance paths deterministically', () => {
+    const p = outputPathFor(layout);
+    expect(p).toBe(`VEIL-3F9A2C1B/study-${hash8('2.25.1111')}/series-3-CT-${hash8('2.25.2222')}/00012-${hash8('2.25.3333')}.dcm`);
+    expect(outputPathFor({ ...layout })).toBe(p);
+    expect(p).toMatch(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+){3}$/);
+  });
+
+  it('hashes are 8 hex digits and spread', () => {
+    expect(hash8('')).toMatch(/^[0-9a-f]{8}$/);
+    const seen = new Set<string>();
+    for (let i = 0; i < 20000; i++) seen.add(hash8(`1.2.840.113619.2.55.3.${i}`));
+    expect(seen.size).toBeGreaterThan(19990);
+  });
+
+  it('sanitises every component and tolerates missing numbers', () => {
+    const p = outputPathFor({
+      ...layout,
+      patientId: '../Smith, John/..',
+      modality: 'c t/\\',
+      seriesNumber: 'abc',
+      instanceNumber: undefined,
+    });
+    const parts = p.split('/');
+    expect(parts).toHaveLength(4);
+    for (const part of parts) expect(part).toMatch(/^[A-Za-z0-9._-]+$/);
+    expect(parts[0]).toBe('_.._Smith_John__'); // trailing dots are dropped by Windows, so they go too
+    expect(parts[2]).toBe(`series-C_T-${hash8('2.25.2222')}`);
+    expect(parts[3]).toBe(`00000-${hash8('2.25.3333')}.dcm`);
+    expect(sanitizeComponent('..', 'X')).toBe('X');
+    expect(sanitizeComponent('', 'X')).toBe('X');
+    expect(sanitizeComponent('CON', 'X')).toBe('_CON');
+    expect(sanitizeComponent('.hidden', 'X')).toBe('_.hidden');
+    expect(sanitizeComponent('a'.repeat(100), 'X')).toHaveLength(64);
+    expect(outputPathFor({ ...layout, patientId: '' }).startsWith('NO-PATIENT-ID/')).toBe(true);
+  });
+
+  it('never gives two instances the same path', () => {
+    const alloc = new PathAllocator();
+    const a = alloc.allocate(layout);
+    const b = alloc.allocate({ ...layout, sopInstanceUID: '2.25.3334' });
+    const dup1 = alloc.allocate(layout);
+    const dup2 = alloc.allocate(layout);
+    expect(new Set([a, b, dup1, dup2]).size).toBe(4);
+    expect(dup1).toBe(a.replace(/\.dcm$/, '-2.dcm'));
+    expect(dup2).toBe(a.replace(/\.dcm$/, '-3.dcm'));
+    // Paths computed elsewhere (in a worker) are claimed the same way.
+    expect(alloc.claim(b)).toBe(b.replace(/\.dcm$/, '-2.dcm'));
+    expect(alloc.claim('x/new.dcm')).toBe('x/new.dcm');
+    alloc.reserve('deid-report.csv');
+    expect(alloc.claim('deid-report.csv')).toBe('deid-report-2.csv');
+  });
+});
+
+const meta: ReportMeta = {
+  tool: 'veil',
+  version: '0.1.0',
+  profileSummary: 'Basic Application Confidentiality Profile',
+  optionsApplied: ['retainLongModifiedDates', 'cleanDescriptors'],
+  mode: 'pseudonymize',
+  startedAt: '2024-01-01T10:00:00.000Z',
+  finishedAt: '2024-01-01T10:00:05.000Z',
+};
+
+function written(input: string, over: Partial<WrittenOutcome> = {}): WrittenOutcome {
+  return {
+    status: 'written',
+    input,
+    output: `VEIL-3F9A2C1B/study-1/series-1-CT-1/${input.replace(/\W/g, '')}.dcm`,
+    bytes: new Uint8Array(4),
+    transferSyntaxUID: '1.2.840.10008.1.2.1',
+    sopClassUID: '1.2.840.10008.5.1.4.1.1.2',
+    modality: 'CT',
+    patientId: 'VEIL-3F9A2C1B',
+    studyInstanceUID: '2.25.1',
+    seriesInstanceUID: '2.25.2',
+    sopInstanceUID: '2.25.3',
+    warnings: [],
+    residual: [],
+    actions: { ...zeroCounts(), removed: 10, kept: 5, uidsReplaced: 3 },
+    ...over,
+  };
+}
+
+/** Minimal RFC 4180 parser for checking the CSV. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') field += '"', i++;
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') row.push(field), (field = '');
+    else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(field), rows.push(row), (row = []), (field = ''), i++;
+    } else field += c;
+  }
+  if (field !== '' || row.length > 0) row.push(field), rows.push(row);
+  return rows;
+}
+
+describe('report', () => {
+  const outcomes: FileOutcome[] = [
+    written('scans/a, "first".dcm', {
+      warnings: ['line one\nline two', 'has, comma'],
+      residual: [{ kind: KIND.patientName, value: 'ZEBEDEE', where: '(0008,1030) StudyDescription' }],
+      actions: { ...zeroCounts(), removed: 7, cleaned: 2, datesShifted: 4 },
+    }),
+    { status: 'skipped', input: 'scans/readme.txt', reason: 'not DICOM: no DICM prefix and no recognisable elements', warnings: [] },
+    { status: 'failed', input: 'scans/broken.dcm', reason: 'truncated at (7FE0,0010), offset 1234', warnings: ['recovered "UN"'] },
+    written('scans/b.dcm'),
+  ];
+  const { json, csv } = buildReport(outcomes, meta);
+  const report = JSON.parse(json) as ReportJson;
+
+  it('has fixed file names', () => {
+    expect(REPORT_JSON).toBe('deid-report.json');
+    expect(REPORT_CSV).toBe('deid-report.csv');
+  });
+
+  it('JSON: meta, totals, every input in order', () => {
+    expect(report.meta).toEqual(meta);
+    expect(report.files.map((f) => f.input)).toEqual(outcomes.map((o) => o.input));
+    expect(report.files.map((f) => f.status)).toEqual(['written', 'skipped', 'failed', 'written']);
+    expect(report.totals).toMatchObject({ inputs: 4, written: 2, skipped: 1, failed: 1, filesWithResidualWarnings: 1, residualFindings: 1, filesWithWarnings: 2 });
+    expect(report.totals.actions).toEqual({ ...zeroCounts(), removed: 17, kept: 5, cleaned: 2, datesShifted: 4, uidsReplaced: 3 });
+    expect(report.files[0].residual).toEqual([{ kind: KIND.patientName, where: '(0008,1030) StudyDescription' }]);
+    expect(report.files[0].output).toBe((outcomes[0] as WrittenOutcome).output);
+    expect(report.files[0].transferSyntaxUID).toBe('1.2.840.10008.1.2.1');
+    expect(report.files[1].reason).toContain('not DICOM');
+    expect(report.files[1].output).toBeUndefined();
+  });
+
+  it('never contains the residual identifier value', () => {
+    expect(json).not.toContain('ZEBEDEE');
+    expect(csv).not.toContain('ZEBEDEE');
+  });
+
+  it('CSV: header, one correctly quoted row per input in order', () => {
+    expect(csv.endsWith('\r\n')).toBe(true);
+    const rows = parseCsv(csv);
+    expect(rows[0]).toEqual([...CSV_COLUMNS]);
+    expect(rows).toHaveLength(5);
+    for (const r of rows) expect(r).toHaveLength(CSV_COLUMNS.length);
+    const col = (r: string[], name: (typeof CSV_COLUMNS)[number]): string => r[CSV_COLUMNS.indexOf(name)];
+    expect(rows.slice(1).map((r) => col(r, 'input'))).toEqual(outcomes.map((o) => o.input));
+    expect(col(rows[1], 'warnings')).toBe('line one\nline two | has, comma');
+    expect(col(rows[1], 'residual_warnings')).toBe('1');
+    expect(col(rows[1], 'removed')).toBe('7');
+    expect(col(rows[1], 'dates_shifted')).toBe('4');
+    expect(col(rows[2], 'status')).toBe('skipped');
+    expect(col(rows[2], 'output')).toBe('');
+    expect(col(rows[3], 'reason')).toBe('truncated at (7FE0,0010), offset 1234');
+    expect(col(rows[3], 'warnings')).toBe('recovered "UN"');
+    expect(col(rows[4], 'uids_replaced')).toBe('3');
+    expect(csvField('a"b')).toBe('"a""b"');
+    expect(csvField('plain')).toBe('plain');
+    expect(csvField(' lead')).toBe('" lead"');
+  });
+
+  it('redacts identifiers from input paths and messages when asked', () => {
+    const r = buildReport(
+      [{ status: 'failed', input: 'Smith_John/19500107/img1.dcm', reason: 'bad value in SMITH^JOHN', warnings: ['John?'] }],
+      meta,
+      { redact: [{ kind: KIND.patientName, value: 'SMITH' }, { kind: KIND.patientName, value: 'JOHN' }, { kind: KIND.birthDate, value: '19500107' }] },
+    );
+    expect(r.json).not.toMatch(/smith|john|19500107/i);
+    expect(r.csv).not.toMatch(/smith|john|19500107/i);
+    expect((JSON.parse(r.json) as ReportJson).files[0].input).toBe('***_***/***/img1.dcm');
+  });
+
+  it('handles an empty export', () => {
+    const r = buildReport([], meta);
+    expect((JSON.parse(r.json) as ReportJson).totals.inputs).toBe(0);
+    expect(parseCsv(r.csv)).toHaveLength(1);
+  });
+});
+
+describe('mapping', () => {
+  it('records patients, studies and study/series UIDs, once each', () => {
+    const m = new MappingLog();
+    m.addPatient('MRN001', 'DOE^JANE', 'VEIL-AAAA0001', 'VEIL-AAAA0001', -400);
+    m.addPatient('MRN001', 'DOE^JANE', 'VEIL-AAAA0001', 'VEIL-AAAA0001', -400);
+    m.addStudy('1.2.3.4', '2.25.99', 'VEIL-AAAA0001');
+    m.addStudy('1.2.3.4', '2.25.99', 'VEIL-AAAA0001');
+    m.addUid('1.2.3.4.5', '2.25.100', 'series');
+    m.addUid('1.2.3.4.5.6', '2.25.101', 'instance');
+    m.addUid('1.2.3.4.5.7', '2.25.102');
+    expect(m.counts).toEqual({ patients: 1, studies: 1, uids: 1 });
+    expect(MAPPING_CSV).toBe('deid-mapping.csv');
+    expect(MAPPING_JSON).toBe('deid-mapping.json');
+    const json = JSON.parse(m.toJson({ tool: 'veil' })) as { warning: string; patients: unknown[]; studies: unknown[]; uids: unknown[] };
+    expect(json.warning).toMatch(/re-identifies/);
+    expect(json.patients).toEqual([{ originalId: 'MRN001', originalName: 'DOE^JANE', pseudoId: 'VEIL-AAAA0001', pseudoName: 'VEIL-AAAA0001', dateShiftDays: -400 }]);
+    expect(json.uids).toEqual([{ level: 'series', original: '1.2.3.4.5', replacement: '2.25.100' }]);
+    const rows = parseCsv(m.toCsv());
+    expect(rows).toHaveLength(4);
+    expect(rows[1]).toEqual(['patient', 'MRN001', 'DOE^JANE', 'VEIL-AAAA0001', 'VEIL-AAAA0001', '-400', '', '', '']);
+    expect(rows[2]).toEqual(['study', 'MRN001', 'DOE^JANE', 'VEIL-AAAA0001', 'VEIL-AAAA0001', '-400', 'study', '1.2.3.4', '2.25.99']);
+    expect(rows[3]).toEqual(['uid', '', '', '', '', '', 'series', '1.2.3.4.5', '2.25.100']);
+  });
+
+  it('keeps every UID when asked', () => {
+    const m = new MappingLog({ keepAllUids: true });
+    m.addUid('1', '2', 'instance');
+    m.addUid('3', '4');
+    expect(m.counts.uids).toBe(2);
+    expect(new MappingLog().isEmpty).toBe(true);
+  });
+});
+
+/** Byte equality without vitest's element-by-element deep diff (slow on 300 kB). */
+function expectBytes(actual: Uint8Array | null | undefined, expected: Uint8Array): void {
+  expect(actual).toBeInstanceOf(Uint8Array);
+  expect(Buffer.from(actual!.buffer, actual!.byteOffset, actual!.byteLength).equals(expected)).toBe(true);
+}
+
+function sampleFiles(): Map<string, Uint8Array> {
+  const files = new Map<string, Uint8Array>();
+  const big = new Uint8Array(300_000);
+  for (let i = 0; i < big.length; i++) big[i] = (i * 31) & 0xff;
+  files.set(outputPathFor(layout), big);
+  files.set(outputPathFor({ ...layout, sopInstanceUID: '2.25.3335', instanceNumber: '13' }), new Uint8Array([1, 2, 3]));
+  files.set('deid-report.csv', new TextEncoder().encode('input,status\r\n'));
+  files.set('deid-report.json', new Uint8Array(0));
+  return files;
+}
+
+describe('zip sink', () => {
+  it('round-trips through JSZip with stored entries', async () => {
+    const files = sampleFiles();
+    const sink = createMemoryZipSink();
+    for (const [path, bytes] of files) await sink.add(path, bytes);
+    await sink.close();
+    const zip = await JSZip.loadAsync(sink.bytes());
+    const names = Object.keys(zip.files).filter((n) => !zip.files[n].dir);
+    expect(names.sort()).toEqual([...files.keys()].sort());
+    for (const [path, bytes] of files) {
+      const entry = zip.file(path);
+      expect(entry).not.toBeNull();
+      expectBytes(await entry!.async('uint8array'), bytes);
+    }
+    // Stored, not deflated: the archive is barely bigger than its content.
+    const content = [...files.values()].reduce((n, b) => n + b.length, 0);
+    expect(sink.bytes().length).toBeLessThan(content + 1000);
+  });
+
+  it('is deterministic', async () => {
+    const make = async (): Promise<Uint8Array> => {
+      const s = createMemoryZipSink();
+      for (const [p, b] of sampleFiles()) await s.add(p, b);
+      await s.close();
+      return s.bytes();
+    };
+    expectBytes(await make(), await make());
+  });
+
+  it('keeps chunk order with concurrent adds and an async writer', async () => {
+    const chunks: Uint8Array[] = [];
+    const sink = createZipSink(async (c) => {
+      await new Promise((r) => setTimeout(r, Math.random() * 3));
+      chunks.push(c);
+    });
+    const files = sampleFiles();
+    await Promise.all([...files].map(([p, b]) => sink.add(p, b)));
+    await sink.close();
+    const zip = await JSZip.loadAsync(new Blob(chunks as BlobPart[]).arrayBuffer());
+    for (const [path, bytes] of files) expectBytes(await zip.file(path)!.async('uint8array'), bytes);
+  });
+
+  it('rejects duplicate and unsafe paths, and use after close', async () => {
+    const sink = createMemoryZipSink();
+    await sink.add('a/b.dcm', new Uint8Array(1));
+    await expect(sink.add('a/b.dcm', new Uint8Array(1))).rejects.toThrow(/duplicate/);
+    for (const bad of ['../x', '/abs', 'a//b', 'a\\b', 'C:/x', 'a/./b', '']) {
+      expect(() => assertSafeRelativePath(bad)).toThrow(/unsafe/);
+    }
+    await sink.close();
+    await expect(sink.add('c.dcm', new Uint8Array(1))).rejects.toThrow(/closed/);
+  });
+
+  it('surfaces writer failures', async () => {
+    const sink = createZipSink(() => {
+      throw new Error('disk full');
+    });
+    await expect(sink.add('a.dcm', new Uint8Array(10))).rejects.toThrow('disk full');
+    await expect(sink.add('b.dcm', new Uint8Array(10))).rejects.toThrow('disk full');
+  });
+
+  it('MemorySink collects files', async () => {
+    const s = new MemorySink();
+    await s.add('x/y.dcm', new Uint8Array([9]));
+    await s.close();
+    expect(s.files.get('x/y.dcm')).toEqual(new Uint8Array([9]));
+  });
+});
+
+describe('node sinks', () => {
+  let dir = '';
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'veil-export-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('folder sink writes every file, creating folders', async () => {
+    const files = sampleFiles();
+    const sink = createFolderSink(join(dir, 'out'));
+    for (const [p, b] of files) await sink.add(p, b);
+    await sink.close();
+    for (const [p, b] of files) expectBytes(new Uint8Array(await readFile(join(dir, 'out', ...p.split('/')))), b);
+  });
+
+  it('folder sink refuses to overwrite unless asked, and refuses unsafe paths', async () => {
+    await writeFile(join(dir, 'x.dcm'), 'original');
+    await expect(createFolderSink(dir).add('x.dcm', new Uint8Array([1]))).rejects.toThrow();
+    expect(await readFile(join(dir, 'x.dcm'), 'utf8')).toBe('original');
+    await createFolderSink(dir, { overwrite: true }).add('x.dcm', new Uint8Array([1]));
+    expect(new Uint8Array(await readFile(join(dir, 'x.dcm')))).toEqual(new Uint8Array([1]));
+    await expect(createFolderSink(dir).add('../escape.dcm', new Uint8Array([1]))).rejects.toThrow(/unsafe/);
+  });
+
+  it('zip file sink streams a valid zip to disk', async () => {
+    const files = sampleFiles();
+    const target = join(dir, 'out.zip');
+    const sink = createZipFileSink(target);
+    for (const [p, b] of files) await sink.add(p, b);
+    await sink.close();
+    const zip = await JSZip.loadAsync(await readFile(target));
+    for (const [p, b] of files) expectBytes(await zip.file(p)!.async('uint8array'), b);
+  });
+
+  it('zip file sink never replaces an existing file unless asked, and abort removes a partial zip', async () => {
+    const existing = join(dir, 'exists.zip');
+    await writeFile(existing, 'keep me');
+    const refused = createZipFileSink(existing);
+    await expect(refused.add('a.dcm', new Uint8Array(1))).rejects.toThrow();
+    expect(await readFile(existing, 'utf8')).toBe('keep me');
+
+    const partial = join(dir, 'partial.zip');
+    const sink = createZipFileSink(partial);
+    await sink.add('a.dcm', new Uint8Array(100));
+    await sink.abort!();
+    await expect(stat(partial)).rejects.toThrow();
+  });
+});

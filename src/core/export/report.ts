@@ -1,0 +1,136 @@
+/**
+ * The de-identification report: `deid-report.json` and `deid-report.csv` at the root of the
+ * output. Every input appears exactly once, in the order given (pass outcomes in input order):
+ * where it went, or why it was not written.
+ *
+ * The report travels WITH the de-identified data, so it must not re-identify it:
+ * - residual findings are reported by kind and location only, never the identifier's value;
+ * - no original identifiers, UIDs, names or dates are included — only what the outcome's
+ *   user-facing fields hold (input path, output path, reason, warnings);
+ * - input paths and messages can themselves carry PHI (a folder named after the patient), so
+ *   pass `redact` — the identifiers collected from the inputs — to blank them out of those
+ *   strings as well.
+ */
+import { zeroCounts, type ActionCounts, type FileOutcome, type ReportedOutcome } from '../outcome.ts';
+import { replaceIdentifiers, type Identifier } from '../audit/identifiers.ts';
+
+export const REPORT_JSON = 'deid-report.json';
+export const REPORT_CSV = 'deid-report.csv';
+
+export interface ReportMeta {
+  tool: string;
+  version: string;
+  profileSummary: string;
+  optionsApplied: string[];
+  mode: 'anonymize' | 'pseudonymize';
+  startedAt: string;
+  finishedAt: string;
+}
+
+export interface ReportOptions {
+  /**
+   * Identifiers of the original files (union over the export). Any of them found in an input
+   * path, reason or warning is replaced with "***" before it goes into the report.
+   */
+  redact?: readonly Identifier[];
+}
+
+export interface ReportTotals {
+  inputs: number;
+  written: number;
+  skipped: number;
+  failed: number;
+  filesWithWarnings: number;
+  filesWithResidualWarnings: number;
+  residualFindings: number;
+  actions: ActionCounts;
+}
+
+export interface ReportEntry {
+  input: string;
+  status: FileOutcome['status'];
+  output?: string;
+  reason?: string;
+  modality?: string;
+  transferSyntaxUID?: string;
+  sopClassUID?: string;
+  warnings: string[];
+  /** Kind and location only: the identifier value itself stays out of the report. */
+  residual: { kind: string; where: string }[];
+  actions?: ActionCounts;
+}
+
+export interface ReportJson {
+  meta: ReportMeta;
+  totals: ReportTotals;
+  files: ReportEntry[];
+}
+
+const ACTION_KEYS = ['removed', 'emptied', 'dummied', 'kept', 'cleaned', 'uidsReplaced', 'datesShifted', 'pseudonymized', 'overridden'] as const satisfies readonly (keyof ActionCounts)[];
+
+export const CSV_COLUMNS = [
+  'input', 'status', 'output', 'reason', 'warnings', 'residual_warnings', 'transfer_syntax', 'modality',
+  'removed', 'emptied', 'dummied', 'kept', 'cleaned', 'uids_replaced', 'dates_shifted', 'pseudonymized', 'overridden',
+] as const;
+
+/** One RFC 4180 field: quoted when it holds a comma, quote, CR or LF (or edge white space); quotes doubled. */
+export function csvField(value: string | number | undefined | null): string {
+  if (value === undefined || value === null) return '';
+  const s = String(value);
+  return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** One CSV record, CRLF-terminated as RFC 4180 asks. */
+export function csvRow(fields: readonly (string | number | undefined | null)[]): string {
+  return `${fields.map(csvField).join(',')}\r\n`;
+}
+
+/** Accepts full outcomes or `ReportedOutcome`s (bytes dropped once written): the bytes are never read. */
+export function buildReport(outcomes: readonly ReportedOutcome[], meta: ReportMeta, options: ReportOptions = {}): { json: string; csv: string } {
+  const redactList = options.redact ?? [];
+  const clean = (s: string): string => (redactList.length > 0 ? replaceIdentifiers(s, redactList).text : s);
+
+  const totals: ReportTotals = {
+    inputs: outcomes.length, written: 0, skipped: 0, failed: 0,
+    filesWithWarnings: 0, filesWithResidualWarnings: 0, residualFindings: 0, actions: zeroCounts(),
+  };
+  const files: ReportEntry[] = [];
+  let csv = csvRow(CSV_COLUMNS);
+
+  for (const o of outcomes) {
+    const warnings = o.warnings.map(clean);
+    if (warnings.length > 0) totals.filesWithWarnings++;
+    if (o.status === 'written') {
+      totals.written++;
+      if (o.residual.length > 0) totals.filesWithResidualWarnings++;
+      totals.residualFindings += o.residual.length;
+      for (const k of ACTION_KEYS) totals.actions[k] += o.actions[k];
+      const entry: ReportEntry = {
+        input: clean(o.input),
+        status: o.status,
+        output: o.output,
+        modality: o.modality,
+        transferSyntaxUID: o.transferSyntaxUID,
+        sopClassUID: o.sopClassUID,
+        warnings,
+        // Deliberately no `value`: the report ships with the data it describes.
+        residual: o.residual.map((r) => ({ kind: r.kind, where: r.where })),
+        actions: { ...o.actions },
+      };
+      files.push(entry);
+      csv += csvRow([
+        entry.input, o.status, o.output, '', warnings.join(' | '), o.residual.length, o.transferSyntaxUID, o.modality,
+        ...ACTION_KEYS.map((k) => o.actions[k]),
+      ]);
+    } else {
+      if (o.status === 'skipped') totals.skipped++;
+      else totals.failed++;
+      const entry: ReportEntry = { input: clean(o.input), status: o.status, reason: clean(o.reason), warnings, residual: [] };
+      files.push(entry);
+      csv += csvRow([entry.input, o.status, '', entry.reason, warnings.join(' | '), '', '', '', ...ACTION_KEYS.map(() => '')]);
+    }
+  }
+
+  const report: ReportJson = { meta: { ...meta, optionsApplied: [...meta.optionsApplied] }, totals, files };
+  return { json: `${JSON.stringify(report, null, 2)}\n`, csv };
+}

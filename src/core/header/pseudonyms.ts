@@ -1,0 +1,83 @@
+/**
+ * Who a file belongs to, and what that patient is called after de-identification: a pseudonym
+ * from the user's lookup table, or one made from the keyed hash; plus the patient's date shift.
+ * Keyed by the original patient identity so every file of one patient agrees.
+ */
+import type { PseudonymSettings } from '../profile/profile.ts';
+import type { KeyedHash } from './keys.ts';
+
+export interface Pseudonym {
+  name: string;
+  id: string;
+}
+
+/** Original Patient ID → the pseudonym the user chose (the CSV the CLI reads with --lookup). */
+export type PseudonymLookup = ReadonlyMap<string, Pseudonym>;
+
+export interface PatientIdentity {
+  /** What identifies the patient across files: the Patient ID, else name + birth date, else the study. */
+  key: string;
+  originalId: string;
+  originalName: string;
+}
+
+export class PseudonymMaker {
+  constructor(
+    private readonly hash: KeyedHash,
+    private readonly settings: PseudonymSettings,
+    private readonly lookup?: PseudonymLookup,
+  ) {}
+
+  pseudonymFor(patient: PatientIdentity): Pseudonym {
+    const fromTable = patient.originalId ? this.lookup?.get(patient.originalId) : undefined;
+    if (fromTable) return fromTable;
+    const code = this.hash.code('patient', patient.key, 10);
+    const prefix = this.settings.patientIdPrefix || 'VEIL';
+    return { id: `${prefix}-${code}`, name: `${prefix}^${code}` };
+  }
+
+  /** Days to add to every date of this patient; the same for every file of the patient. */
+  dateShiftDays(patient: PatientIdentity): number {
+    const { min, max } = this.settings.dateShiftDays;
+    return this.hash.intInRange('date-shift', patient.key, Math.min(min, max), Math.max(min, max));
+  }
+}
+
+/**
+ * Parses a pseudonym lookup CSV: header row optional; columns original Patient ID, pseudonym
+ * name, pseudonym ID. Quoted fields (RFC 4180) are supported.
+ */
+export function parseLookupCsv(text: string): Map<string, Pseudonym> {
+  const rows = parseCsv(text).filter((r) => r.some((c) => c.trim()));
+  const map = new Map<string, Pseudonym>();
+  rows.forEach((r, i) => {
+    if (i === 0 && /patient|original/i.test(r[0] ?? '')) return;
+    if (r.length < 3 || !r[0].trim() || !r[2].trim()) {
+      throw new Error(`lookup CSV line ${i + 1}: expected "original Patient ID, pseudonym name, pseudonym ID"`);
+    }
+    map.set(r[0].trim(), { name: r[1].trim(), id: r[2].trim() });
+  });
+  return map;
+}
+
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; }
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { row.push(field); field = ''; }
+    else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(field); rows.push(row); row = []; field = '';
+    } else field += c;
+  }
+  if (field || row.length) { row.push(field); rows.push(row); }
+  return rows;
+}
