@@ -13,6 +13,7 @@ import dicomParser from 'dicom-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createSession, deidentifyFile } from '../src/core/deidentify.ts';
 import type { FileOutcome, WrittenOutcome } from '../src/core/outcome.ts';
+import { joinParts } from '../src/core/dicom/writer.ts';
 import { defaultProfile, type Profile } from '../src/core/profile/profile.ts';
 import { makePhiStudy, plantedValues, type Planted, type PhiStudy, type SyntheticFile } from './synthetic/phi-study.ts';
 
@@ -110,7 +111,7 @@ function locate(bytes: Uint8Array, value: string): string[] {
 interface Run {
   study: PhiStudy;
   outcomes: Map<string, FileOutcome>;
-  written: Map<string, WrittenOutcome>;
+  written: Map<string, Written>;
   dp: Map<string, DPDataSet>;
 }
 
@@ -127,21 +128,27 @@ function profileWith(options: Partial<Profile['options']> = {}): Profile {
   return p;
 }
 
+/** Outcomes with the output joined into one buffer, as the assertions read it. */
+type Written = WrittenOutcome & { bytes: Uint8Array };
+function withBytes(o: FileOutcome): FileOutcome | Written {
+  return o.status === 'written' ? { ...o, bytes: joinParts(o.parts) } : o;
+}
+
 function run(profile: Profile, extra: { passphrase?: string; lookup?: Map<string, { name: string; id: string }> } = {}): Run {
   const sessionOptions: Parameters<typeof createSession>[0] = { profile };
   if (extra.passphrase !== undefined) sessionOptions.passphrase = extra.passphrase;
   if (extra.lookup !== undefined) sessionOptions.lookup = extra.lookup;
   const session = createSession(sessionOptions);
   const outcomes = new Map<string, FileOutcome>();
-  const written = new Map<string, WrittenOutcome>();
+  const written = new Map<string, Written>();
   const dp = new Map<string, DPDataSet>();
   for (const f of study.files) {
     // The study's own bytes, not a copy: 'does not modify the inputs' checks them afterwards.
-    const outcome = deidentifyFile({ path: f.name, bytes: f.bytes }, session);
+    const outcome = withBytes(deidentifyFile({ path: f.name, bytes: f.bytes }, session));
     outcomes.set(f.name, outcome);
     if (outcome.status === 'written') {
-      written.set(f.name, outcome);
-      dp.set(f.name, dicomParser.parseDicom(outcome.bytes));
+      written.set(f.name, outcome as Written);
+      dp.set(f.name, dicomParser.parseDicom((outcome as Written).bytes));
     }
   }
   return { study, outcomes, written, dp };

@@ -30,7 +30,7 @@ export interface DeidentifyArgs {
   lookupPath?: string;
   reportPath?: string;
   mappingPath?: string;
-  /** Worker threads; default: up to 4 for batches of 32 files or more, else 1. */
+  /** Worker threads; default 1. */
   threads?: number;
   quiet: boolean;
 }
@@ -94,7 +94,9 @@ export async function runDeidentify(args: DeidentifyArgs): Promise<number> {
     console.error(`veil: failed   ${input}: ${reason}`);
   };
 
-  const threads = args.threads ?? (inputs.length >= 32 ? Math.min(availableParallelism(), 4) : 1);
+  // One thread by default: on the 2-core machines measured (see README, Benchmarks) a second
+  // thread only competed with V8's own GC and I/O threads; --threads helps on larger machines.
+  const threads = Math.min(args.threads ?? 1, availableParallelism() * 2, Math.max(1, inputs.length));
   const workerMappings = await deidentifyAll(
     inputs,
     { profile, key, lookup: lookup ? [...lookup] : undefined },
@@ -115,12 +117,12 @@ export async function runDeidentify(args: DeidentifyArgs): Promise<number> {
       else firstInputFor.set(outcome.sopInstanceUID, input.path);
       outcome.output = paths.claim(outcome.output);
       try {
-        await sink.add(outcome.output, outcome.bytes);
+        await sink.add(outcome.output, outcome.parts);
       } catch (e) {
         return failed(input.path, `could not be written to the output: ${(e as Error).message}`, outcome.warnings);
       }
       written++;
-      const { bytes: _written, ...reported } = outcome; // the bytes are on disk now; keep the report light
+      const { parts: _written, ...reported } = outcome; // the bytes are on disk now; keep the report light
       outcomes.push(reported);
       log(`written  ${input.path} -> ${outcome.output}${outcome.residual.length ? `  (WARNING: ${outcome.residual.length} identifier(s) still found)` : ''}`);
     },

@@ -20,7 +20,7 @@ Options:
                          default: beside the output, never inside it
   --boxes <plan.json>    redaction plan for burned-in text (not available yet)
   --ocr                  detect burned-in text (not available yet)
-  --threads <n>          worker threads (default: up to 4 for 32+ files)
+  --threads <n>          worker threads for large batches on many-core machines (default 1)
   -q, --quiet            only print failures and the summary
   -h, --help             this text`;
 

@@ -46,7 +46,8 @@ export function runWorkerIfChild(): boolean {
       return;
     }
     const outcome = deidentifyFile({ path: msg.path, bytes }, session);
-    const transfer = outcome.status === 'written' ? [outcome.bytes.buffer as ArrayBuffer] : [];
+    // Each distinct buffer once: parts may share the input's buffer.
+    const transfer = outcome.status === 'written' ? [...new Set(outcome.parts.map((p) => p.buffer as ArrayBuffer))] : [];
     port.postMessage({ index: msg.index, outcome } satisfies FromWorker, transfer);
   });
   return true;

@@ -9,7 +9,7 @@ import { DicomReadError, readPart10, type ParsedFile } from './dicom/reader.ts';
 import { T, parseTag } from './dicom/tags.ts';
 import { outputTransferSyntax, transferSyntaxName } from './dicom/transfer-syntax.ts';
 import { getNumber, getString } from './dicom/values.ts';
-import { writePart10 } from './dicom/writer.ts';
+import { writePart10Parts } from './dicom/writer.ts';
 import { collectIdentifiers } from './audit/identifiers.ts';
 import { scanResidual } from './audit/residual.ts';
 import { outputPathFor } from './export/layout.ts';
@@ -170,7 +170,7 @@ function deidentifyParsed(path: string, parsed: ParsedFile, session: Session, op
   if (transferSyntaxUID !== parsed.transferSyntaxUID) {
     warnings.push(`written as ${transferSyntaxName(transferSyntaxUID)} (input was ${transferSyntaxName(parsed.transferSyntaxUID)})`);
   }
-  const bytes = writePart10({ dataset: ds, transferSyntaxUID, sopClassUID: outSopClass, sopInstanceUID });
+  const { parts, size } = writePart10Parts({ dataset: ds, transferSyntaxUID, sopClassUID: outSopClass, sopInstanceUID });
 
   const studyInstanceUID = getString(ds, T.StudyInstanceUID) ?? '';
   const seriesInstanceUID = getString(ds, T.SeriesInstanceUID) ?? '';
@@ -191,7 +191,8 @@ function deidentifyParsed(path: string, parsed: ParsedFile, session: Session, op
       seriesNumber: getString(ds, T.SeriesNumber),
       instanceNumber: getString(ds, T.InstanceNumber),
     }),
-    bytes,
+    parts,
+    size,
     transferSyntaxUID,
     sopClassUID: outSopClass,
     modality,

@@ -36,7 +36,14 @@ export interface WrittenOutcome {
   input: string;
   /** Path of the de-identified file inside the output folder or zip. */
   output: string;
-  bytes: Uint8Array;
+  /**
+   * The de-identified Part 10 file as parts to be written one after another (see
+   * writePart10Parts): large values are views of the input, not copies. joinParts (dicom/writer)
+   * makes one buffer.
+   */
+  parts: Uint8Array[];
+  /** Total length of the parts in bytes. */
+  size: number;
   transferSyntaxUID: string;
   sopClassUID: string;
   modality: string;
@@ -61,4 +68,5 @@ export interface RejectedOutcome {
 export type FileOutcome = WrittenOutcome | RejectedOutcome;
 
 /** An outcome as the report keeps it: the written bytes are on disk or in the zip by then. */
-export type ReportedOutcome = Omit<WrittenOutcome, 'bytes'> | RejectedOutcome;
+export type ReportedOutcome = Omit<WrittenOutcome, 'parts'> | RejectedOutcome;
+

@@ -56,11 +56,30 @@ interface Needle {
 
 const latin1 = new TextDecoder('latin1');
 const utf8 = new TextEncoder();
-const needleCache = new WeakMap<readonly Identifier[], Needle[]>();
+/**
+ * Compiled needles by identifier (kind + value). A study's files share their identifiers, so
+ * compiling once per distinct identifier instead of once per file is most of the scan's cost
+ * saved. Bounded: cleared when it grows past what a large batch could reuse.
+ */
+const needleCache = new Map<string, Needle>();
+const NEEDLE_CACHE_LIMIT = 20_000;
+
+function compileNeedle(id: Identifier, value: string, lower: string): Needle {
+  const binary: { s: string; step: 1 | 2 }[] = [];
+  if (value.length >= BINARY_MIN) {
+    const forms = new Set<string>();
+    // eslint-disable-next-line no-control-regex
+    if (/^[\x00-\xff]*$/.test(value)) forms.add(lower); // ASCII / ISO 8859-1 bytes, as the latin1 view shows them
+    forms.add(latin1.decode(utf8.encode(lower)).toLowerCase());
+    forms.add(latin1.decode(utf8.encode(value.toUpperCase())).toLowerCase());
+    for (const s of forms) binary.push({ s, step: 1 });
+    // eslint-disable-next-line no-control-regex
+    if (/^[\x00-\x7f]*$/.test(value)) binary.push({ s: lower.replace(/[\s\S]/g, '$&\u0000'), step: 2 });
+  }
+  return { id, rule: boundaryRule(id.kind), text: lower, binary };
+}
 
 function needlesFor(ids: readonly Identifier[]): Needle[] {
-  const cached = needleCache.get(ids);
-  if (cached) return cached;
   const needles: Needle[] = [];
   const seen = new Set<string>();
   for (const id of ids) {
@@ -69,20 +88,15 @@ function needlesFor(ids: readonly Identifier[]): Needle[] {
     const lower = value.toLowerCase();
     if (seen.has(lower)) continue;
     seen.add(lower);
-    const binary: { s: string; step: 1 | 2 }[] = [];
-    if (value.length >= BINARY_MIN) {
-      const forms = new Set<string>();
-      // eslint-disable-next-line no-control-regex
-      if (/^[\x00-\xff]*$/.test(value)) forms.add(lower); // ASCII / ISO 8859-1 bytes, as the latin1 view shows them
-      forms.add(latin1.decode(utf8.encode(lower)).toLowerCase());
-      forms.add(latin1.decode(utf8.encode(value.toUpperCase())).toLowerCase());
-      for (const s of forms) binary.push({ s, step: 1 });
-      // eslint-disable-next-line no-control-regex
-      if (/^[\x00-\x7f]*$/.test(value)) binary.push({ s: lower.replace(/[\s\S]/g, '$&\u0000'), step: 2 });
+    const key = `${id.kind}\u0000${value}`;
+    let needle = needleCache.get(key);
+    if (!needle) {
+      if (needleCache.size >= NEEDLE_CACHE_LIMIT) needleCache.clear();
+      needle = compileNeedle(id, value, lower);
+      needleCache.set(key, needle);
     }
-    needles.push({ id, rule: boundaryRule(id.kind), text: lower, binary });
+    needles.push(needle);
   }
-  needleCache.set(ids, needles);
   return needles;
 }
 

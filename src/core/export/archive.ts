@@ -14,10 +14,17 @@
  * to 65,535 entries and 4 GiB; the sink refuses to go past either instead of writing a corrupt zip.
  */
 import { Zip, ZipPassThrough } from 'fflate';
+import { joinParts } from '../dicom/writer.ts';
+
+/** A file's content: one buffer, or parts written one after another (see writePart10Parts). */
+export type FileData = Uint8Array | readonly Uint8Array[];
+
+export const partsOf = (data: FileData): readonly Uint8Array[] => (data instanceof Uint8Array ? [data] : data);
+export const sizeOf = (data: FileData): number => partsOf(data).reduce((n, p) => n + p.length, 0);
 
 export interface OutputSink {
   /** Adds one file; `path` is relative, "/"-separated. Paths must be unique within one sink. */
-  add(path: string, bytes: Uint8Array): Promise<void>;
+  add(path: string, data: FileData): Promise<void>;
   /** Finishes the output (writes the zip's central directory, closes files). */
   close(): Promise<void>;
   /** Gives up: no further writes; Node sinks remove a partial zip. Optional. */
@@ -80,14 +87,14 @@ export function createZipSink(write: ChunkWriter, options: ZipSinkOptions = {}):
   };
 
   return {
-    async add(path, bytes) {
+    async add(path, data) {
       if (state !== 'open') throw new Error(`zip sink is ${state}; cannot add ${path}`);
       if (failure !== undefined) throw failure;
       assertSafeRelativePath(path);
       if (paths.has(path)) throw new Error(`duplicate output path: ${path}`);
       const nameLength = utf8.encode(path).length;
       // local header + data + data descriptor + central directory entry
-      const entrySize = 30 + nameLength + bytes.length + 16 + 46 + nameLength;
+      const entrySize = 30 + nameLength + sizeOf(data) + 16 + 46 + nameLength;
       if (paths.size + 1 > ZIP_MAX_ENTRIES) throw new Error(`a zip without ZIP64 holds at most ${ZIP_MAX_ENTRIES} files; export to a folder instead`);
       if (size + entrySize > ZIP_MAX_BYTES) throw new Error('the zip would exceed 4 GiB (no ZIP64 support); export to a folder, or in smaller batches');
       paths.add(path);
@@ -95,7 +102,9 @@ export function createZipSink(write: ChunkWriter, options: ZipSinkOptions = {}):
       const file = new ZipPassThrough(path);
       file.mtime = mtime;
       zip.add(file);
-      file.push(bytes, true);
+      const parts = partsOf(data);
+      if (parts.length === 0) file.push(new Uint8Array(0), true);
+      parts.forEach((p, i) => file.push(p, i === parts.length - 1));
       await flush();
     },
     async close() {
@@ -151,7 +160,9 @@ export class MemorySink implements OutputSink {
   readonly files = new Map<string, Uint8Array>();
   closed = false;
 
-  async add(path: string, bytes: Uint8Array): Promise<void> {
+  async add(path: string, data: FileData): Promise<void> {
+    const parts = partsOf(data);
+    const bytes = parts.length === 1 ? parts[0] : joinParts(parts);
     if (this.closed) throw new Error(`sink is closed; cannot add ${path}`);
     assertSafeRelativePath(path);
     if (this.files.has(path)) throw new Error(`duplicate output path: ${path}`);

@@ -4,10 +4,10 @@
  * the platform-free sinks are in archive.ts.
  */
 import { createWriteStream } from 'node:fs';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
-import { assertSafeRelativePath, createZipSink, type OutputSink, type ZipSinkOptions } from './archive.ts';
+import { assertSafeRelativePath, createZipSink, partsOf, type OutputSink, type ZipSinkOptions } from './archive.ts';
 
 export interface NodeSinkOptions {
   /** Replace an existing zip / existing files. Default false: an existing target is an error, never silently overwritten. */
@@ -64,9 +64,9 @@ export function createZipFileSink(filePath: string, options: NodeSinkOptions & Z
   };
 
   return {
-    async add(path, bytes) {
+    async add(path, data) {
       try {
-        await zip.add(path, bytes);
+        await zip.add(path, data);
       } catch (e) {
         if (streamError) await discard();
         throw e;
@@ -100,7 +100,7 @@ export function createFolderSink(root: string, options: NodeSinkOptions = {}): O
   const paths = new Set<string>();
   let closed = false;
   return {
-    async add(path, bytes) {
+    async add(path, data) {
       if (closed) throw new Error(`folder sink is closed; cannot add ${path}`);
       assertSafeRelativePath(path);
       if (paths.has(path)) throw new Error(`duplicate output path: ${path}`);
@@ -114,7 +114,14 @@ export function createFolderSink(root: string, options: NodeSinkOptions = {}): O
         mkdirSync(dir, { recursive: true });
         made.add(dir);
       }
-      writeFileSync(target, bytes, { flag: options.overwrite ? 'w' : 'wx' });
+      const fd = openSync(target, options.overwrite ? 'w' : 'wx');
+      try {
+        for (const part of partsOf(data)) {
+          for (let at = 0; at < part.length; ) at += writeSync(fd, part, at, part.length - at);
+        }
+      } finally {
+        closeSync(fd);
+      }
     },
     async close() {
       closed = true;
