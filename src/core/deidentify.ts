@@ -10,7 +10,7 @@ import { T, parseTag } from './dicom/tags.ts';
 import { outputTransferSyntax, transferSyntaxName } from './dicom/transfer-syntax.ts';
 import { getNumber, getString } from './dicom/values.ts';
 import { writePart10Parts } from './dicom/writer.ts';
-import { collectIdentifiers } from './audit/identifiers.ts';
+import { KIND, collectIdentifiers } from './audit/identifiers.ts';
 import { scanResidual } from './audit/residual.ts';
 import { outputPathFor } from './export/layout.ts';
 import { MappingLog } from './export/mapping.ts';
@@ -135,7 +135,11 @@ function deidentifyParsed(path: string, parsed: ParsedFile, session: Session, op
   const dateShiftDays = profile.options.retainLongModifiedDates ? session.pseudonyms.dateShiftDays(patient) : undefined;
   const originalStudyUID = getString(ds, T.StudyInstanceUID) ?? '';
   const originalSeriesUID = getString(ds, T.SeriesInstanceUID) ?? '';
-  const identifiers = collectIdentifiers(ds);
+  // What the profile keeps on purpose is not a leak: under Retain Institution Identity the
+  // institution's name and address stay, so neither cleaning nor the residual check looks for them.
+  const identifiers = collectIdentifiers(ds).filter(
+    (id) => !(profile.options.retainInstitutionIdentity && (id.kind === KIND.institutionName || id.kind === KIND.institutionAddress)),
+  );
   const counts = zeroCounts();
 
   applyProfile(ds, {
