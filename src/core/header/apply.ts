@@ -8,8 +8,8 @@ import { T, elementOf, formatTag, groupOf, isPrivateCreatorTag, isPrivateTag, ke
 import { elementText, encodeText } from '../dicom/values.ts';
 import { STRING_VRS } from '../dicom/vr.ts';
 import type { ActionCounts } from '../outcome.ts';
-import { SOURCE_NOT_IN_TABLE, type CompiledProfile, type Resolution as ProfileResolution } from '../profile/resolve.ts';
-import { replaceIdentifiers, type Identifier } from '../audit/identifiers.ts';
+import { SOURCE_NOT_IN_TABLE, collapseCode, type CompiledProfile, type Resolution as ProfileResolution } from '../profile/resolve.ts';
+import { REPLACEMENT, replaceIdentifiers, type Identifier } from '../audit/identifiers.ts';
 import { shiftDateValues } from './dates.ts';
 import { dummyValue } from './dummies.ts';
 import type { Pseudonym } from './pseudonyms.ts';
@@ -233,7 +233,16 @@ function carryOut(ds: Dataset, el: DataElement, res: Resolution, ctx: HeaderCont
 /** C: keep what carries meaning, replace what identifies. */
 function clean(ds: Dataset, el: DataElement, res: Resolution, ctx: HeaderContext, path: string): void {
   if (!STRING_VRS.has(el.vr)) {
-    // Binary content (overlay bits, curve data, blobs) cannot be cleaned of text automatically.
+    // Binary content (overlay bits, curve data, timestamps, blobs) cannot be cleaned of text.
+    // Where the basic profile removes it, remove it; otherwise give the dummy the basic profile
+    // would, so switching an option on never makes the output less conformant.
+    if (res.action !== 'P' && res.row && collapseCode(res.row.basic) !== 'X') {
+      const value = dummyValue(el.vr);
+      note(ctx, ds, el, path, display(value, el.vr), res.code, `${res.source}; binary value cannot be cleaned, dummy given`);
+      el.value = value;
+      ctx.counts.dummied++;
+      return;
+    }
     note(ctx, ds, el, path, null, res.code, `${res.source}; binary value cannot be cleaned, removed`);
     ds.delete(el.tag);
     ctx.counts.removed++;
@@ -243,6 +252,16 @@ function clean(ds: Dataset, el: DataElement, res: Resolution, ctx: HeaderContext
   const { text, replaced } = replaceIdentifiers(before, ctx.identifiers);
   if (replaced === 0) {
     ctx.counts.kept++;
+    return;
+  }
+  if (!FREE_TEXT_VRS.has(el.vr) && el.vr !== 'AE') {
+    // Coded strings, numbers, dates: "***" is not a valid character there (CS allows only A-Z,
+    // 0-9, space and underscore), so the identifier is dropped instead; nothing left → a dummy.
+    const rest = text.split('\\').map((v) => v.replaceAll(REPLACEMENT, ' ').replace(/ +/g, ' ').trim()).join('\\');
+    const value = rest.replaceAll('\\', '') ? encodeText(rest, el.vr) : dummyValue(el.vr);
+    note(ctx, ds, el, path, display(value, el.vr), res.code, `${res.source}; ${replaced} identifier(s) dropped`);
+    el.value = value;
+    ctx.counts.cleaned++;
     return;
   }
   // A person name that named the patient is replaced whole: a half-name is still a name.
