@@ -1,5 +1,6 @@
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+import { VitePWA } from 'vite-plugin-pwa';
 
 /**
  * The Content-Security-Policy lives in index.html and is shipped unchanged in
@@ -29,7 +30,27 @@ function devCspRelax(): Plugin {
 // in the build is relative (base './'). Nothing is fetched from other origins.
 export default defineConfig({
   base: './',
-  plugins: [react(), devCspRelax()],
+  plugins: [
+    react(),
+    devCspRelax(),
+    // Offline after the first visit: a service worker precaches every built file (scripts,
+    // workers, wasm, language data) from the app's own origin. Registered by src/main.tsx with
+    // a relative URL, so it works under any sub-path; no manifest, no icons, nothing external.
+    VitePWA({
+      injectRegister: false,
+      registerType: 'autoUpdate',
+      manifest: false,
+      workbox: {
+        globPatterns: ['**/*.{html,js,css,wasm,json,svg,png,woff2,traineddata,gz}'],
+        // The OCR engine and codecs are large; they must be cached too to work offline.
+        maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
+        navigateFallback: 'index.html',
+        cleanupOutdatedCaches: true,
+        clientsClaim: true,
+        skipWaiting: true,
+      },
+    }),
+  ],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

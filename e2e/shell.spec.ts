@@ -4,6 +4,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { startStaticServer } from './helpers/static-server.ts';
+import { makeFixtureFolder } from './helpers/fixtures.ts';
+import { exportZip, waitForCounts } from './helpers/session.ts';
+import { openZip } from './helpers/zip-check.ts';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const distDir = path.join(repoRoot, 'dist');
@@ -67,13 +70,15 @@ test('app shell renders, exposes the automation testids, and stays on its own or
   expect(csp).toContain("connect-src 'self' blob: data:");
   expect(csp).not.toMatch(/script-src[^;]*'unsafe-(inline|eval)'/);
 
-  // Selecting files is counted (parsing is wired up elsewhere).
+  // Files that are not DICOM are parsed in the workers, rejected and listed with the reason.
   await fileInput.setInputFiles([
     { name: 'a.dcm', mimeType: 'application/dicom', buffer: Buffer.alloc(200) },
     { name: 'b.dcm', mimeType: 'application/dicom', buffer: Buffer.alloc(300) },
   ]);
-  await expect(page.getByText('2 files selected')).toBeVisible();
-  await fileInput.setInputFiles([]);
+  await expect(page.getByTestId('error-count')).toHaveText('2');
+  await expect(page.getByTestId('instance-count')).toHaveText('0');
+  await expect(page.getByTestId('rejected-list')).toContainText('a.dcm');
+  await expect(page.getByTestId('rejected-list')).toContainText('not a DICOM file');
 
   await page.evaluate(() => document.fonts.ready);
   mkdirSync(screenshotDir, { recursive: true });
@@ -122,6 +127,14 @@ test.describe('served from a sub-path by a plain static server', () => {
       // The stylesheet really applied (system font stack, not the UA default serif).
       const font = await page.evaluate(() => getComputedStyle(document.body).fontFamily);
       expect(font).toContain('system-ui');
+
+      // The workers start from inside the sub-path too: load a folder and export it.
+      const fx = makeFixtureFolder('subpath-study');
+      await page.getByTestId('folder-input').setInputFiles(fx.dir);
+      await waitForCounts(page, fx.expectWritten.length, fx.expectRejected.length);
+      const zip = await openZip(await exportZip(page));
+      expect(zip.report.files).toHaveLength(fx.inputs.length);
+      await page.waitForLoadState('networkidle');
 
       expect(failed, 'failed or 4xx/5xx requests').toEqual([]);
       expect(server.log.filter((r) => r.status >= 400), 'server-side 4xx/5xx').toEqual([]);

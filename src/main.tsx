@@ -11,3 +11,13 @@ createRoot(root).render(
     <App />
   </StrictMode>,
 );
+
+// Offline after the first load: the service worker (built by vite-plugin-pwa) precaches the
+// app. Relative URL and scope, so the app works from any sub-path of a static server.
+if (import.meta.env.PROD && 'serviceWorker' in navigator && window.isSecureContext) {
+  window.addEventListener('load', () => {
+    navigator.serviceWorker.register('./sw.js', { scope: './' }).catch(() => {
+      // No service worker (private mode, file://): the app still works online.
+    });
+  });
+}

@@ -1,0 +1,50 @@
+/** Shared steps of the app's end-to-end tests. */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { expect, type BrowserContext, type Page } from '@playwright/test';
+import { screenshotDir } from './fixtures.ts';
+
+/** Full-window screenshot at the project's 1280×800, into test-results/screenshots/. */
+export async function shot(page: Page, name: string): Promise<void> {
+  mkdirSync(screenshotDir, { recursive: true });
+  await page.evaluate(() => document.fonts.ready);
+  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: false });
+}
+
+/** Waits until loading has finished and the counters show these numbers. */
+export async function waitForCounts(page: Page, instances: number, errors: number): Promise<void> {
+  await expect(page.getByTestId('instance-count')).toHaveText(String(instances), { timeout: 60_000 });
+  await expect(page.getByTestId('error-count')).toHaveText(String(errors));
+  await expect(page.getByTestId('load-progress')).toHaveCount(0, { timeout: 60_000 });
+}
+
+/** Clicks export-zip and returns the downloaded zip's path once the export dialog says done. */
+export async function exportZip(page: Page): Promise<string> {
+  const download = page.waitForEvent('download', { timeout: 120_000 });
+  await page.getByTestId('export-zip').click();
+  const d = await download;
+  const file = await d.path();
+  await expect(page.getByTestId('export-done')).toBeVisible({ timeout: 60_000 });
+  return file;
+}
+
+/** Records every request of the context: pages, workers and the service worker. */
+export function recordRequests(context: BrowserContext): string[] {
+  const urls: string[] = [];
+  context.on('request', (req) => urls.push(req.url()));
+  return urls;
+}
+
+export function foreignRequests(urls: string[], origin: string): string[] {
+  return urls.filter((u) => !u.startsWith('data:') && !u.startsWith('blob:') && new URL(u).origin !== origin);
+}
+
+/** Page errors, console errors and CSP violations, to assert there were none. */
+export function collectProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`console.error: ${msg.text()}`);
+  });
+  return problems;
+}

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { createSession } from '../deidentify.ts';
+import { defaultProfile } from '../profile/profile.ts';
+import { validateProfile } from '../profile/resolve.ts';
+import { makePhiStudy } from '../../../tests/synthetic/phi-study.ts';
+import { reviewInstance } from './review.ts';
+
+const study = makePhiStudy();
+const ct = study.files.find((f) => f.role === 'ct')!;
+const sr = study.files.find((f) => f.role === 'sr')!;
+
+describe('reviewInstance', () => {
+  const session = createSession({ profile: defaultProfile(), passphrase: 'review-test' });
+  const review = reviewInstance({ path: ct.name, bytes: ct.bytes }, session);
+  const row = (tag: string) => review.rows.find((r) => r.tag === tag && r.depth === 0 && !r.id.startsWith('meta'))!;
+
+  it('lists every attribute with before, after, action and why', () => {
+    expect(review.status).toBe('written');
+    const name = row('(0010,0010)');
+    expect(name.before).toBe(study.patients.A.name);
+    expect(name.after).toMatch(/^VEIL\^/);
+    expect(name.action).toBe('pseudonym');
+    const sop = row('(0008,0018)');
+    expect(sop.action).toBe('new-uid');
+    expect(sop.after).toMatch(/^2\.25\./);
+    expect(sop.reason).toBe('basic profile');
+    const cls = row('(0008,0016)');
+    expect(cls.action).toBe('kept');
+    expect(cls.before).toBe(cls.after);
+    for (const r of review.rows) {
+      expect(r.reason.length > 0 || r.kind === 'item', `${r.id} has no reason`).toBe(true);
+    }
+  });
+
+  it('nests sequence items under their sequence and lists the marks the engine adds', () => {
+    const nested = review.rows.filter((r) => r.depth > 0 && r.parent);
+    expect(nested.length).toBeGreaterThan(0);
+    for (const r of nested) expect(review.rows.some((p) => p.id === r.parent), r.id).toBe(true);
+    const added = review.rows.filter((r) => r.action === 'added').map((r) => r.tag);
+    expect(added).toContain('(0012,0062)');
+    expect(review.rows.some((r) => r.id === 'meta' && r.kind === 'item')).toBe(true);
+  });
+
+  it('shows an override as the reason', () => {
+    const profile = validateProfile({ overrides: { '(0008,1030)': { action: 'replace', value: 'TEACHING' } } });
+    const r = reviewInstance({ path: ct.name, bytes: ct.bytes }, createSession({ profile, passphrase: 'review-test' }));
+    const desc = r.rows.find((x) => x.tag === '(0008,1030)' && x.depth === 0)!;
+    expect(desc.after).toBe('TEACHING');
+    expect(desc.action).toBe('replaced');
+    expect(desc.reason).toBe('override: replace');
+  });
+
+  it('reviews a structured report down its content tree', () => {
+    const r = reviewInstance({ path: sr.name, bytes: sr.bytes }, session);
+    expect(r.rows.some((x) => x.depth >= 4)).toBe(true);
+  });
+
+  it('says why a file is not exported', () => {
+    const r = reviewInstance({ path: 'x.txt', bytes: new TextEncoder().encode('hello') }, session);
+    expect(r.status).toBe('skipped');
+    expect(r.reason).toMatch(/not a DICOM file/);
+  });
+});

@@ -1,0 +1,103 @@
+/** One series: its instances as thumbnails; a click opens the header review. */
+import { memo, useEffect, useRef } from 'react';
+import { useAppState, useVeilStore } from '../state/hooks.ts';
+import { formatDicomDate, formatPersonName, type PatientNode, type SeriesNode, type StudyNode } from '../state/tree.ts';
+import type { FileEntry } from '../state/types.ts';
+import { Warning } from './icons.tsx';
+import { WarningBadge } from './StudyTree.tsx';
+
+export function findSeries(patients: PatientNode[], key: string | undefined): { patient: PatientNode; study: StudyNode; series: SeriesNode } | undefined {
+  for (const patient of patients) {
+    for (const study of patient.studies) {
+      for (const series of study.series) if (!key || series.key === key) return { patient, study, series };
+    }
+  }
+  return undefined;
+}
+
+export function SeriesView({ patients }: { patients: PatientNode[] }) {
+  const selected = useAppState((s) => s.selectedSeries);
+  const found = findSeries(patients, selected) ?? findSeries(patients, undefined);
+  if (!found) return null;
+  const { patient, study, series } = found;
+  return (
+    <section className="series-view" aria-label="Series">
+      <header className="series-head">
+        <div>
+          <div className="crumbs muted small">
+            {formatPersonName(patient.name) || 'Unnamed patient'} · {study.description || 'Study'} · {study.date ? formatDicomDate(study.date) : 'no date'}
+          </div>
+          <h2>
+            <span className="modality">{series.modality || '—'}</span> {series.number !== undefined ? `Series ${series.number}: ` : ''}
+            {series.description || 'Series without description'}
+          </h2>
+        </div>
+        <div className="series-facts">
+          <span>
+            {series.instances.length} instance{series.instances.length === 1 ? '' : 's'}
+          </span>
+          <WarningBadge count={series.residual} title="Files with identifiers still found after de-identification" />
+        </div>
+      </header>
+      {series.residual > 0 ? (
+        <p className="notice notice-warn">
+          <Warning /> In {series.residual} file{series.residual === 1 ? '' : 's'} of this series, identifiers of the original were still found after
+          de-identification. Open a file to see where, then remove or replace the attribute with an override.
+        </p>
+      ) : null}
+      <ul className="instance-grid">
+        {series.instances.map((f) => (
+          <li key={f.id}>
+            <InstanceCard file={f} />
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+const InstanceCard = memo(function InstanceCard({ file }: { file: FileEntry }) {
+  const store = useVeilStore();
+  const ref = useRef<HTMLButtonElement>(null);
+  const s = file.summary!;
+  const wanted = !file.thumb && s.hasPixels && !s.compressed;
+  useEffect(() => {
+    const el = ref.current;
+    if (!wanted || !el) return;
+    const io = new IntersectionObserver((seen) => {
+      if (seen.some((e) => e.isIntersecting)) {
+        io.disconnect();
+        store.requestThumbnail(file.id);
+      }
+    });
+    io.observe(el);
+    return () => io.disconnect();
+  }, [wanted, file.id, store]);
+  const frames = s.frames > 1 ? ` · ${s.frames} frames` : '';
+  return (
+    <button ref={ref} type="button" className="instance-card" onClick={() => void store.openReview(file.id)} title={`${file.path}\nOpen the header review`} data-testid="instance-card">
+      <div className="thumb">
+        {file.thumbUrl ? (
+          <img src={file.thumbUrl} alt={`Image ${s.instanceNumber ?? ''}`} loading="lazy" decoding="async" />
+        ) : (
+          <div className="thumb-placeholder">
+            <span className="modality modality-large">{s.modality || 'DICOM'}</span>
+            <span className="small">{!s.hasPixels ? 'no image' : s.compressed ? s.transferSyntaxName : file.thumb === 'done' ? 'no preview' : ''}</span>
+          </div>
+        )}
+        {file.residual.length > 0 ? (
+          <span className="thumb-warn" title={`${file.residual.length} identifier(s) still found after de-identification`}>
+            <Warning />
+          </span>
+        ) : null}
+      </div>
+      <div className="instance-label">
+        <span>#{s.instanceNumber ?? '—'}</span>
+        <span className="muted">
+          {s.rows && s.columns ? `${s.columns}×${s.rows}` : ''}
+          {frames}
+        </span>
+      </div>
+    </button>
+  );
+});

@@ -1,0 +1,540 @@
+/**
+ * The app's state and the actions on it. It talks to the engine only through EngineClient
+ * (src/workers/client.ts): no DICOM is read on the main thread.
+ */
+import { parseLookupCsv } from '../../core/header/pseudonyms.ts';
+import { validateProfile } from '../../core/profile/resolve.ts';
+import { defaultProfile, type OptionKey, type Override, type Profile } from '../../core/profile/profile.ts';
+import { CancelledError, EngineClient, type InputRef, type ScanResult, type SessionInit } from '../../workers/client.ts';
+import { isZipName, type PickedInput } from '../input/collect.ts';
+import type { AppState, ExportState, FileEntry, Settings, View } from './types.ts';
+
+const PROFILE_STORAGE_KEY = 'veil.profile.v1';
+const FLUSH_MS = 120;
+const RECHECK_DELAY_MS = 400;
+
+type SaveFilePicker = (options: { suggestedName: string; types?: { description: string; accept: Record<string, string[]> }[] }) => Promise<FileSystemFileHandle>;
+
+export const canSaveToDisk = (): boolean => typeof (window as unknown as { showSaveFilePicker?: unknown }).showSaveFilePicker === 'function';
+
+function loadStoredProfile(): Profile {
+  try {
+    const raw = localStorage.getItem(PROFILE_STORAGE_KEY);
+    if (raw) return validateProfile(raw);
+  } catch {
+    // A stored profile that no longer validates is ignored: the defaults apply.
+  }
+  return defaultProfile();
+}
+
+const idleExport = (): ExportState => ({ phase: 'idle', done: 0, total: 0, bytes: 0, bytesTotal: 0, startedAt: 0, dialogOpen: false });
+
+function timestamp(): string {
+  const d = new Date();
+  const p = (n: number) => n.toString().padStart(2, '0');
+  return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}`;
+}
+
+export function downloadBlob(blob: Blob, fileName: string): string {
+  const url = URL.createObjectURL(blob);
+  clickDownload(url, fileName);
+  return url;
+}
+
+export function clickDownload(url: string, fileName: string): void {
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  a.rel = 'noopener';
+  a.style.display = 'none';
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+}
+
+export class VeilStore {
+  private state: AppState;
+  private readonly listeners = new Set<() => void>();
+  private client?: EngineClient;
+  private nextId = 1;
+  private queue: FileEntry[] = [];
+  private loading?: Promise<void>;
+  private loadAbort = new AbortController();
+  private pending = new Map<number, Partial<FileEntry>>();
+  private flushTimer?: ReturnType<typeof setTimeout>;
+  private keyCache = new Map<string, Promise<Uint8Array>>();
+  private randomKey?: Promise<Uint8Array>;
+  private sessionInit?: { settings: Settings; init: Promise<SessionInit> };
+  private recheckTimer?: ReturnType<typeof setTimeout>;
+  private recheckAbort?: AbortController;
+  private exportAbort?: AbortController;
+  private seen = new Set<string>();
+
+  constructor() {
+    this.state = {
+      files: [],
+      load: { active: false, total: 0, done: 0, bytesTotal: 0, bytesDone: 0, startedAt: 0 },
+      rechecking: false,
+      settings: { profile: loadStoredProfile(), passphrase: '', saveToDisk: false },
+      view: 'browse',
+      export: idleExport(),
+    };
+  }
+
+  // ------------------------------------------------------------------ store plumbing
+
+  getState = (): AppState => this.state;
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  private set(patch: Partial<AppState>): void {
+    this.state = { ...this.state, ...patch };
+    for (const l of this.listeners) l();
+  }
+
+  private engine(): EngineClient {
+    this.client ??= new EngineClient();
+    return this.client;
+  }
+
+  private fail(e: unknown): void {
+    if (e instanceof CancelledError) return;
+    this.set({ error: (e as Error)?.message ?? String(e) });
+  }
+
+  dismissError(): void {
+    this.set({ error: undefined });
+  }
+
+  setView(view: View): void {
+    this.set({ view });
+  }
+
+  selectSeries(key: string | undefined): void {
+    this.set({ selectedSeries: key, view: 'browse' });
+  }
+
+  // ------------------------------------------------------------------ session
+
+  /** The session every worker uses: same profile, same key, same lookup. */
+  private session(): Promise<SessionInit> {
+    const settings = this.state.settings;
+    if (this.sessionInit?.settings === settings) return this.sessionInit.init;
+    const init = (async (): Promise<SessionInit> => {
+      const key = await this.key(settings.passphrase);
+      const value: SessionInit = { profile: settings.profile, key, lookup: settings.lookup?.entries };
+      await this.engine().configure(value);
+      return value;
+    })();
+    this.sessionInit = { settings, init };
+    init.catch(() => {
+      if (this.sessionInit?.init === init) this.sessionInit = undefined;
+    });
+    return init;
+  }
+
+  private key(passphrase: string): Promise<Uint8Array> {
+    if (!passphrase) {
+      // No passphrase: one random key for the whole browser session, so the load-time check,
+      // the review and the export all agree.
+      this.randomKey ??= this.engine().deriveKey();
+      return this.randomKey;
+    }
+    let k = this.keyCache.get(passphrase);
+    if (!k) {
+      k = this.engine().deriveKey(passphrase);
+      this.keyCache.set(passphrase, k);
+    }
+    return k;
+  }
+
+  // ------------------------------------------------------------------ input
+
+  /** Adds picked or dropped inputs; zips are unpacked in a worker first. */
+  async addInputs(picked: readonly PickedInput[], problems: readonly { path: string; reason: string }[] = []): Promise<void> {
+    if (picked.length === 0 && problems.length === 0) return;
+    try {
+      const expanded: { path: string; file: Blob; size: number; problem?: string; key?: string }[] = [];
+      for (const p of problems) expanded.push({ path: p.path, file: new Blob([]), size: 0, problem: p.reason });
+      let duplicates = 0;
+      for (const p of picked) {
+        const key = `${p.path}\u0000${p.file.size}\u0000${p.file.lastModified}`;
+        if (this.seen.has(key)) {
+          duplicates++;
+          continue;
+        }
+        if (isZipName(p.file.name)) {
+          const listing = await this.engine().expandZip(p.file, p.path);
+          if (listing.ok) {
+            this.seen.add(key);
+            for (const e of listing.entries) expanded.push({ path: e.path, file: e.blob ?? new Blob([]), size: e.blob?.size ?? 0, problem: e.problem });
+            if (listing.entries.length === 0) expanded.push({ path: p.path, file: p.file, size: p.file.size, problem: 'the zip holds no files' });
+            continue;
+          }
+        }
+        expanded.push({ path: p.path, file: p.file, size: p.file.size, key });
+      }
+      for (const e of expanded) if (e.key) this.seen.add(e.key);
+      const entries: FileEntry[] = expanded.map((e) => ({
+        id: this.nextId++,
+        path: e.path,
+        file: e.file,
+        size: e.size,
+        status: e.problem ? 'failed' : 'queued',
+        reason: e.problem,
+        warnings: [],
+        residual: [],
+        pickKey: e.key,
+      }));
+      const queued = entries.filter((e) => e.status === 'queued');
+      const load = this.state.load.active
+        ? { ...this.state.load, total: this.state.load.total + queued.length, bytesTotal: this.state.load.bytesTotal + queued.reduce((n, e) => n + e.size, 0) }
+        : { active: queued.length > 0, total: queued.length, done: 0, bytesTotal: queued.reduce((n, e) => n + e.size, 0), bytesDone: 0, startedAt: performance.now() };
+      load.note = duplicates ? `${duplicates} file${duplicates === 1 ? ' was' : 's were'} already loaded and not added again.` : undefined;
+      this.set({ files: [...this.state.files, ...entries], load, view: this.state.view === 'settings' ? 'settings' : this.state.view });
+      this.queue.push(...queued);
+      if (queued.length) this.loading ??= this.runLoad().finally(() => (this.loading = undefined));
+      await this.loading;
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  private async runLoad(): Promise<void> {
+    const signal = (this.loadAbort = new AbortController()).signal;
+    try {
+      await this.session();
+      while (this.queue.length && !signal.aborted) {
+        const batch = this.queue.splice(0);
+        const inputs: InputRef[] = batch.map((f) => ({ path: f.path, file: f.file }));
+        await this.engine().scan(inputs, {
+          signal,
+          onResult: (i, r) => this.onScanned(batch[i], r),
+        });
+      }
+    } catch (e) {
+      this.fail(e);
+    } finally {
+      this.flush();
+      if (signal.aborted) {
+        const dropped = new Set(this.queue.splice(0).map((f) => f.id));
+        const files = this.state.files.filter((f) => {
+          const drop = dropped.has(f.id) || (f.status === 'queued' && !this.pending.has(f.id));
+          // A file that was never read can be picked again later.
+          if (drop && f.pickKey) this.seen.delete(f.pickKey);
+          return !drop;
+        });
+        const notLoaded = this.state.files.length - files.length;
+        this.set({ files, load: { ...this.state.load, active: false, note: `Loading cancelled: ${notLoaded} file${notLoaded === 1 ? ' was' : 's were'} not loaded.` } });
+      } else {
+        this.set({ load: { ...this.state.load, active: false } });
+      }
+    }
+  }
+
+  private onScanned(entry: FileEntry, r: ScanResult): void {
+    const patch: Partial<FileEntry> = {
+      status: r.status === 'written' ? 'ready' : r.status,
+      reason: r.reason,
+      warnings: r.warnings,
+      residual: r.residual,
+      summary: r.summary,
+      pseudoPatientId: r.pseudoPatientId,
+    };
+    if (r.thumbnail) patch.thumbUrl = URL.createObjectURL(r.thumbnail);
+    this.pending.set(entry.id, patch);
+    const load = this.state.load;
+    this.state = { ...this.state, load: { ...load, done: load.done + 1, bytesDone: load.bytesDone + entry.size } };
+    this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS);
+  }
+
+  private flush(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.pending.size === 0) {
+      this.set({});
+      return;
+    }
+    const pending = this.pending;
+    this.pending = new Map();
+    const files = this.state.files.map((f) => {
+      const p = pending.get(f.id);
+      return p ? { ...f, ...p } : f;
+    });
+    const selectedSeries = this.state.selectedSeries;
+    this.set({ files, selectedSeries });
+  }
+
+  /** Asks the workers for a card's preview the first time the card is visible. */
+  requestThumbnail(id: number): void {
+    const entry = this.state.files.find((f) => f.id === id);
+    if (!entry || entry.thumb || entry.status !== 'ready' || !entry.summary?.hasPixels || entry.summary.compressed) return;
+    this.set({ files: this.state.files.map((f) => (f.id === id ? { ...f, thumb: 'loading' } : f)) });
+    void this.engine()
+      .thumbnail({ path: entry.path, file: entry.file })
+      .catch(() => undefined)
+      .then((png) => {
+        const patch: Partial<FileEntry> = { thumb: 'done', ...(png ? { thumbUrl: URL.createObjectURL(png) } : {}) };
+        this.pending.set(id, { ...this.pending.get(id), ...patch });
+        this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS);
+      });
+  }
+
+  cancelLoad(): void {
+    this.loadAbort.abort();
+  }
+
+  /** Forgets every loaded file (the originals on disk are untouched). */
+  clear(): void {
+    this.cancelLoad();
+    this.recheckAbort?.abort();
+    for (const f of this.state.files) if (f.thumbUrl) URL.revokeObjectURL(f.thumbUrl);
+    if (this.state.export.result?.url) URL.revokeObjectURL(this.state.export.result.url);
+    this.queue = [];
+    this.pending.clear();
+    this.seen.clear();
+    this.set({
+      files: [],
+      load: { active: false, total: 0, done: 0, bytesTotal: 0, bytesDone: 0, startedAt: 0 },
+      selectedSeries: undefined,
+      review: undefined,
+      view: 'browse',
+      export: idleExport(),
+    });
+  }
+
+  // ------------------------------------------------------------------ review
+
+  async openReview(id: number): Promise<void> {
+    this.set({ view: 'review', review: { id, loading: true } });
+    await this.refreshReview();
+  }
+
+  closeReview(): void {
+    this.set({ view: 'browse' });
+  }
+
+  private async refreshReview(): Promise<void> {
+    const current = this.state.review;
+    if (!current) return;
+    const entry = this.state.files.find((f) => f.id === current.id);
+    if (!entry) return;
+    this.set({ review: { ...current, loading: true, error: undefined } });
+    try {
+      await this.session();
+      const data = await this.engine().review({ path: entry.path, file: entry.file });
+      if (this.state.review?.id === current.id) this.set({ review: { id: current.id, loading: false, data } });
+    } catch (e) {
+      if (this.state.review?.id === current.id) this.set({ review: { id: current.id, loading: false, error: (e as Error).message } });
+    }
+  }
+
+  // ------------------------------------------------------------------ settings
+
+  private updateSettings(patch: Partial<Settings>): void {
+    const settings = { ...this.state.settings, ...patch };
+    this.set({ settings, export: { ...this.state.export, mappingCsv: patch.profile || patch.passphrase !== undefined || patch.lookup ? undefined : this.state.export.mappingCsv } });
+    if (patch.profile) {
+      try {
+        localStorage.setItem(PROFILE_STORAGE_KEY, JSON.stringify(settings.profile));
+      } catch {
+        // Storage full or blocked: the profile still applies to this session.
+      }
+    }
+    if (patch.profile || patch.passphrase !== undefined || 'lookup' in patch) this.scheduleRecheck();
+  }
+
+  private updateProfile(change: (p: Profile) => Profile): void {
+    this.updateSettings({ profile: change(this.state.settings.profile) });
+  }
+
+  setOption(key: OptionKey, on: boolean): void {
+    this.updateProfile((p) => {
+      const options = { ...p.options, [key]: on };
+      // The two longitudinal-date options exclude each other (PS3.15 E.3.6).
+      if (on && key === 'retainLongFullDates') options.retainLongModifiedDates = false;
+      if (on && key === 'retainLongModifiedDates') options.retainLongFullDates = false;
+      return { ...p, options };
+    });
+  }
+
+  setMode(mode: Profile['pseudonyms']['mode']): void {
+    this.updateProfile((p) => ({ ...p, pseudonyms: { ...p.pseudonyms, mode } }));
+  }
+
+  setPrefix(prefix: string): void {
+    this.updateProfile((p) => ({ ...p, pseudonyms: { ...p.pseudonyms, patientIdPrefix: prefix } }));
+  }
+
+  setDateShift(min: number, max: number): void {
+    this.updateProfile((p) => ({ ...p, pseudonyms: { ...p.pseudonyms, dateShiftDays: { min, max } } }));
+  }
+
+  setPassphrase(passphrase: string): void {
+    if (passphrase === this.state.settings.passphrase) return;
+    this.updateSettings({ passphrase });
+  }
+
+  setSaveToDisk(saveToDisk: boolean): void {
+    this.set({ settings: { ...this.state.settings, saveToDisk } });
+  }
+
+  setOverride(tag: string, override: Override | undefined): void {
+    this.updateProfile((p) => {
+      const overrides = { ...p.overrides };
+      if (override) overrides[tag] = override;
+      else delete overrides[tag];
+      // Through the validator: keys normalised, values checked, exactly as the CLI reads them.
+      return validateProfile({ ...p, overrides });
+    });
+  }
+
+  /** Throws with a message naming the problem. */
+  importProfile(json: string): void {
+    const profile = validateProfile(json);
+    this.updateSettings({ profile });
+  }
+
+  resetProfile(): void {
+    this.updateSettings({ profile: defaultProfile() });
+  }
+
+  exportProfileJson(): string {
+    return `${JSON.stringify(this.state.settings.profile, null, 2)}\n`;
+  }
+
+  /** Throws with a message naming the bad line. */
+  importLookup(name: string, csv: string): number {
+    const map = parseLookupCsv(csv);
+    this.updateSettings({ lookup: { name, entries: [...map] } });
+    return map.size;
+  }
+
+  clearLookup(): void {
+    this.updateSettings({ lookup: undefined });
+  }
+
+  /** After a settings change: re-run the residual-PHI check (and the open review) in the background. */
+  private scheduleRecheck(): void {
+    clearTimeout(this.recheckTimer);
+    this.recheckTimer = setTimeout(() => void this.recheck(), RECHECK_DELAY_MS);
+  }
+
+  private async recheck(): Promise<void> {
+    this.recheckAbort?.abort();
+    const abort = (this.recheckAbort = new AbortController());
+    if (this.state.view === 'review') void this.refreshReview();
+    if (this.loading) await this.loading;
+    const ready = this.state.files.filter((f) => f.status === 'ready');
+    if (ready.length === 0) return;
+    this.set({ rechecking: true });
+    try {
+      await this.session();
+      await this.engine().check(
+        ready.map((f) => ({ path: f.path, file: f.file })),
+        {
+          signal: abort.signal,
+          onResult: (i, r) => {
+            this.pending.set(ready[i].id, {
+              status: r.status === 'written' ? 'ready' : r.status,
+              reason: r.reason,
+              warnings: r.warnings,
+              residual: r.residual,
+              pseudoPatientId: r.pseudoPatientId,
+            });
+            this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS);
+          },
+        },
+      );
+    } catch (e) {
+      this.fail(e);
+    } finally {
+      this.flush();
+      if (this.recheckAbort === abort) this.set({ rechecking: false });
+    }
+  }
+
+  // ------------------------------------------------------------------ export
+
+  /** Must be called from the click handler: the file picker needs the user's gesture. */
+  async exportZip(): Promise<void> {
+    if (this.state.export.phase === 'running') return;
+    const fileName = `veil-export-${timestamp()}.zip`;
+    let handle: FileSystemFileHandle | undefined;
+    if (this.state.settings.saveToDisk && canSaveToDisk()) {
+      try {
+        const picker = (window as unknown as { showSaveFilePicker: SaveFilePicker }).showSaveFilePicker;
+        handle = await picker({ suggestedName: fileName, types: [{ description: 'Zip archive', accept: { 'application/zip': ['.zip'] } }] });
+      } catch {
+        return; // The user closed the picker.
+      }
+    }
+    if (this.loading) await this.loading;
+    const files = this.state.files;
+    const inputs = files.map((f) => ({ path: f.path, file: f.file }));
+    const abort = (this.exportAbort = new AbortController());
+    if (this.state.export.result?.url) URL.revokeObjectURL(this.state.export.result.url);
+    const bytesTotal = files.reduce((n, f) => n + f.size, 0);
+    this.set({ export: { ...idleExport(), phase: 'running', total: inputs.length, bytesTotal, startedAt: performance.now(), dialogOpen: true } });
+    try {
+      const init = await this.session();
+      const result = await this.engine().exportZip(inputs, init, {
+        target: handle ? { kind: 'file', handle } : { kind: 'blob' },
+        signal: abort.signal,
+        onProgress: (p) => this.set({ export: { ...this.state.export, done: p.done, bytes: p.bytes } }),
+      });
+      const outcomes = result.outcomes;
+      const url = result.blob ? downloadBlob(result.blob, fileName) : undefined;
+      this.set({
+        export: {
+          ...this.state.export,
+          phase: 'done',
+          done: inputs.length,
+          finishedAt: performance.now(),
+          mappingCsv: result.mapping?.toCsv(),
+          result: {
+            fileName: handle?.name ?? fileName,
+            url,
+            savedToDisk: !!handle,
+            size: result.blob?.size ?? result.bytes,
+            written: outcomes.filter((o) => o.status === 'written').length,
+            skipped: outcomes.filter((o) => o.status === 'skipped').length,
+            failed: outcomes.filter((o) => o.status === 'failed').length,
+            withResidual: outcomes.filter((o) => o.status === 'written' && o.residual.length > 0).length,
+            rejected: outcomes.filter((o) => o.status !== 'written').map((o) => ({ input: o.input, status: o.status, reason: 'reason' in o ? o.reason : '' })),
+          },
+        },
+      });
+    } catch (e) {
+      const cancelled = e instanceof CancelledError;
+      this.set({ export: { ...this.state.export, phase: cancelled ? 'cancelled' : 'error', error: cancelled ? undefined : (e as Error).message } });
+    }
+  }
+
+  cancelExport(): void {
+    this.exportAbort?.abort();
+  }
+
+  closeExportDialog(): void {
+    this.set({ export: { ...this.state.export, dialogOpen: false } });
+  }
+
+  openExportDialog(): void {
+    this.set({ export: { ...this.state.export, dialogOpen: true } });
+  }
+
+  downloadAgain(): void {
+    const r = this.state.export.result;
+    if (r?.url) clickDownload(r.url, r.fileName);
+  }
+
+  downloadMapping(): void {
+    const csv = this.state.export.mappingCsv;
+    if (!csv) return;
+    const url = downloadBlob(new Blob([csv], { type: 'text/csv' }), `veil-mapping-${timestamp()}.csv`);
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  }
+}

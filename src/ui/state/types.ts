@@ -1,0 +1,91 @@
+import type { Pseudonym } from '../../core/header/pseudonyms.ts';
+import type { Profile } from '../../core/profile/profile.ts';
+import type { InstanceReview, InstanceSummary, ResidualFinding } from '../../workers/protocol.ts';
+
+export type FileStatus = 'queued' | 'ready' | 'skipped' | 'failed';
+
+/** One input file of this session, and what loading it found. */
+export interface FileEntry {
+  id: number;
+  path: string;
+  file: Blob;
+  size: number;
+  status: FileStatus;
+  reason?: string;
+  warnings: string[];
+  residual: ResidualFinding[];
+  summary?: InstanceSummary;
+  pseudoPatientId?: string;
+  thumbUrl?: string;
+  /** Previews are made on demand, when a card is first visible. */
+  thumb?: 'loading' | 'done';
+  /** Identity of the picked file (path, size, date), to notice the same file picked twice. */
+  pickKey?: string;
+}
+
+export interface LoadProgress {
+  active: boolean;
+  total: number;
+  done: number;
+  bytesTotal: number;
+  bytesDone: number;
+  startedAt: number;
+  /** Shown after a load ends: what was skipped because it was already loaded, cancelled, … */
+  note?: string;
+}
+
+export interface Settings {
+  profile: Profile;
+  passphrase: string;
+  lookup?: { name: string; entries: [string, Pseudonym][] };
+  /** Write the zip straight to a file on disk (File System Access API) instead of a download. */
+  saveToDisk: boolean;
+}
+
+export type View = 'browse' | 'review' | 'settings';
+
+export interface ReviewState {
+  id: number;
+  loading: boolean;
+  data?: InstanceReview;
+  error?: string;
+}
+
+export interface ExportState {
+  phase: 'idle' | 'running' | 'done' | 'error' | 'cancelled';
+  done: number;
+  total: number;
+  bytes: number;
+  bytesTotal: number;
+  startedAt: number;
+  finishedAt?: number;
+  error?: string;
+  result?: {
+    fileName: string;
+    url?: string;
+    savedToDisk: boolean;
+    size: number;
+    written: number;
+    skipped: number;
+    failed: number;
+    withResidual: number;
+    rejected: { input: string; status: string; reason: string }[];
+  };
+  /** pseudonymize mode: the mapping CSV of the last export. */
+  mappingCsv?: string;
+  dialogOpen: boolean;
+}
+
+export interface AppState {
+  files: FileEntry[];
+  load: LoadProgress;
+  /** Re-checking loaded files after a settings change. */
+  rechecking: boolean;
+  settings: Settings;
+  view: View;
+  selectedSeries?: string;
+  review?: ReviewState;
+  export: ExportState;
+  /** A problem to show in a banner (bad profile file, worker failure, …). */
+  error?: string;
+}

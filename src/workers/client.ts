@@ -1,0 +1,192 @@
+/**
+ * The one object the UI talks to. It owns the worker pool and the zip writer and never parses
+ * DICOM itself: files go to the workers as File/Blob references, results come back as plain data.
+ */
+import * as Comlink from 'comlink';
+import { MappingLog } from '../core/export/mapping.ts';
+import { TOOL_NAME, TOOL_VERSION, methodCodes } from '../core/header/method.ts';
+import type { Profile } from '../core/profile/profile.ts';
+import { WorkerPool } from './pool.ts';
+import type {
+  CheckResult,
+  ExportProgress,
+  ExportSummary,
+  ExportTarget,
+  InputRef,
+  InstanceReview,
+  ScanResult,
+  SessionInit,
+  ZipListing,
+  ZipWriterApi,
+} from './protocol.ts';
+
+export type * from './protocol.ts';
+
+export class CancelledError extends Error {
+  override name = 'CancelledError';
+  constructor() {
+    super('cancelled');
+  }
+}
+
+export interface ExportResult extends ExportSummary {
+  /** Pseudonymize mode: the re-identification mapping (never inside the zip). */
+  mapping?: MappingLog;
+}
+
+export interface RunOptions<R> {
+  signal?: AbortSignal;
+  onResult: (index: number, result: R) => void;
+}
+
+export class EngineClient {
+  readonly pool: WorkerPool;
+  private configured?: SessionInit;
+
+  constructor(size?: number) {
+    this.pool = new WorkerPool(size);
+  }
+
+  get size(): number {
+    return this.pool.size;
+  }
+
+  /** Derived once, in a worker (PBKDF2 takes a moment), then given to every worker. */
+  deriveKey(passphrase?: string): Promise<Uint8Array> {
+    return this.pool.run((api) => api.deriveKey(passphrase));
+  }
+
+  async configure(init: SessionInit): Promise<void> {
+    if (this.configured === init) return;
+    this.configured = init;
+    await this.pool.each((api) => api.configure(init));
+  }
+
+  expandZip(zip: Blob, name: string): Promise<ZipListing> {
+    return this.pool.run((api) => api.expandZip(zip, name));
+  }
+
+  thumbnail(input: InputRef): Promise<Blob | undefined> {
+    return this.pool.run((api) => api.thumbnail(input));
+  }
+
+  review(input: InputRef): Promise<InstanceReview> {
+    return this.pool.run((api) => api.review(input));
+  }
+
+  /** Loads inputs: summary, thumbnail and the outcome export would have, for each. */
+  scan(inputs: readonly InputRef[], options: RunOptions<ScanResult> & { thumbnails?: boolean }): Promise<void> {
+    return this.each(inputs, options, (api, input) => api.scan(input, options.thumbnails ?? false));
+  }
+
+  /** Re-checks inputs against the configured session (after the profile changed). */
+  check(inputs: readonly InputRef[], options: RunOptions<CheckResult>): Promise<void> {
+    return this.each(inputs, options, (api, input) => api.check(input));
+  }
+
+  private async each<R>(
+    inputs: readonly InputRef[],
+    options: RunOptions<R>,
+    task: (api: Parameters<Parameters<WorkerPool['run']>[0]>[0], input: InputRef) => Promise<R>,
+  ): Promise<void> {
+    let next = 0;
+    const lane = async () => {
+      while (next < inputs.length) {
+        if (options.signal?.aborted) throw new CancelledError();
+        const i = next++;
+        const result = await this.pool.run((api) => task(api, inputs[i]));
+        if (options.signal?.aborted) throw new CancelledError();
+        options.onResult(i, result);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(inputs.length, this.pool.size * 2) }, lane));
+  }
+
+  /**
+   * De-identifies every input in the workers and streams the zip (DESIGN.md layout, report at the
+   * root) into `target`. Inputs are written in the order given, like the CLI.
+   */
+  async exportZip(
+    inputs: readonly InputRef[],
+    init: SessionInit,
+    options: { target: ExportTarget; signal?: AbortSignal; onProgress?: (p: ExportProgress) => void },
+  ): Promise<ExportResult> {
+    const writerWorker = new Worker(new URL('./zip-writer.worker.ts', import.meta.url), { type: 'module', name: 'veil-zip-writer' });
+    const writer = Comlink.wrap<ZipWriterApi>(writerWorker);
+    const writerDead = new Promise<never>((_, reject) =>
+      writerWorker.addEventListener('error', (e) => reject(new Error(`the zip writer stopped: ${e.message || 'script error'}`))),
+    );
+    writerDead.catch(() => undefined);
+    const guard = <T>(p: Promise<T>): Promise<T> => Promise.race([p, writerDead]);
+
+    let done = 0;
+    const waiters: (() => void)[] = [];
+    const wake = () => waiters.splice(0).forEach((w) => w());
+    const onProgress = (p: ExportProgress) => {
+      done = p.done;
+      wake();
+      options.onProgress?.(p);
+    };
+    const abort = () => wake();
+    options.signal?.addEventListener('abort', abort);
+    try {
+      const profile = init.profile;
+      await guard(writer.begin(inputs.length, reportMeta(profile), options.target, Comlink.proxy(onProgress)));
+      await this.pool.each(async (api) => {
+        const channel = new MessageChannel();
+        await guard(writer.attach(Comlink.transfer(channel.port1, [channel.port1])));
+        await api.beginExport(init, Comlink.transfer(channel.port2, [channel.port2]));
+      });
+
+      // Never run ahead of the zip writer by more than a few files per worker: memory stays bounded.
+      const window = this.pool.size * 3;
+      let next = 0;
+      const lane = async () => {
+        while (next < inputs.length) {
+          if (options.signal?.aborted) throw new CancelledError();
+          if (next - done >= window) {
+            await new Promise<void>((resolve) => waiters.push(resolve));
+            continue;
+          }
+          const i = next++;
+          await guard(this.pool.run((api) => api.exportFile(i, inputs[i])));
+        }
+      };
+      await Promise.all(Array.from({ length: this.pool.size * 2 }, lane));
+      if (options.signal?.aborted) throw new CancelledError();
+      const summary = await guard(writer.finish());
+      const snapshots = await this.pool.each((api) => api.endExport());
+      let mapping: MappingLog | undefined;
+      if (profile.pseudonyms.mode === 'pseudonymize') {
+        mapping = new MappingLog();
+        for (const s of snapshots) if (s) mapping.merge(s);
+      }
+      return { ...summary, mapping };
+    } catch (e) {
+      await Promise.race([writer.abort(), new Promise((r) => setTimeout(r, 500))]).catch(() => undefined);
+      await this.pool.each((api) => api.endExport()).catch(() => undefined);
+      throw e;
+    } finally {
+      options.signal?.removeEventListener('abort', abort);
+      writer[Comlink.releaseProxy]();
+      writerWorker.terminate();
+    }
+  }
+
+  dispose(): void {
+    this.pool.terminate();
+  }
+}
+
+/** The report's header, as the CLI writes it. */
+export function reportMeta(profile: Profile) {
+  const options = profile.options;
+  return {
+    tool: TOOL_NAME,
+    version: TOOL_VERSION,
+    profileSummary: methodCodes(options).map((c) => c.codeMeaning).join('; '),
+    optionsApplied: Object.entries(options).filter(([, on]) => on).map(([k]) => k),
+    mode: profile.pseudonyms.mode,
+    startedAt: new Date().toISOString(),
+  };
+}

@@ -1,0 +1,107 @@
+/**
+ * What the main thread and the workers say to each other (through comlink). Plain data only:
+ * Blobs and Files travel by reference, byte buffers are transferred.
+ */
+import type { InstanceReview } from '../core/header/review.ts';
+import type { Pseudonym } from '../core/header/pseudonyms.ts';
+import type { MappingSnapshot } from '../core/export/mapping.ts';
+import type { ReportMeta } from '../core/export/report.ts';
+import type { ReportedOutcome, ResidualFinding } from '../core/outcome.ts';
+import type { Profile } from '../core/profile/profile.ts';
+import type { InstanceSummary } from '../core/summary/summary.ts';
+import type { ZipListing } from './zip-input.ts';
+
+export type { InstanceReview, InstanceSummary, MappingSnapshot, ReportedOutcome, ResidualFinding, ZipListing };
+
+/** Everything a worker needs to de-identify exactly as every other worker does. */
+export interface SessionInit {
+  profile: Profile;
+  /** The session key, derived once (deriveSessionKey) and shared by every worker. */
+  key: Uint8Array;
+  lookup?: [string, Pseudonym][];
+}
+
+/** One input as the workers see it. */
+export interface InputRef {
+  path: string;
+  file: Blob;
+}
+
+/** What loading one file found: the original's summary and what export would do with it. */
+export interface ScanResult {
+  status: 'written' | 'skipped' | 'failed';
+  reason?: string;
+  warnings: string[];
+  residual: ResidualFinding[];
+  summary?: InstanceSummary;
+  /** The pseudonymous Patient ID the export files it under. */
+  pseudoPatientId?: string;
+  /** PNG of the first frame (native images only). */
+  thumbnail?: Blob;
+}
+
+/** A re-check after the profile changed: the outcome only. */
+export type CheckResult = Pick<ScanResult, 'status' | 'reason' | 'warnings' | 'residual' | 'pseudoPatientId'>;
+
+export interface EngineWorkerApi {
+  /** The session key: PBKDF2 of the passphrase, or random bytes. */
+  deriveKey(passphrase?: string): Uint8Array;
+  /** Sets the session used by scan, check and review. */
+  configure(init: SessionInit): void;
+  scan(input: InputRef, thumbnail: boolean): Promise<ScanResult>;
+  check(input: InputRef): Promise<CheckResult>;
+  /** PNG preview of the first frame of a native image, made on demand (visible cards only). */
+  thumbnail(input: InputRef): Promise<Blob | undefined>;
+  review(input: InputRef): Promise<InstanceReview>;
+  expandZip(zip: Blob, name: string): Promise<ZipListing>;
+  /** Starts an export: a fresh session, outcomes sent to the zip writer over `port`. */
+  beginExport(init: SessionInit, port: MessagePort): void;
+  /** De-identifies one input and hands the result to the zip writer. */
+  exportFile(index: number, input: InputRef): Promise<{ status: ScanResult['status']; bytes: number }>;
+  /** Ends the export; returns the mapping records (pseudonymize mode). */
+  endExport(): MappingSnapshot | undefined;
+}
+
+/**
+ * A piece of a de-identified file: new bytes (transferred), or a byte range of the input file
+ * itself (the large values the engine left untouched — pixel data above all), which the zip
+ * writer takes as a Blob slice of the input: never read again, never copied.
+ */
+export type ExportPiece = Uint8Array | { start: number; end: number };
+
+/** What an engine worker posts to the zip writer for each input. */
+export interface ExportMessage {
+  index: number;
+  /** The outcome as the report keeps it (no bytes). */
+  outcome: ReportedOutcome;
+  /** Written files: the content, its CRC-32 and the input Blob the ranges refer to. */
+  pieces?: ExportPiece[];
+  crc?: number;
+  file?: Blob;
+}
+
+export type ExportTarget = { kind: 'blob' } | { kind: 'file'; handle: FileSystemFileHandle };
+
+export interface ExportProgress {
+  /** Inputs handled by the writer so far (in input order). */
+  done: number;
+  /** Bytes of zip written so far. */
+  bytes: number;
+}
+
+export interface ExportSummary {
+  /** The zip, when the target was a Blob. */
+  blob?: Blob;
+  bytes: number;
+  outcomes: ReportedOutcome[];
+  report: { json: string; csv: string };
+}
+
+export interface ZipWriterApi {
+  begin(total: number, meta: Omit<ReportMeta, 'finishedAt'>, target: ExportTarget, onProgress: (p: ExportProgress) => void): Promise<void>;
+  /** Adds a port an engine worker sends ExportMessages on. */
+  attach(port: MessagePort): void;
+  /** Waits for every input, writes the report, closes the zip. */
+  finish(): Promise<ExportSummary>;
+  abort(): Promise<void>;
+}
