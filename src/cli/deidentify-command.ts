@@ -20,6 +20,7 @@ import type { ReportedOutcome } from '../core/outcome.ts';
 import { validateProfile } from '../core/profile/resolve.ts';
 import { defaultProfile, type Mode, type Profile } from '../core/profile/profile.ts';
 import { collectInputs } from './inputs.ts';
+import { parsePlan, type RedactionPlan } from '../core/pixels/plan.ts';
 
 export interface DeidentifyArgs {
   inputs: string[];
@@ -30,6 +31,8 @@ export interface DeidentifyArgs {
   lookupPath?: string;
   reportPath?: string;
   mappingPath?: string;
+  /** Redaction plan JSON (--boxes). */
+  boxesPath?: string;
   /** Worker threads; default 1. */
   threads?: number;
   quiet: boolean;
@@ -59,9 +62,25 @@ async function loadProfile(path: string | undefined, mode: Mode | undefined): Pr
   return profile;
 }
 
+async function loadPlan(path: string | undefined): Promise<RedactionPlan | undefined> {
+  if (!path) return undefined;
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw usage(`--boxes ${path}: ${(e as Error).message}`);
+  }
+  try {
+    return parsePlan(text);
+  } catch (e) {
+    throw usage(`--boxes ${path}: ${(e as Error).message}`);
+  }
+}
+
 export async function runDeidentify(args: DeidentifyArgs): Promise<number> {
   const startedAt = new Date().toISOString();
   const profile = await loadProfile(args.profilePath, args.mode);
+  const plan = await loadPlan(args.boxesPath);
   let lookup;
   if (args.lookupPath) {
     try {
@@ -99,7 +118,7 @@ export async function runDeidentify(args: DeidentifyArgs): Promise<number> {
   const threads = Math.min(args.threads ?? 1, availableParallelism() * 2, Math.max(1, inputs.length));
   const workerMappings = await deidentifyAll(
     inputs,
-    { profile, key, lookup: lookup ? [...lookup] : undefined },
+    { profile, key, lookup: lookup ? [...lookup] : undefined, plan },
     { threads, workerUrl: new URL(import.meta.url) },
     async (index, outcome) => {
       const input = inputs[index];

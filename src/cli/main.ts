@@ -18,7 +18,7 @@ Options:
   --report <file.json>   also write the JSON report here (it is always in the output root)
   --mapping <file.csv>   where to write the re-identification mapping (pseudonymize mode);
                          default: beside the output, never inside it
-  --boxes <plan.json>    redaction plan for burned-in text (not available yet)
+  --boxes <plan.json>    redaction plan: boxes to paint over burned-in text (the app exports it)
   --ocr                  detect burned-in text (not available yet)
   --threads <n>          worker threads for large batches on many-core machines (default 1)
   -q, --quiet            only print failures and the summary
@@ -72,7 +72,7 @@ async function main(argv: string[]): Promise<number> {
   if (values.mode && values.mode !== 'anonymize' && values.mode !== 'pseudonymize') {
     throw new UsageError(`--mode must be "anonymize" or "pseudonymize", not "${values.mode}"`);
   }
-  if (values.boxes || values.ocr) throw new UsageError('--boxes and --ocr (pixel redaction) are not available in this version yet');
+  if (values.ocr) throw new UsageError('--ocr (burned-in text detection) is not available in this version yet; draw or accept boxes in the app and pass them with --boxes');
   const args: DeidentifyArgs = {
     inputs: positionals,
     out: values.out,
@@ -82,6 +82,7 @@ async function main(argv: string[]): Promise<number> {
     lookupPath: values.lookup,
     reportPath: values.report,
     mappingPath: values.mapping,
+    boxesPath: values.boxes,
     quiet: values.quiet ?? false,
     threads: values.threads === undefined ? undefined : parseThreads(values.threads),
   };

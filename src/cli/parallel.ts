@@ -7,7 +7,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { createSession, deidentifyFile, type Session } from '../core/deidentify.ts';
+import { createSession, deidentifyFileAsync, type Session } from '../core/deidentify.ts';
+import type { RedactionPlan } from '../core/pixels/plan.ts';
 import type { MappingSnapshot } from '../core/export/mapping.ts';
 import type { FileOutcome } from '../core/outcome.ts';
 import type { Profile } from '../core/profile/profile.ts';
@@ -18,22 +19,28 @@ export interface SessionInit {
   profile: Profile;
   key: Uint8Array;
   lookup?: [string, Pseudonym][];
+  /** Redaction plan (--boxes): the same for every thread. */
+  plan?: RedactionPlan;
 }
 
 type ToWorker = { index: number; path: string; bytes?: Uint8Array; diskPath?: string } | { done: true };
 type FromWorker = { index: number; outcome: FileOutcome } | { mapping: MappingSnapshot | undefined };
 
 export const sessionFrom = (init: SessionInit): Session =>
-  createSession({ profile: init.profile, key: init.key, lookup: init.lookup ? new Map(init.lookup) : undefined });
+  createSession({ profile: init.profile, key: init.key, lookup: init.lookup ? new Map(init.lookup) : undefined, plan: init.plan });
 
 /** Worker side: started with the same bundle, told apart by isMainThread. */
 export function runWorkerIfChild(): boolean {
   if (isMainThread || !parentPort || (workerData as { role?: string })?.role !== 'veil-deidentify') return false;
   const port = parentPort;
   const session = sessionFrom((workerData as { init: SessionInit }).init);
-  // Synchronous on purpose: messages are handled strictly one after another, so "done" can
-  // never overtake a file still being processed.
+  // Messages are handled strictly one after another (a promise chain: redacting compressed
+  // pixels is asynchronous), so "done" can never overtake a file still being processed.
+  let queue = Promise.resolve();
   port.on('message', (msg: ToWorker) => {
+    queue = queue.then(() => handle(msg));
+  });
+  const handle = async (msg: ToWorker): Promise<void> => {
     if ('done' in msg) {
       port.postMessage({ mapping: session.mapping?.snapshot() } satisfies FromWorker);
       return;
@@ -45,11 +52,11 @@ export function runWorkerIfChild(): boolean {
       port.postMessage({ index: msg.index, outcome: { status: 'failed', input: msg.path, reason: `could not be read from disk: ${(e as Error).message}`, warnings: [] } } satisfies FromWorker);
       return;
     }
-    const outcome = deidentifyFile({ path: msg.path, bytes }, session);
+    const outcome = await deidentifyFileAsync({ path: msg.path, bytes }, session);
     // Each distinct buffer once: parts may share the input's buffer.
     const transfer = outcome.status === 'written' ? [...new Set(outcome.parts.map((p) => p.buffer as ArrayBuffer))] : [];
     port.postMessage({ index: msg.index, outcome } satisfies FromWorker, transfer);
-  });
+  };
   return true;
 }
 
@@ -79,7 +86,7 @@ export async function deidentifyAll(
         await onResult(i, { readError: (e as Error).message });
         continue;
       }
-      await onResult(i, deidentifyFile({ path: inputs[i].path, bytes }, session));
+      await onResult(i, await deidentifyFileAsync({ path: inputs[i].path, bytes }, session));
     }
     const m = session.mapping?.snapshot();
     return m ? [m] : [];

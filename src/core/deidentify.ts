@@ -8,7 +8,7 @@ import { Dataset } from './dicom/dataset.ts';
 import { DicomReadError, readPart10, type ParsedFile } from './dicom/reader.ts';
 import { T, parseTag } from './dicom/tags.ts';
 import { outputTransferSyntax, transferSyntaxName } from './dicom/transfer-syntax.ts';
-import { getNumber, getString } from './dicom/values.ts';
+import { getNumber, getString, setString } from './dicom/values.ts';
 import { writePart10Parts } from './dicom/writer.ts';
 import { KIND, collectIdentifiers } from './audit/identifiers.ts';
 import { scanResidual } from './audit/residual.ts';
@@ -22,6 +22,8 @@ import { PseudonymMaker, type PatientIdentity, type PseudonymLookup } from './he
 import { UidMapper } from './header/uid-map.ts';
 import { checkNativePixelLength } from './pixels/pixel-length.ts';
 import { checkCodestream } from './pixels/codestream-check.ts';
+import { compilePlan, type CompiledPlan, type RedactionPlan } from './pixels/plan.ts';
+import { redactImage, redactImageAsync, type ImageRedactionOptions, type ImageRedactionResult } from './pixels/redact.ts';
 import { zeroCounts, type FileOutcome } from './outcome.ts';
 import { compileProfile, type CompiledProfile } from './profile/resolve.ts';
 import { defaultProfile, type Profile } from './profile/profile.ts';
@@ -36,6 +38,10 @@ export interface SessionOptions {
    */
   key?: Uint8Array;
   lookup?: PseudonymLookup;
+  /** Redaction plan for every file of the session (see pixels/plan.ts); a file's own options win. */
+  plan?: RedactionPlan;
+  /** Paint built-in device template regions (CTP) on every matching image. */
+  applyTemplates?: boolean;
 }
 
 export interface Session {
@@ -45,6 +51,8 @@ export interface Session {
   readonly pseudonyms: PseudonymMaker;
   /** Present in pseudonymize mode only: anonymize mode keeps no way back. */
   readonly mapping?: MappingLog;
+  /** Pixel redaction settings for the session's files. */
+  readonly redaction: { plan?: CompiledPlan; applyTemplates: boolean };
 }
 
 export function createSession(options: SessionOptions = {}): Session {
@@ -56,6 +64,7 @@ export function createSession(options: SessionOptions = {}): Session {
     uids: new UidMapper(hash),
     pseudonyms: new PseudonymMaker(hash, profile.profile.pseudonyms, options.lookup),
     mapping: profile.profile.pseudonyms.mode === 'pseudonymize' ? new MappingLog() : undefined,
+    redaction: { plan: options.plan ? compilePlan(options.plan) : undefined, applyTemplates: options.applyTemplates ?? false },
   };
 }
 
@@ -68,6 +77,10 @@ export interface FileInput {
 export interface DeidentifyOptions {
   /** Receives every header change, for the review table. Leave out in batch runs: it costs time. */
   trace?: (change: HeaderChange) => void;
+  /** Redaction plan for this file (instead of the session's). Compile once with compilePlan for many files. */
+  plan?: RedactionPlan | CompiledPlan;
+  /** Paint built-in device template regions on this file (instead of the session's setting). */
+  applyTemplates?: boolean;
 }
 
 const MEDIA_STORAGE_DIRECTORY = '1.2.840.10008.1.3.10';
@@ -88,25 +101,66 @@ const SOP_CLASS_BY_MODALITY: Readonly<Record<string, string>> = {
   NM: '1.2.840.10008.5.1.4.1.1.20',
 };
 const SECONDARY_CAPTURE = '1.2.840.10008.5.1.4.1.1.7';
+/** CID 7050: Clean Pixel Data Option. */
+const CLEAN_PIXEL_DATA = '113101';
 
+/**
+ * Synchronous: pixel redaction of native (uncompressed) images only. A compressed image that has
+ * boxes to paint fails with a reason; use deidentifyFileAsync, which decodes and re-encodes it.
+ */
 export function deidentifyFile(input: FileInput, session: Session, options: DeidentifyOptions = {}): FileOutcome {
-  let parsed: ParsedFile;
+  const parsed = parse(input);
+  if ('status' in parsed) return parsed;
   try {
-    parsed = readPart10(input.bytes);
+    const early = rejectEarly(input.path, parsed);
+    if (early) return early;
+    const pixelStep = redactImage(parsed.dataset, parsed.transferSyntaxUID, redactionOptions(parsed, session, options));
+    return deidentifyParsed(input.path, parsed, session, options, pixelStep);
+  } catch (e) {
+    return internalError(input.path, parsed, e);
+  }
+}
+
+/** deidentifyFile for every image: compressed pixel data with boxes is decoded, painted and written back (see pixels/redact.ts). */
+export async function deidentifyFileAsync(input: FileInput, session: Session, options: DeidentifyOptions = {}): Promise<FileOutcome> {
+  const parsed = parse(input);
+  if ('status' in parsed) return parsed;
+  try {
+    const early = rejectEarly(input.path, parsed);
+    if (early) return early;
+    const pixelStep = await redactImageAsync(parsed.dataset, parsed.transferSyntaxUID, redactionOptions(parsed, session, options));
+    return deidentifyParsed(input.path, parsed, session, options, pixelStep);
+  } catch (e) {
+    return internalError(input.path, parsed, e);
+  }
+}
+
+function parse(input: FileInput): ParsedFile | FileOutcome {
+  try {
+    return readPart10(input.bytes);
   } catch (e) {
     const reason = e instanceof DicomReadError ? e.message : `could not be read: ${(e as Error).message}`;
     const notDicom = reason.startsWith('not a DICOM file');
     return { status: notDicom ? 'skipped' : 'failed', input: input.path, reason, warnings: [] };
   }
-  try {
-    return deidentifyParsed(input.path, parsed, session, options);
-  } catch (e) {
-    // A bug of ours, not the user's file: say so plainly, and keep going with the other files.
-    return { status: 'failed', input: input.path, reason: `internal error while de-identifying: ${(e as Error).message}`, warnings: parsed.warnings };
-  }
 }
 
-function deidentifyParsed(path: string, parsed: ParsedFile, session: Session, options: DeidentifyOptions): FileOutcome {
+/** A bug of ours, not the user's file: say so plainly, and keep going with the other files. */
+function internalError(path: string, parsed: ParsedFile, e: unknown): FileOutcome {
+  return { status: 'failed', input: path, reason: `internal error while de-identifying: ${(e as Error).message}`, warnings: parsed.warnings };
+}
+
+function redactionOptions(parsed: ParsedFile, session: Session, options: DeidentifyOptions): ImageRedactionOptions {
+  const plan = options.plan;
+  return {
+    plan: plan ? ('boxesFor' in plan ? plan : compilePlan(plan)) : session.redaction.plan,
+    applyTemplates: options.applyTemplates ?? session.redaction.applyTemplates,
+    meta: parsed.meta,
+  };
+}
+
+/** Instances that are not written at all (a DICOMDIR, encapsulated documents); notes on the input's pixels. */
+function rejectEarly(path: string, parsed: ParsedFile): FileOutcome | undefined {
   const { dataset: ds, warnings } = parsed;
   const sopClassUID = getString(ds, T.SOPClassUID) || getString(parsed.meta, T.MediaStorageSOPClassUID) || '';
   if (sopClassUID === MEDIA_STORAGE_DIRECTORY) {
@@ -122,12 +176,23 @@ function deidentifyParsed(path: string, parsed: ParsedFile, session: Session, op
       reason: `${documentKind} document: the embedded document cannot be checked for PHI automatically, so the instance is not written`,
     };
   }
-
+  // Notes on the input's pixel data, before the pixel step changes it.
   const pixelNote = checkNativePixelLength(ds);
   if (pixelNote) warnings.push(pixelNote);
   const pixels = ds.get(T.PixelData);
   const codestreamNote = pixels && checkCodestream(pixels, parsed.transferSyntaxUID, getNumber(ds, T.Rows), getNumber(ds, T.Columns));
   if (codestreamNote) warnings.push(codestreamNote);
+  return undefined;
+}
+
+function deidentifyParsed(path: string, parsed: ParsedFile, session: Session, options: DeidentifyOptions, pixelStep: ImageRedactionResult): FileOutcome {
+  const { dataset: ds, warnings } = parsed;
+  const sopClassUID = getString(ds, T.SOPClassUID) || getString(parsed.meta, T.MediaStorageSOPClassUID) || '';
+
+  // The pixel step ran first, on the original header: plan scopes name original UIDs, and
+  // overlay attributes were all still there. Only the pixel element (and kept overlay planes) changed.
+  warnings.push(...pixelStep.warnings);
+  if (pixelStep.error) return { status: 'failed', input: path, reason: pixelStep.error, warnings };
 
   const profile = session.profile.profile;
   const patient = patientIdentity(ds);
@@ -153,7 +218,13 @@ function deidentifyParsed(path: string, parsed: ParsedFile, session: Session, op
     counts,
     trace: options.trace,
   });
-  markDeidentified(ds, profile.options);
+  if (pixelStep.cleanPixels) {
+    // A person (or a template they chose) dealt with the burned-in text of this image.
+    setString(ds, T.BurnedInAnnotation, 'NO', 'CS');
+    markDeidentified(ds, profile.options, [CLEAN_PIXEL_DATA]);
+  } else {
+    markDeidentified(ds, profile.options);
+  }
   if (normalizeToUtf8(ds, /[^\x00-\x7f]/.test(pseudonym.name + pseudonym.id))) {
     warnings.push('text re-encoded as UTF-8 (Specific Character Set ISO_IR 192)');
   }
@@ -170,8 +241,8 @@ function deidentifyParsed(path: string, parsed: ParsedFile, session: Session, op
     warnings.push('no SOP Instance UID in the file; file meta names a new one made from the file path');
   }
 
-  const transferSyntaxUID = outputTransferSyntax(parsed.transferSyntaxUID);
-  if (transferSyntaxUID !== parsed.transferSyntaxUID) {
+  const transferSyntaxUID = pixelStep.redaction.transferSyntaxUID;
+  if (transferSyntaxUID !== parsed.transferSyntaxUID && transferSyntaxUID === outputTransferSyntax(parsed.transferSyntaxUID)) {
     warnings.push(`written as ${transferSyntaxName(transferSyntaxUID)} (input was ${transferSyntaxName(parsed.transferSyntaxUID)})`);
   }
   const { parts, size } = writePart10Parts({ dataset: ds, transferSyntaxUID, sopClassUID: outSopClass, sopInstanceUID });
@@ -207,6 +278,7 @@ function deidentifyParsed(path: string, parsed: ParsedFile, session: Session, op
     warnings,
     residual: scanResidual(ds, identifiers),
     actions: counts,
+    ...(pixelStep.redaction.encoding !== 'unchanged' || pixelStep.cleanPixels ? { pixels: pixelStep.redaction } : {}),
   };
 }
 

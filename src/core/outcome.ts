@@ -1,3 +1,5 @@
+import type { PixelRedaction } from './pixels/redact.ts';
+
 /**
  * What happened to one input file. Every input gets exactly one outcome; the report is the list
  * of them (bytes left out), so nothing a user dropped goes unaccounted for.
@@ -55,6 +57,8 @@ export interface WrittenOutcome {
   warnings: string[];
   residual: ResidualFinding[];
   actions: ActionCounts;
+  /** What the pixel step did (boxes painted, overlay bits cleared, re-encoding); absent when pixels were not touched. */
+  pixels?: PixelRedaction;
 }
 
 export interface RejectedOutcome {

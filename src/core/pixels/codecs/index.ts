@@ -1,0 +1,311 @@
+/**
+ * Decode and encode single frames for every transfer syntax the dicom-image-loader codecs handle.
+ *
+ *   const info = imageInfo(ds);                                     // ../frames.ts
+ *   const streams = frameFragments(pixelElement(ds)!, info.numberOfFrames, ds);   // encapsulated
+ *   const frame = await decodeFrame(ts, streams[i], info);          // or nativeFrame(ds, i) for native
+ *   …paint frame.pixels…
+ *   const out = await encodeFrame(ts, frame);                       // undefined: write it uncompressed
+ *
+ * Codec modules are loaded on first use and cached (see ./loader.ts).
+ */
+import { deflateSync, inflateSync, unzlibSync } from 'fflate';
+import { decodeHtj2k, decodeJ2k, encodeHtj2kLossless, encodeJ2kLossless } from './j2k.ts';
+import { decodeJpeg } from './jpeg.ts';
+import { decodeJpegLs, encodeJpegLs } from './jpegls.ts';
+import { decodeJxl, encodeJxlLossless } from './jxl.ts';
+import { bytesOf, bytesPerSample, deinterleave, nativeFrameBytes, packBits, pixelsFromBytes, unpackBits, upsampleYbr422, withPlanar } from './layout.ts';
+import { decodeRle, encodeRle } from './rle.ts';
+import { PixelDataError, type DecodedFrame, type DecodeOptions, type EncodedFrame, type ImageInfo, type PixelArray } from './types.ts';
+
+export { PixelDataError, type DecodedFrame, type DecodeOptions, type EncodedFrame, type ImageInfo, type PixelArray } from './types.ts';
+export { setCodecLoader, loadCodec, nodeCodecLoader, type CodecLoader, type WasmCodecName } from './loader.ts';
+export { readJpegHeader, type JpegHeader } from './jpeg.ts';
+export { bytesOf } from './layout.ts';
+
+type Family = 'native' | 'encapsulated-native' | 'deflate' | 'rle' | 'jpeg' | 'jpeg-ls' | 'j2k' | 'htj2k' | 'jxl';
+
+interface Syntax {
+  name: string;
+  family: Family;
+  lossy: boolean;
+  /** The lossless encoder used to write this syntax, if the packages have one. */
+  encoder?: string;
+  /** Why there is no encoder, for the report. */
+  noEncoder?: string;
+}
+
+const NO_LOSSY = 'lossy transfer syntax: never re-encoded (a second lossy step); write uncompressed';
+const SYNTAXES: Record<string, Syntax> = {
+  '1.2.840.10008.1.2': { name: 'Implicit VR Little Endian', family: 'native', lossy: false, encoder: 'native' },
+  '1.2.840.10008.1.2.1': { name: 'Explicit VR Little Endian', family: 'native', lossy: false, encoder: 'native' },
+  '1.2.840.10008.1.2.1.99': { name: 'Deflated Explicit VR Little Endian', family: 'native', lossy: false, encoder: 'native' },
+  '1.2.840.10008.1.2.2': { name: 'Explicit VR Big Endian', family: 'native', lossy: false, encoder: 'native (the reader already swapped to little endian)' },
+  '1.2.840.10008.1.2.1.98': { name: 'Encapsulated Uncompressed Explicit VR Little Endian', family: 'encapsulated-native', lossy: false, encoder: 'native' },
+  '1.2.840.10008.1.2.8.1': { name: 'Deflated Image Frame Compression', family: 'deflate', lossy: false, encoder: 'fflate deflate' },
+  '1.2.840.10008.1.2.5': { name: 'RLE Lossless', family: 'rle', lossy: false, encoder: 'Veil RLE (PS3.5 Annex G)' },
+  '1.2.840.10008.1.2.4.50': { name: 'JPEG Baseline (Process 1)', family: 'jpeg', lossy: true, noEncoder: NO_LOSSY },
+  '1.2.840.10008.1.2.4.51': { name: 'JPEG Extended (Process 2 & 4)', family: 'jpeg', lossy: true, noEncoder: NO_LOSSY },
+  '1.2.840.10008.1.2.4.52': { name: 'JPEG Extended (Process 3 & 5) (retired)', family: 'jpeg', lossy: true, noEncoder: NO_LOSSY },
+  '1.2.840.10008.1.2.4.53': { name: 'JPEG Spectral Selection (Process 6 & 8) (retired)', family: 'jpeg', lossy: true, noEncoder: NO_LOSSY },
+  '1.2.840.10008.1.2.4.54': { name: 'JPEG Spectral Selection (Process 7 & 9) (retired)', family: 'jpeg', lossy: true, noEncoder: NO_LOSSY },
+  '1.2.840.10008.1.2.4.55': { name: 'JPEG Full Progression (Process 10 & 12) (retired)', family: 'jpeg', lossy: true, noEncoder: NO_LOSSY },
+  '1.2.840.10008.1.2.4.56': { name: 'JPEG Full Progression (Process 11 & 13) (retired)', family: 'jpeg', lossy: true, noEncoder: NO_LOSSY },
+  '1.2.840.10008.1.2.4.57': { name: 'JPEG Lossless (Process 14)', family: 'jpeg', lossy: false, noEncoder: 'no lossless JPEG encoder in the codec packages; write uncompressed' },
+  '1.2.840.10008.1.2.4.58': { name: 'JPEG Lossless (Process 15) (retired)', family: 'jpeg', lossy: false, noEncoder: 'no lossless JPEG encoder in the codec packages; write uncompressed' },
+  '1.2.840.10008.1.2.4.70': { name: 'JPEG Lossless SV1 (Process 14)', family: 'jpeg', lossy: false, noEncoder: 'no lossless JPEG encoder in the codec packages; write uncompressed' },
+  '1.2.840.10008.1.2.4.80': { name: 'JPEG-LS Lossless', family: 'jpeg-ls', lossy: false, encoder: 'CharLS' },
+  '1.2.840.10008.1.2.4.81': { name: 'JPEG-LS Near-Lossless', family: 'jpeg-ls', lossy: true, noEncoder: NO_LOSSY },
+  '1.2.840.10008.1.2.4.90': { name: 'JPEG 2000 Lossless', family: 'j2k', lossy: false, encoder: 'OpenJPEG' },
+  '1.2.840.10008.1.2.4.91': { name: 'JPEG 2000', family: 'j2k', lossy: true, noEncoder: NO_LOSSY },
+  '1.2.840.10008.1.2.4.92': { name: 'JPEG 2000 Part 2 Multi-component Lossless', family: 'j2k', lossy: false, noEncoder: 'no Part 2 encoder in the codec packages; write uncompressed' },
+  '1.2.840.10008.1.2.4.93': { name: 'JPEG 2000 Part 2 Multi-component', family: 'j2k', lossy: true, noEncoder: NO_LOSSY },
+  '1.2.840.10008.1.2.4.201': { name: 'HTJ2K Lossless', family: 'htj2k', lossy: false, encoder: 'OpenJPH' },
+  '1.2.840.10008.1.2.4.202': { name: 'HTJ2K Lossless RPCL', family: 'htj2k', lossy: false, encoder: 'OpenJPH (RPCL, TLM)' },
+  '1.2.840.10008.1.2.4.203': { name: 'HTJ2K', family: 'htj2k', lossy: true, noEncoder: NO_LOSSY },
+  '3.2.840.10008.1.2.4.96': { name: 'HTJ2K (pre-standard UID)', family: 'htj2k', lossy: true, noEncoder: NO_LOSSY },
+  '1.2.840.10008.1.2.4.110': { name: 'JPEG XL Lossless', family: 'jxl', lossy: false, encoder: 'libjxl' },
+  '1.2.840.10008.1.2.4.111': { name: 'JPEG XL JPEG Recompression', family: 'jxl', lossy: true, noEncoder: NO_LOSSY },
+  '1.2.840.10008.1.2.4.112': { name: 'JPEG XL', family: 'jxl', lossy: true, noEncoder: NO_LOSSY },
+};
+
+export interface TransferSyntaxSupport {
+  uid: string;
+  name: string;
+  /** Frames of this syntax can be decoded. */
+  decode: boolean;
+  /** Frames can be written back in this syntax (losslessly) by encodeFrame. */
+  encode: boolean;
+  /** The syntax is lossy: redacted frames must be written uncompressed. */
+  lossy: boolean;
+  /** Encapsulated Pixel Data (split it with frameFragments) rather than native. */
+  encapsulated: boolean;
+  /** Which library does the work, or why not. */
+  note: string;
+}
+
+/** What Veil can do with a transfer syntax. */
+export function transferSyntaxSupport(uid: string): TransferSyntaxSupport {
+  const s = SYNTAXES[uid];
+  if (!s) {
+    return {
+      uid, name: uid, decode: false, encode: false, lossy: true, encapsulated: true,
+      note: /^1\.2\.840\.10008\.1\.2\.4\.10[0-8]$/.test(uid) ? 'MPEG video: not decodable by the codec packages' : 'unknown transfer syntax: no decoder',
+    };
+  }
+  return {
+    uid, name: s.name, decode: true, encode: Boolean(s.encoder), lossy: s.lossy, encapsulated: s.family !== 'native',
+    note: s.encoder ? `encoder: ${s.encoder}` : s.noEncoder ?? '',
+  };
+}
+
+// --- decoding --------------------------------------------------------------------------------
+
+/**
+ * Decodes one frame. `codestream` is one entry of frameFragments() for encapsulated syntaxes, or
+ * nativeFrame() for native ones (little endian, as the reader leaves big-endian data).
+ * Rejects with PixelDataError, whose message can go into a report, when the frame cannot be
+ * decoded: damaged data, attributes that contradict the codestream, unsupported features.
+ */
+export async function decodeFrame(ts: string, codestream: Uint8Array, info: ImageInfo, options: DecodeOptions = {}): Promise<DecodedFrame> {
+  const s = SYNTAXES[ts];
+  if (!s) throw new PixelDataError(`${transferSyntaxSupport(ts).note} (${ts})`);
+  if (codestream.length === 0) throw new PixelDataError('the frame is empty');
+  let frame: DecodedFrame;
+  switch (s.family) {
+    case 'native':
+    case 'encapsulated-native':
+      frame = decodeNative(codestream, info);
+      break;
+    case 'deflate':
+      frame = decodeNative(inflate(codestream), info);
+      break;
+    case 'rle':
+      frame = decodeRleFrame(codestream, info);
+      break;
+    case 'jpeg':
+      frame = await decodeJpeg(codestream, info, s.lossy);
+      break;
+    case 'jpeg-ls':
+      frame = await decodeJpegLs(codestream, info, s.lossy);
+      break;
+    case 'j2k':
+      frame = await decodeJ2k(codestream, info, s.lossy);
+      break;
+    case 'htj2k':
+      frame = await decodeHtj2k(codestream, info, s.lossy);
+      break;
+    case 'jxl':
+      frame = await decodeJxl(codestream, info, s.lossy);
+      break;
+  }
+  return withPlanar(frame, options.planar);
+}
+
+function inflate(data: Uint8Array): Uint8Array {
+  try {
+    return inflateSync(data);
+  } catch (raw) {
+    try {
+      return unzlibSync(data); // a zlib wrapper where raw deflate belongs: accept it
+    } catch {
+      throw new PixelDataError(`the deflated frame could not be inflated (${(raw as Error).message}): it is damaged`);
+    }
+  }
+}
+
+/** Native bytes of one frame → samples, exactly as stored (1-bit unpacked, YBR_FULL_422 upsampled). */
+function decodeNative(bytes: Uint8Array, info: ImageInfo): DecodedFrame {
+  const need = nativeFrameBytes(info);
+  if (bytes.length < need) throw new PixelDataError(`the frame holds ${bytes.length} bytes but ${info.rows}×${info.columns} pixels need ${need}: the pixel data is truncated`);
+  const base = {
+    rows: info.rows, columns: info.columns, samplesPerPixel: info.samplesPerPixel, bitsAllocated: info.bitsAllocated,
+    bitsStored: info.bitsStored, pixelRepresentation: info.pixelRepresentation, lossy: false, floatPixels: info.floatPixels,
+  };
+  if (info.bitsAllocated === 1) {
+    return { ...base, pixels: unpackBits(bytes, info.rows * info.columns * info.samplesPerPixel), planarConfiguration: info.planarConfiguration, photometric: info.photometric };
+  }
+  if (info.photometric === 'YBR_FULL_422' && info.samplesPerPixel === 3 && info.bitsAllocated === 8) {
+    return { ...base, pixels: upsampleYbr422(bytes, info.rows, info.columns), planarConfiguration: 0, photometric: 'YBR_FULL' };
+  }
+  const pixels = pixelsFromBytes(bytes.subarray(0, need), info.bitsAllocated, info.pixelRepresentation, info.floatPixels);
+  return { ...base, pixels, planarConfiguration: info.planarConfiguration, photometric: info.photometric };
+}
+
+function decodeRleFrame(codestream: Uint8Array, info: ImageInfo): DecodedFrame {
+  if (info.bitsAllocated === 1 || info.floatPixels) throw new PixelDataError(`RLE of ${info.bitsAllocated}-bit pixels is not supported`);
+  const size = bytesPerSample(info.bitsAllocated);
+  const planes = decodeRle(codestream, info.rows * info.columns, info.samplesPerPixel, size);
+  const pixels = pixelsFromBytes(planes, info.bitsAllocated, info.pixelRepresentation, false);
+  return {
+    pixels, rows: info.rows, columns: info.columns, samplesPerPixel: info.samplesPerPixel, bitsAllocated: info.bitsAllocated,
+    bitsStored: info.bitsStored, pixelRepresentation: info.pixelRepresentation,
+    planarConfiguration: info.samplesPerPixel > 1 ? 1 : 0, // RLE segments are planes
+    photometric: info.photometric.replace(/_422$/, ''), lossy: false, floatPixels: false,
+  };
+}
+
+// --- encoding --------------------------------------------------------------------------------
+
+/** Can encodeFrame write this frame in this syntax? undefined if yes, else the reason. */
+export function whyNoEncoder(ts: string, frame: Pick<DecodedFrame, 'samplesPerPixel' | 'bitsAllocated' | 'bitsStored' | 'pixelRepresentation' | 'floatPixels'>): string | undefined {
+  const s = SYNTAXES[ts];
+  if (!s) return transferSyntaxSupport(ts).note;
+  if (!s.encoder) return s.noEncoder;
+  if (frame.floatPixels && s.family !== 'native') return 'Float and Double Float Pixel Data are always native (uncompressed)';
+  const bits = Math.min(frame.bitsStored, frame.bitsAllocated);
+  switch (s.family) {
+    case 'rle':
+      if (frame.bitsAllocated === 1) return 'RLE cannot hold 1-bit pixels';
+      if (frame.samplesPerPixel * bytesPerSample(frame.bitsAllocated) > 15) return 'RLE holds at most 15 byte segments';
+      return undefined;
+    case 'jpeg-ls':
+      if (frame.floatPixels || frame.bitsAllocated > 16 || frame.bitsAllocated === 1) return `JPEG-LS cannot hold ${frame.bitsAllocated}-bit samples`;
+      return undefined;
+    case 'j2k':
+    case 'htj2k':
+      if (frame.floatPixels || frame.bitsAllocated > 16 || frame.bitsAllocated === 1) return `the JPEG 2000 encoders take 8- or 16-bit samples, not ${frame.bitsAllocated}`;
+      if (frame.samplesPerPixel > 1 && frame.bitsAllocated > 8) return 'the JPEG 2000 encoder wrappers mishandle colour above 8 bits';
+      if (frame.samplesPerPixel !== 1 && frame.samplesPerPixel !== 3) return `JPEG 2000 encoding of ${frame.samplesPerPixel} samples per pixel is not supported`;
+      if (frame.pixelRepresentation === 1 && bits <= 8) return 'the JPEG 2000 encoder wrappers read samples of 8 bits or fewer as unsigned';
+      return undefined;
+    case 'jxl':
+      if (frame.floatPixels || frame.bitsAllocated > 16 || frame.bitsAllocated === 1) return `the JPEG XL encoder takes 8- or 16-bit samples, not ${frame.bitsAllocated}`;
+      if (frame.pixelRepresentation === 1) return 'the JPEG XL encoder takes unsigned samples only';
+      if (frame.samplesPerPixel !== 1 && frame.samplesPerPixel !== 3) return `JPEG XL encoding of ${frame.samplesPerPixel} samples per pixel is not supported`;
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
+export interface EncodeOptions {
+  /**
+   * Decode the new codestream again and require exactly the same samples (default true). Costs
+   * one decode per re-encoded frame, and catches encoder bugs before they reach a user's files.
+   */
+  verify?: boolean;
+}
+
+/**
+ * Encodes a decoded (and painted) frame losslessly for transfer syntax `ts`, or returns undefined
+ * when there is no lossless encoder for it (lossy syntaxes, JPEG lossless, or a frame layout the
+ * encoder cannot take — whyNoEncoder says which): the caller then writes the frame uncompressed,
+ * in Explicit VR Little Endian. Native syntaxes return the frame's native bytes (1-bit frames
+ * packed from bit 0; join frames with joinNativeFrames).
+ */
+export function encodeFrame(ts: string, frame: DecodedFrame, options: EncodeOptions = {}): Promise<EncodedFrame> | undefined {
+  if (whyNoEncoder(ts, frame) !== undefined) return undefined;
+  return encodeChecked(ts, frame, options.verify ?? true);
+}
+
+async function encodeChecked(ts: string, frame: DecodedFrame, verify: boolean): Promise<EncodedFrame> {
+  const s = SYNTAXES[ts];
+  const interleaved = withPlanar(frame, false);
+  let out: EncodedFrame;
+  switch (s.family) {
+    case 'native':
+    case 'encapsulated-native':
+      return { data: nativeBytes(frame), photometric: frame.photometric, planarConfiguration: frame.planarConfiguration };
+    case 'deflate':
+      out = { data: deflateSync(nativeBytes(frame), { level: 6 }), photometric: frame.photometric, planarConfiguration: frame.planarConfiguration };
+      break;
+    case 'rle': {
+      const planes = bytesOf(frame.samplesPerPixel > 1 && frame.planarConfiguration === 0 ? deinterleave(frame.pixels, frame.samplesPerPixel) : frame.pixels);
+      const data = encodeRle(planes, frame.rows, frame.columns, frame.samplesPerPixel, bytesPerSample(frame.bitsAllocated));
+      out = { data, photometric: frame.photometric, planarConfiguration: 0 };
+      break;
+    }
+    case 'jpeg-ls':
+      out = await encodeJpegLs(interleaved);
+      break;
+    case 'j2k':
+      out = await encodeJ2kLossless(interleaved);
+      break;
+    case 'htj2k':
+      out = await encodeHtj2kLossless(interleaved, ts === '1.2.840.10008.1.2.4.202');
+      break;
+    case 'jxl':
+      out = await encodeJxlLossless(interleaved);
+      break;
+    default:
+      throw new PixelDataError(`no encoder for ${s.name}`);
+  }
+  if (verify) await verifyRoundTrip(ts, frame, out);
+  return out;
+}
+
+/** Native little-endian bytes of a frame in its own planar configuration; 1-bit packed from bit 0. */
+export function nativeBytes(frame: DecodedFrame): Uint8Array {
+  if (frame.bitsAllocated === 1) return packBits(frame.pixels as Uint8Array);
+  return bytesOf(frame.pixels).slice();
+}
+
+/** The ImageInfo that describes an encoded frame, for decoding it again. */
+export function infoForFrame(frame: DecodedFrame, photometric = frame.photometric, planarConfiguration = frame.planarConfiguration): ImageInfo {
+  return {
+    rows: frame.rows, columns: frame.columns, samplesPerPixel: frame.samplesPerPixel, bitsAllocated: frame.bitsAllocated,
+    bitsStored: frame.bitsStored, highBit: frame.bitsStored - 1, pixelRepresentation: frame.pixelRepresentation,
+    planarConfiguration, photometric, numberOfFrames: 1, pixelDataTag: 0x7fe00010, floatPixels: frame.floatPixels, warnings: [],
+  };
+}
+
+async function verifyRoundTrip(ts: string, frame: DecodedFrame, out: EncodedFrame): Promise<void> {
+  const back = await decodeFrame(ts, out.data, infoForFrame(frame, out.photometric, out.planarConfiguration), { planar: frame.planarConfiguration === 1 });
+  const a = comparable(frame);
+  const b = comparable(back);
+  if (a.length !== b.length) throw new PixelDataError(`re-encoded frame decodes to ${b.length} samples instead of ${a.length}`);
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== b[i]) throw new PixelDataError(`re-encoded frame does not decode to the same pixels (sample ${i}: ${a[i]} became ${b[i]}); not written`);
+  }
+}
+
+/** Samples as the encoders see them: stored bits only, so high bits outside Bits Stored do not count. */
+function comparable(frame: DecodedFrame): PixelArray {
+  const bits = Math.min(frame.bitsStored, frame.bitsAllocated);
+  if (frame.floatPixels || bits >= 32 || frame.bitsAllocated === 1) return frame.pixels;
+  const mask = bits >= 32 ? 0xffffffff : (1 << bits) - 1;
+  const out = new Uint32Array(frame.pixels.length);
+  for (let i = 0; i < out.length; i++) out[i] = (frame.pixels[i] as number) & mask;
+  return out;
+}

@@ -1,0 +1,538 @@
+/**
+ * Redaction of one image's pixels: paints the plan's boxes (and built-in template boxes) on
+ * every frame in scope with the image's darkest value, clears overlay bits hidden in unused high
+ * bits of Pixel Data, and says what it did. Runs on the dataset BEFORE the header profile, so
+ * scopes match original UIDs and the overlay attributes are still all there.
+ *
+ * Native pixel data is painted in a copy (the input is never modified). Encapsulated
+ * (compressed) pixel data needs the codec layer: frames are decoded, painted and written back
+ * losslessly — re-encoded with the same codec where one can encode, otherwise as explicit VR
+ * little endian — and lossy sources are written uncompressed, never through a second lossy step.
+ * An image with no box keeps its original pixel bytes exactly (except hidden overlay bits, which
+ * are always cleared).
+ *
+ * Other pixels an instance may carry: Overlay Data (60xx,3000) — see overlays.ts; the Icon Image
+ * Sequence (0088,0200), a thumbnail that can show the same burned-in text, is removed by the
+ * basic profile (Table E.1-1: X, as PS3.15 Note 11 allows); Curve Data (50xx) likewise.
+ */
+import type { Dataset, DataElement } from '../dicom/dataset.ts';
+import { T } from '../dicom/tags.ts';
+import { outputTransferSyntax, transferSyntaxName } from '../dicom/transfer-syntax.ts';
+import { getNumber, getString, setString, setUint16 } from '../dicom/values.ts';
+import { decodeFrame, encodeFrame, nativeBytes, transferSyntaxSupport, whyNoEncoder, type DecodedFrame, type EncodedFrame } from './codecs/index.ts';
+import { bytesOf } from './codecs/layout.ts';
+import { PixelDataError } from './codecs/types.ts';
+import { encapsulate, frameFragments, imageInfo, joinNativeFrames } from './frames.ts';
+import { clearOverlayPlanesInBoxes, highBitOverlays } from './overlays.ts';
+import {
+  clearWordBits, darkestFill, frameBits, paintRect,
+  type Fill, type FillContext, type PaletteLut, type PixelLayout, type Rect,
+} from './paint.ts';
+import { clipBox, framesInScope, type CompiledPlan, type ImageIdentity, type RedactionBox } from './plan.ts';
+import { subjectFromDataset, templatesFor } from '../detect/templates.ts';
+
+export const FLOAT_PIXEL_DATA = 0x7fe00008;
+export const DOUBLE_FLOAT_PIXEL_DATA = 0x7fe00009;
+const PIXEL_PADDING_VALUE = 0x00280120;
+const PLANAR_CONFIGURATION = 0x00280006;
+const BITS_STORED = 0x00280101;
+const HIGH_BIT = 0x00280102;
+const PIXEL_REPRESENTATION = 0x00280103;
+const PRESENTATION_LUT_SHAPE = 0x20500020;
+
+/** The pixel element of a dataset: Pixel Data, Float Pixel Data or Double Float Pixel Data. */
+export function pixelElement(ds: Dataset): DataElement | undefined {
+  return ds.get(T.PixelData) ?? ds.get(FLOAT_PIXEL_DATA) ?? ds.get(DOUBLE_FLOAT_PIXEL_DATA);
+}
+
+/** The original image's identifiers and geometry, to match plan scopes and templates against. */
+export function imageIdentity(ds: Dataset): ImageIdentity {
+  return {
+    sopInstanceUID: getString(ds, T.SOPInstanceUID)?.trim() ?? '',
+    seriesInstanceUID: getString(ds, T.SeriesInstanceUID)?.trim() ?? '',
+    manufacturer: getString(ds, T.Manufacturer)?.trim(),
+    model: getString(ds, T.ManufacturerModelName)?.trim(),
+    rows: getNumber(ds, T.Rows) ?? 0,
+    columns: getNumber(ds, T.Columns) ?? 0,
+  };
+}
+
+/** Pixel layout from the Image Pixel module; undefined when the dataset has no pixels. */
+export function pixelLayout(ds: Dataset): PixelLayout | undefined {
+  const el = pixelElement(ds);
+  if (!el) return undefined;
+  const rows = getNumber(ds, T.Rows);
+  const columns = getNumber(ds, T.Columns);
+  if (!rows || !columns) return undefined;
+  const float = el.tag === FLOAT_PIXEL_DATA || el.tag === DOUBLE_FLOAT_PIXEL_DATA;
+  const bitsAllocated = float ? (el.tag === FLOAT_PIXEL_DATA ? 32 : 64) : getNumber(ds, T.BitsAllocated) ?? 0;
+  const bitsStored = float ? bitsAllocated : getNumber(ds, BITS_STORED) ?? bitsAllocated;
+  return {
+    rows,
+    columns,
+    samplesPerPixel: getNumber(ds, T.SamplesPerPixel) ?? 1,
+    bitsAllocated,
+    bitsStored,
+    highBit: float ? bitsAllocated - 1 : getNumber(ds, HIGH_BIT) ?? bitsStored - 1,
+    pixelRepresentation: getNumber(ds, PIXEL_REPRESENTATION) ?? 0,
+    planarConfiguration: getNumber(ds, PLANAR_CONFIGURATION) ?? 0,
+    photometric: (getString(ds, T.PhotometricInterpretation) ?? 'MONOCHROME2').trim().toUpperCase(),
+    float,
+  };
+}
+
+export function frameCount(ds: Dataset): number {
+  const n = getNumber(ds, T.NumberOfFrames);
+  return n !== undefined && Number.isFinite(n) && n >= 1 ? Math.trunc(n) : 1;
+}
+
+/** Palette Color LUTs (non-segmented), entries as numbers, or undefined. */
+export function paletteLut(ds: Dataset, pixelRepresentation: number): PaletteLut | undefined {
+  const channel = (descriptorTag: number, dataTag: number): { first: number; entries: number[] } | undefined => {
+    const d = ds.get(descriptorTag);
+    const data = ds.get(dataTag);
+    if (!d || d.value.length < 6 || !data || data.value.length === 0) return undefined;
+    const dv = new DataView(d.value.buffer, d.value.byteOffset, 6);
+    const count = dv.getUint16(0, true) || 65536;
+    let first = dv.getUint16(2, true);
+    if (pixelRepresentation === 1 && (d.vr === 'SS' || first >= 0x8000)) first = dv.getInt16(2, true);
+    const bytes = data.value;
+    const entries: number[] = [];
+    if (dataTag >= 0x00281221) {
+      const words: number[] = [];
+      for (let i = 0; i + 1 < bytes.length; i += 2) words.push(bytes[i] | (bytes[i + 1] << 8));
+      const expanded = expandSegmentedLut(words);
+      if (expanded.length === 0) return undefined;
+      return { first, entries: expanded.slice(0, count) };
+    }
+    if (bytes.length >= 2 * count) {
+      for (let i = 0; i < count; i++) entries.push(bytes[2 * i] | (bytes[2 * i + 1] << 8));
+    } else if (bytes.length >= count) {
+      for (let i = 0; i < count; i++) entries.push(bytes[i] << 8);
+    } else return undefined;
+    return { first, entries };
+  };
+  const segmented = !ds.has(0x00281201) && ds.has(0x00281221);
+  const r = channel(0x00281101, segmented ? 0x00281221 : 0x00281201);
+  const g = channel(0x00281102, segmented ? 0x00281222 : 0x00281202);
+  const b = channel(0x00281103, segmented ? 0x00281223 : 0x00281203);
+  if (!r || !g || !b) return undefined;
+  return { firstMapped: r.first, red: r.entries, green: g.entries, blue: b.entries };
+}
+
+/**
+ * Expands Segmented Palette Color LUT Data (PS3.3 C.7.9.2): discrete (0), linear (1) and
+ * indirect (2, offset in bytes from the start of the data) segments.
+ */
+export function expandSegmentedLut(words: readonly number[], start = 0, maxSegments = Infinity, depth = 0): number[] {
+  const out: number[] = [];
+  let i = start;
+  let segments = 0;
+  while (i < words.length && segments < maxSegments && out.length <= 65536) {
+    const op = words[i];
+    const n = words[i + 1] ?? 0;
+    if (op === 0) {
+      for (let k = 0; k < n; k++) out.push(words[i + 2 + k] ?? 0);
+      i += 2 + n;
+    } else if (op === 1) {
+      const y0 = out.length ? out[out.length - 1] : 0;
+      const y1 = words[i + 2] ?? 0;
+      for (let k = 1; k <= n; k++) out.push(Math.round(y0 + ((y1 - y0) * k) / n));
+      i += 3;
+    } else if (op === 2) {
+      if (depth > 2) break;
+      const offset = ((words[i + 2] ?? 0) | ((words[i + 3] ?? 0) << 16)) >>> 0;
+      out.push(...expandSegmentedLut(words, offset / 2, n, depth + 1));
+      i += 4;
+    } else break;
+    segments++;
+  }
+  return out;
+}
+
+function fillContext(ds: Dataset, l: PixelLayout): FillContext {
+  const ctx: FillContext = {};
+  const padEl = ds.get(PIXEL_PADDING_VALUE);
+  if (padEl && padEl.value.length >= 2 && !l.float) {
+    const v = new DataView(padEl.value.buffer, padEl.value.byteOffset, padEl.value.byteLength);
+    // US or SS by Pixel Representation; implicit VR files read it as US, so decide by the image.
+    ctx.paddingValue = l.pixelRepresentation === 1 ? v.getInt16(0, true) : v.getUint16(0, true);
+  }
+  if ((getString(ds, PRESENTATION_LUT_SHAPE) ?? '').trim().toUpperCase() === 'INVERSE') ctx.inverse = true;
+  if (l.photometric === 'PALETTE COLOR') ctx.palette = paletteLut(ds, l.pixelRepresentation);
+  return ctx;
+}
+
+/** A box as painted on one image. */
+export interface PaintedBox {
+  id: string;
+  source: RedactionBox['source'];
+  /** The rectangle painted (clipped to the image; widened to pixel pairs for YBR_FULL_422). */
+  rect: Rect;
+  /** How many frames it was painted on. */
+  frames: number;
+}
+
+/** What the pixel step did to one image, for the report and the app. */
+export interface PixelRedaction {
+  painted: PaintedBox[];
+  /** Distinct frames that had at least one box painted. */
+  framesPainted: number;
+  /** How the fill value was chosen (first painted frame). */
+  fill?: string;
+  /**
+   * unchanged: original pixel bytes; native: uncompressed data painted in place;
+   * re-encoded: decoded, painted, encoded again with the same lossless codec;
+   * decompressed: decoded, painted, written as explicit VR little endian.
+   */
+  encoding: 'unchanged' | 'native' | 're-encoded' | 'decompressed';
+  transferSyntaxUID: string;
+  /** Overlay groups whose bits in Pixel Data were cleared, e.g. ["6000", "6002"]. */
+  overlayBitsCleared: string[];
+  /** Overlay Data planes (kept by an override) cleared under the boxes. */
+  overlayPlanesCleared: string[];
+}
+
+export interface RedactResult {
+  /** Set when the image could not be redacted as asked: the file must not be written. */
+  error?: string;
+  redaction: PixelRedaction;
+  warnings: string[];
+}
+
+export interface RedactOptions {
+  /** Boxes that apply to this image (already matched and accepted). */
+  boxes: readonly RedactionBox[];
+}
+
+interface Prepared {
+  el: DataElement;
+  layout: PixelLayout;
+  frames: number;
+  overlays: ReturnType<typeof highBitOverlays>;
+  /** Rectangles to paint, by 0-based frame. */
+  plan: Map<number, { box: RedactionBox; rect: Rect }[]>;
+  redaction: PixelRedaction;
+  warnings: string[];
+}
+
+/** Works out what to do to an image; undefined `prepared` means there is nothing to do. */
+function prepare(ds: Dataset, transferSyntaxUID: string, options: RedactOptions): { prepared?: Prepared; done: RedactResult } {
+  const warnings: string[] = [];
+  const redaction: PixelRedaction = {
+    painted: [], framesPainted: 0, encoding: 'unchanged', transferSyntaxUID: outputTransferSyntax(transferSyntaxUID),
+    overlayBitsCleared: [], overlayPlanesCleared: [],
+  };
+  const done: RedactResult = { redaction, warnings };
+  const el = pixelElement(ds);
+  const layout = pixelLayout(ds);
+  if (!el || !layout) {
+    if (options.boxes.length > 0) warnings.push(`redaction: ${options.boxes.length} box(es) apply but the instance has no image pixels; nothing painted`);
+    return { done };
+  }
+  const frames = frameCount(ds);
+  const overlays = highBitOverlays(ds, layout);
+  if (overlays.inside.length) {
+    warnings.push(`overlay group(s) ${overlays.inside.join(', ')} declare bits inside Bits Stored; left as image data`);
+  }
+  const plan = new Map<number, { box: RedactionBox; rect: Rect }[]>();
+  for (const box of options.boxes) {
+    const rect = clipBox(box, layout.rows, layout.columns);
+    if (!rect) {
+      warnings.push(`redaction: box ${box.id} lies outside the ${layout.columns}×${layout.rows} image; nothing painted`);
+      continue;
+    }
+    const { frames: inScope, missing } = framesInScope(box, frames);
+    if (missing.length) warnings.push(`redaction: box ${box.id} names frame(s) ${missing.join(', ')} but the image has ${frames}; those were skipped`);
+    for (const f of inScope) {
+      const list = plan.get(f);
+      if (list) list.push({ box, rect });
+      else plan.set(f, [{ box, rect }]);
+    }
+  }
+  if (plan.size === 0 && overlays.positions.length === 0) return { done };
+  return { prepared: { el, layout, frames, overlays, plan, redaction, warnings }, done };
+}
+
+/** Paints one frame's rectangles into `buf` (a frame or all of native Pixel Data) and records them. */
+function paintFrame(
+  p: Prepared, buf: Uint8Array, startBit: number, layout: PixelLayout, ctx: FillContext, frame: number,
+  painted: Map<string, PaintedBox>, paintedRects: Map<number, Rect[]>,
+): void {
+  const list = p.plan.get(frame);
+  if (!list) return;
+  const fill: Fill = darkestFill(buf, startBit, layout, ctx);
+  p.redaction.fill ??= fill.how;
+  const rects: Rect[] = [];
+  for (const { box, rect } of list) {
+    const done = paintRect(buf, startBit, layout, rect, fill);
+    rects.push(done);
+    const known = painted.get(box.id);
+    if (known) known.frames++;
+    else painted.set(box.id, { id: box.id, source: box.source, rect: done, frames: 1 });
+  }
+  paintedRects.set(frame, rects);
+}
+
+function overlayBitsNote(p: Prepared): string {
+  return `overlay plane(s) ${p.overlays.groups.join(', ')} stored in unused high bit(s) ${p.overlays.positions.join(', ')} of Pixel Data cleared (they can hold burned-in text); the pixel bytes differ from the input there`;
+}
+
+/** After painting: summary, overlay planes under the boxes, report lines. */
+function finish(ds: Dataset, p: Prepared, painted: Map<string, PaintedBox>, paintedRects: Map<number, Rect[]>): void {
+  const r = p.redaction;
+  r.painted = [...painted.values()];
+  r.framesPainted = paintedRects.size;
+  if (r.painted.length) {
+    r.overlayPlanesCleared = clearOverlayPlanesInBoxes(ds, p.frames, paintedRects);
+    p.warnings.push(describePainted(r));
+    if (p.layout.photometric === 'YBR_FULL_422' && !p.el.fragments) p.warnings.push('redaction: boxes widened to whole pixel pairs (YBR_FULL_422 shares colour between two pixels)');
+    if (r.overlayPlanesCleared.length) p.warnings.push(`overlay plane(s) ${r.overlayPlanesCleared.join(', ')} (kept by the profile) cleared under the boxes`);
+  }
+}
+
+/**
+ * Redacts the image in `ds` (in place: the pixel element gets a new value; the input bytes are
+ * not touched). `transferSyntaxUID` is the input's; the result says which to write. Synchronous:
+ * native pixel data only — compressed images that need painting get an `error` here; use
+ * redactPixelsAsync for them.
+ */
+export function redactPixels(ds: Dataset, transferSyntaxUID: string, options: RedactOptions): RedactResult {
+  const { prepared: p, done } = prepare(ds, transferSyntaxUID, options);
+  if (!p) return done;
+  if (p.el.fragments) {
+    if (p.plan.size === 0) {
+      p.warnings.push(`overlay bits in unused high bits of compressed Pixel Data (group ${p.overlays.groups.join(', ')}) were not cleared: decoding ${transferSyntaxName(transferSyntaxUID)} needs the asynchronous engine (deidentifyFileAsync)`);
+      return { redaction: p.redaction, warnings: p.warnings };
+    }
+    return {
+      error: `${p.plan.size} frame(s) have redaction boxes, but ${transferSyntaxName(transferSyntaxUID)} pixel data must be decoded first (deidentifyFileAsync); not written, so no burned-in text leaves unredacted`,
+      redaction: p.redaction,
+      warnings: p.warnings,
+    };
+  }
+  return redactNative(ds, p);
+}
+
+function redactNative(ds: Dataset, p: Prepared): RedactResult {
+  const { el, layout, redaction, warnings } = p;
+  const bitsPerFrame = frameBits(layout);
+  const available = Math.floor((el.value.length * 8) / bitsPerFrame);
+  const buf = el.value.slice(); // the input is never modified
+  if (p.overlays.positions.length) {
+    clearWordBits(buf, Math.floor(el.value.length / (layout.bitsAllocated / 8)), layout.bitsAllocated, p.overlays.positions);
+    redaction.overlayBitsCleared = p.overlays.groups;
+    warnings.push(overlayBitsNote(p));
+  }
+  const ctx = fillContext(ds, layout);
+  const painted = new Map<string, PaintedBox>();
+  const paintedRects = new Map<number, Rect[]>();
+  for (const f of [...p.plan.keys()].sort((a, b) => a - b)) {
+    if (f >= available) {
+      warnings.push(`redaction: frame ${f} is missing from the Pixel Data (only ${available} complete frame(s)); not painted`);
+      continue;
+    }
+    paintFrame(p, buf, f * bitsPerFrame, layout, ctx, f, painted, paintedRects);
+  }
+  el.value = buf;
+  finish(ds, p, painted, paintedRects);
+  if (redaction.painted.length || redaction.overlayBitsCleared.length) redaction.encoding = 'native';
+  return { redaction, warnings };
+}
+
+const EXPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2.1';
+const LOSSY_IMAGE_COMPRESSION = 0x00282110;
+const EXTENDED_OFFSET_TABLE = 0x7fe00001;
+const EXTENDED_OFFSET_TABLE_LENGTHS = 0x7fe00002;
+
+/** The layout of a frame as a codec decoded it (values in the low Bits Stored bits; 1-bit as bytes). */
+function decodedLayout(f: DecodedFrame, source: PixelLayout): PixelLayout {
+  const oneBit = f.bitsAllocated === 1;
+  return {
+    rows: f.rows,
+    columns: f.columns,
+    samplesPerPixel: f.samplesPerPixel,
+    bitsAllocated: oneBit ? 8 : f.bitsAllocated,
+    bitsStored: oneBit ? 1 : f.bitsStored,
+    highBit: oneBit ? 0 : f.bitsStored - 1,
+    pixelRepresentation: f.pixelRepresentation,
+    planarConfiguration: f.planarConfiguration,
+    photometric: f.photometric,
+    float: f.floatPixels || source.float,
+  };
+}
+
+/**
+ * redactPixels for any transfer syntax: compressed frames are decoded, painted and written
+ * back — re-encoded losslessly with the same codec where it can encode (frames without a box
+ * keep their original codestreams when the colour model stays the same), otherwise as Explicit
+ * VR Little Endian; lossy sources are always written uncompressed, never through a second lossy
+ * step.
+ */
+export async function redactPixelsAsync(ds: Dataset, transferSyntaxUID: string, options: RedactOptions): Promise<RedactResult> {
+  const { prepared: p, done } = prepare(ds, transferSyntaxUID, options);
+  if (!p) return done;
+  if (!p.el.fragments) return redactNative(ds, p);
+  try {
+    return await redactEncapsulated(ds, transferSyntaxUID, p);
+  } catch (e) {
+    const why = e instanceof PixelDataError ? e.message : `unexpected decoder error: ${(e as Error).message}`;
+    if (p.plan.size === 0) {
+      p.warnings.push(`overlay bits in unused high bits of Pixel Data (group ${p.overlays.groups.join(', ')}) could not be cleared: ${why}`);
+      return { redaction: p.redaction, warnings: p.warnings };
+    }
+    return { error: `redaction boxes could not be painted: ${why}; not written, so no burned-in text leaves unredacted`, redaction: p.redaction, warnings: p.warnings };
+  }
+}
+
+async function redactEncapsulated(ds: Dataset, ts: string, p: Prepared): Promise<RedactResult> {
+  const { redaction, warnings } = p;
+  const support = transferSyntaxSupport(ts);
+  if (!support.decode) throw new PixelDataError(`${support.name}: ${support.note}`);
+  const info = imageInfo(ds);
+  const streams = frameFragments(p.el, info.numberOfFrames, ds);
+  const ctx = fillContext(ds, p.layout);
+  const painted = new Map<string, PaintedBox>();
+  const paintedRects = new Map<number, Rect[]>();
+  const decoded = new Map<number, DecodedFrame>();
+  const decode = async (f: number): Promise<DecodedFrame> => {
+    let frame = decoded.get(f);
+    if (!frame) {
+      frame = await decodeFrame(ts, streams[f], info, { planar: false });
+      decoded.set(f, frame);
+    }
+    return frame;
+  };
+  /** Decodes, clears hidden overlay bits and paints one frame. */
+  const work = async (f: number): Promise<DecodedFrame> => {
+    const had = decoded.has(f);
+    const frame = await decode(f);
+    if (had) return frame;
+    const layout = decodedLayout(frame, p.layout);
+    const bytes = bytesOf(frame.pixels);
+    if (p.overlays.positions.length && layout.bitsAllocated >= 8 && !layout.float) {
+      clearWordBits(bytes, frame.pixels.length, layout.bitsAllocated, p.overlays.positions);
+    }
+    paintFrame(p, bytes, 0, layout, ctx, f, painted, paintedRects);
+    return frame;
+  };
+  const touched = p.overlays.positions.length ? streams.map((_, i) => i) : [...p.plan.keys()].filter((f) => f < streams.length).sort((a, b) => a - b);
+  for (const f of p.plan.keys()) if (f >= streams.length) warnings.push(`redaction: frame ${f} is missing from the Pixel Data (${streams.length} frame(s)); not painted`);
+  for (const f of touched) await work(f);
+  if (p.overlays.positions.length) {
+    redaction.overlayBitsCleared = p.overlays.groups;
+    warnings.push(overlayBitsNote(p));
+  }
+
+  const lossy = support.lossy || [...decoded.values()].some((d) => d.lossy);
+  const sample = decoded.get(touched[0]);
+  let encoded: Uint8Array[] | undefined;
+  let encodedPhotometric = p.layout.photometric;
+  let encodedPlanar = p.layout.planarConfiguration;
+  let why = lossy ? 'no second lossy step' : support.encode ? '' : support.note;
+  if (!lossy && support.encode && sample) {
+    why = whyNoEncoder(ts, sample) ?? '';
+    if (!why) {
+      try {
+        const out = new Map<number, EncodedFrame>();
+        for (const f of touched) out.set(f, (await encodeFrame(ts, decoded.get(f)!))!);
+        const first = out.get(touched[0])!;
+        const sameModel = first.photometric === p.layout.photometric && (p.layout.samplesPerPixel === 1 || first.planarConfiguration === p.layout.planarConfiguration);
+        if (!sameModel) {
+          // The encoder writes another colour model: every frame must then be re-encoded to match.
+          for (let f = 0; f < streams.length; f++) if (!out.has(f)) out.set(f, (await encodeFrame(ts, await work(f)))!);
+        }
+        encoded = streams.map((s, f) => out.get(f)?.data ?? s);
+        encodedPhotometric = first.photometric;
+        encodedPlanar = first.planarConfiguration;
+      } catch (e) {
+        why = `re-encoding failed (${(e as Error).message})`;
+      }
+    }
+  }
+
+  if (encoded) {
+    p.el.fragments = encapsulate(encoded);
+    setString(ds, T.PhotometricInterpretation, encodedPhotometric, 'CS');
+    if (p.layout.samplesPerPixel > 1) setUint16(ds, PLANAR_CONFIGURATION, encodedPlanar);
+    ds.delete(EXTENDED_OFFSET_TABLE);
+    ds.delete(EXTENDED_OFFSET_TABLE_LENGTHS);
+    redaction.encoding = 're-encoded';
+    redaction.transferSyntaxUID = ts;
+    const n = decoded.size;
+    const which = n === streams.length ? `all ${n} frame(s) re-encoded` : `${n} of ${streams.length} frame(s) re-encoded, the others keep their original codestreams`;
+    warnings.push(`${support.name} source re-encoded losslessly with the same codec after redaction (${which})`);
+  } else {
+    // Uncompressed: every frame decoded (frames without a box are decoded as they are).
+    for (let f = 0; f < streams.length; f++) await work(f);
+    const frames = streams.map((_, f) => decoded.get(f)!);
+    const first = frames[0];
+    const natives = frames.map((f) => nativeBytes(f));
+    const value = joinNativeFrames(natives, info);
+    p.el.fragments = undefined;
+    p.el.value = value;
+    p.el.vr = info.bitsAllocated > 8 ? 'OW' : 'OB';
+    setString(ds, T.PhotometricInterpretation, first.photometric, 'CS');
+    if (first.samplesPerPixel > 1) setUint16(ds, PLANAR_CONFIGURATION, first.planarConfiguration);
+    ds.delete(EXTENDED_OFFSET_TABLE);
+    ds.delete(EXTENDED_OFFSET_TABLE_LENGTHS);
+    if (lossy && !ds.has(LOSSY_IMAGE_COMPRESSION)) setString(ds, LOSSY_IMAGE_COMPRESSION, '01', 'CS');
+    redaction.encoding = 'decompressed';
+    redaction.transferSyntaxUID = EXPLICIT_VR_LITTLE_ENDIAN;
+    const colour = first.photometric !== p.layout.photometric ? `; Photometric Interpretation ${p.layout.photometric} → ${first.photometric} as decoded` : '';
+    warnings.push(`${support.name} source written as Explicit VR Little Endian after redaction: ${why || 'no encoder'}${colour}`);
+  }
+  finish(ds, p, painted, paintedRects);
+  return { redaction, warnings };
+}
+
+/** One line for the report: which boxes, on how many frames, painted how. */
+export function describePainted(r: PixelRedaction): string {
+  const boxes = r.painted.map((p) => `${p.id} (${p.source}) on ${p.frames} frame${p.frames === 1 ? '' : 's'}`).join(', ');
+  return `redaction: painted ${r.painted.length} box(es) on ${r.framesPainted} frame(s): ${boxes}; fill: ${r.fill ?? 'n/a'}`;
+}
+
+export interface ImageRedactionOptions {
+  /** The redaction plan (compiled once per session: compilePlan). */
+  plan?: CompiledPlan;
+  /** Also paint every region of every built-in device template the image matches. */
+  applyTemplates?: boolean;
+  /** File meta of the input, for template conditions on group 0002 (Implementation Version Name). */
+  meta?: Dataset;
+}
+
+export interface ImageRedactionResult extends RedactResult {
+  /** Pixels were painted or reviewed: Burned In Annotation NO and Clean Pixel Data (113101) apply. */
+  cleanPixels: boolean;
+}
+
+/**
+ * The pixel step of de-identification for one ORIGINAL dataset (before the header profile):
+ * finds the plan's boxes for this image (and template boxes, when asked), paints them, clears
+ * hidden overlay bits. Changes only the pixel element (and kept overlay planes) of `ds`.
+ */
+export function redactImage(ds: Dataset, transferSyntaxUID: string, options: ImageRedactionOptions = {}): ImageRedactionResult {
+  const { boxes, reviewed } = boxesForImage(ds, options);
+  return withCleanFlag(ds, redactPixels(ds, transferSyntaxUID, { boxes }), reviewed);
+}
+
+/** redactImage for any transfer syntax (decodes and re-encodes compressed pixel data). */
+export async function redactImageAsync(ds: Dataset, transferSyntaxUID: string, options: ImageRedactionOptions = {}): Promise<ImageRedactionResult> {
+  const { boxes, reviewed } = boxesForImage(ds, options);
+  return withCleanFlag(ds, await redactPixelsAsync(ds, transferSyntaxUID, { boxes }), reviewed);
+}
+
+function boxesForImage(ds: Dataset, options: ImageRedactionOptions): { boxes: RedactionBox[]; reviewed: boolean } {
+  const identity = imageIdentity(ds);
+  const boxes: RedactionBox[] = options.plan ? options.plan.boxesFor(identity) : [];
+  if (options.applyTemplates && pixelElement(ds)) {
+    for (const b of templatesFor(subjectFromDataset(ds, options.meta))) boxes.push({ ...b, status: 'accepted' });
+  }
+  return { boxes, reviewed: options.plan?.isReviewed(identity.sopInstanceUID) ?? false };
+}
+
+function withCleanFlag(ds: Dataset, result: RedactResult, reviewed: boolean): ImageRedactionResult {
+  const hasPixels = pixelElement(ds) !== undefined;
+  if (reviewed && result.redaction.painted.length === 0 && hasPixels && !result.error) result.warnings.push('redaction: pixels reviewed, no box needed');
+  return { ...result, cleanPixels: !result.error && (result.redaction.painted.length > 0 || (reviewed && hasPixels)) };
+}
