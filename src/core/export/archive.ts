@@ -142,15 +142,7 @@ export function createMemoryZipSink(options: ZipSinkOptions = {}): MemoryZipSink
     abort: sink.abort,
     chunks,
     bytes() {
-      let length = 0;
-      for (const c of chunks) length += c.length;
-      const out = new Uint8Array(length);
-      let at = 0;
-      for (const c of chunks) {
-        out.set(c, at);
-        at += c.length;
-      }
-      return out;
+      return joinParts(chunks);
     },
   };
 }

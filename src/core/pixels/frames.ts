@@ -7,6 +7,7 @@ import type { DataElement, Dataset } from '../dicom/dataset.ts';
 import { getNumber, getString } from '../dicom/values.ts';
 import { nativeFrameBytes, packBits, unpackBits } from './codecs/layout.ts';
 import { PixelDataError, type ImageInfo } from './codecs/types.ts';
+import { joinParts } from '../dicom/writer.ts';
 
 export { PixelDataError, type ImageInfo } from './codecs/types.ts';
 
@@ -131,18 +132,6 @@ function startsRle(f: Uint8Array): boolean {
   return n >= 1 && n <= 15 && u32le(f, 4) === 64;
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 /**
  * Maps frame start offsets (bytes from the first fragment's Item tag, as the Basic and Extended
@@ -166,7 +155,7 @@ function offsetsToFragmentIndices(data: Uint8Array[], offsets: number[]): number
 }
 
 function groupByStarts(data: Uint8Array[], starts: number[]): Uint8Array[] {
-  return starts.map((s, i) => concat(data.slice(s, i + 1 < starts.length ? starts[i + 1] : data.length)));
+  return starts.map((s, i) => joinParts(data.slice(s, i + 1 < starts.length ? starts[i + 1] : data.length)));
 }
 
 function readOffsets64(el: DataElement | undefined): number[] | undefined {
@@ -219,7 +208,7 @@ export function frameFragments(pixelElement: DataElement, numberOfFrames: number
   }
 
   if (data.length === n) return data;
-  if (n === 1) return [concat(data)];
+  if (n === 1) return [joinParts(data)];
 
   // No usable table: split where codestreams start. Empty fragments are padding.
   const nonEmpty = data.filter((f) => f.length > 0);
