@@ -126,9 +126,9 @@ describe('veil deidentify --boxes', () => {
     expect(r.stderr).toMatch(/--boxes .*missing\.json: ENOENT/);
   });
 
-  it('keeps --ocr as not available', () => {
-    const r = veil([join(fixturesDir, FILES[5]), '--out', join(dir, 'ocr-out'), '--ocr']);
+  it('accepts the --ocr modifiers only with --ocr (--ocr itself: tests/ocr/cli-ocr.test.ts)', () => {
+    const r = veil([join(fixturesDir, FILES[5]), '--out', join(dir, 'ocr-out'), '--keep-measurements']);
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/--ocr .* not available/);
+    expect(r.stderr).toMatch(/only apply with --ocr/);
   });
 });

@@ -21,6 +21,11 @@ import { validateProfile } from '../core/profile/resolve.ts';
 import { defaultProfile, type Mode, type Profile } from '../core/profile/profile.ts';
 import { collectInputs } from './inputs.ts';
 import { parsePlan, type RedactionPlan } from '../core/pixels/plan.ts';
+import { joinParts } from '../core/dicom/writer.ts';
+import type { DetectSettings } from '../core/detect/detect.ts';
+import type { OcrEngine } from '../core/detect/ocr-engine.ts';
+import { createNodeOcrEngine } from '../core/detect/ocr-node.ts';
+import { checkOutput, checkWarning, detectAndPlan, mergePlans, type PlannedDetection } from '../core/detect/pipeline.ts';
 
 export interface DeidentifyArgs {
   inputs: string[];
@@ -33,6 +38,8 @@ export interface DeidentifyArgs {
   mappingPath?: string;
   /** Redaction plan JSON (--boxes). */
   boxesPath?: string;
+  /** --ocr: detect burned-in text, paint the PHI boxes, check the outputs again. */
+  ocr?: Pick<DetectSettings, 'keepClinicalText' | 'readEveryFrame'>;
   /** Worker threads; default 1. */
   threads?: number;
   quiet: boolean;
@@ -80,7 +87,7 @@ async function loadPlan(path: string | undefined): Promise<RedactionPlan | undef
 export async function runDeidentify(args: DeidentifyArgs): Promise<number> {
   const startedAt = new Date().toISOString();
   const profile = await loadProfile(args.profilePath, args.mode);
-  const plan = await loadPlan(args.boxesPath);
+  let plan = await loadPlan(args.boxesPath);
   let lookup;
   if (args.lookupPath) {
     try {
@@ -116,36 +123,76 @@ export async function runDeidentify(args: DeidentifyArgs): Promise<number> {
   // One thread by default: on the 2-core machines measured (see README, Benchmarks) a second
   // thread only competed with V8's own GC and I/O threads; --threads helps on larger machines.
   const threads = Math.min(args.threads ?? 1, availableParallelism() * 2, Math.max(1, inputs.length));
-  const workerMappings = await deidentifyAll(
-    inputs,
-    { profile, key, lookup: lookup ? [...lookup] : undefined, plan },
-    { threads, workerUrl: new URL(import.meta.url) },
-    async (index, outcome) => {
-      const input = inputs[index];
-      if ('readError' in outcome) return failed(input.path, `could not be read: ${outcome.readError}`);
-      if (outcome.status !== 'written') {
-        outcomes.push(outcome);
-        if (outcome.status === 'failed') console.error(`veil: failed   ${input.path}: ${outcome.reason}`);
-        else log(`skipped  ${input.path}: ${outcome.reason}`);
-        return;
-      }
-      // The same instance dropped twice (or copies of one image in several encodings) keeps both
-      // files, the second with a suffix, and says so.
-      const twin = firstInputFor.get(outcome.sopInstanceUID);
-      if (twin) outcome.warnings.push(`same SOP Instance UID as ${twin}; written beside it with a suffix`);
-      else firstInputFor.set(outcome.sopInstanceUID, input.path);
-      outcome.output = paths.claim(outcome.output);
-      try {
-        await sink.add(outcome.output, outcome.parts);
-      } catch (e) {
-        return failed(input.path, `could not be written to the output: ${(e as Error).message}`, outcome.warnings);
-      }
-      written++;
-      const { parts: _written, ...reported } = outcome; // the bytes are on disk now; keep the report light
-      outcomes.push(reported);
-      log(`written  ${input.path} -> ${outcome.output}${outcome.residual.length ? `  (WARNING: ${outcome.residual.length} identifier(s) still found)` : ''}`);
-    },
-  );
+
+  // --ocr: read burned-in text in the originals first (sampling large series and cines), paint
+  // the PHI boxes with the rest of the plan, and read each output that was read before again.
+  let engine: OcrEngine | undefined;
+  let ocr: PlannedDetection | undefined;
+  if (args.ocr) {
+    engine = createNodeOcrEngine();
+    const started = performance.now();
+    try {
+      ocr = await detectAndPlan(engine, inputs.map((i) => ({ path: i.path, read: () => i.read() })), args.ocr);
+    } catch (e) {
+      await engine.terminate();
+      throw e;
+    }
+    const accepted = ocr.plan.boxes.filter((b) => b.status === 'accepted').length;
+    log(
+      `ocr      ${ocr.read.size} image(s) read in ${((performance.now() - started) / 1000).toFixed(1)} s: ` +
+        `${accepted} PHI box(es) to paint, ${ocr.plan.boxes.length - accepted} box(es) of other text proposed (not painted)`,
+    );
+    for (const d of ocr.instances) if (d.skipped) log(`ocr      not read: ${d.sopInstanceUID}: ${d.skipped}`);
+    plan = mergePlans(plan, ocr.plan);
+  }
+  const ocrCheck = async (path: string, parts: Uint8Array[]): Promise<string | undefined> => {
+    if (!engine || !ocr || !ocr.read.has(path)) return undefined;
+    const ids = ocr.identifiers.get(path);
+    if (!ids) return undefined;
+    const check = await checkOutput(engine, joinParts(parts), ids, args.ocr);
+    if (check.skipped) return `burned-in text check after redaction not done: ${check.skipped}`;
+    return checkWarning(check);
+  };
+
+  let workerMappings: Awaited<ReturnType<typeof deidentifyAll>>;
+  try {
+    workerMappings = await deidentifyAll(
+      inputs,
+      { profile, key, lookup: lookup ? [...lookup] : undefined, plan },
+      { threads, workerUrl: new URL(import.meta.url) },
+      async (index, outcome) => {
+        const input = inputs[index];
+        if ('readError' in outcome) return failed(input.path, `could not be read: ${outcome.readError}`);
+        if (outcome.status !== 'written') {
+          outcomes.push(outcome);
+          if (outcome.status === 'failed') console.error(`veil: failed   ${input.path}: ${outcome.reason}`);
+          else log(`skipped  ${input.path}: ${outcome.reason}`);
+          return;
+        }
+        // --ocr: identifiers still readable in the output's pixels block the file.
+        const blocking = await ocrCheck(input.path, outcome.parts);
+        if (blocking?.startsWith('BLOCKING')) return failed(input.path, `not written: ${blocking}`, outcome.warnings);
+        if (blocking) outcome.warnings.push(blocking);
+        // The same instance dropped twice (or copies of one image in several encodings) keeps both
+        // files, the second with a suffix, and says so.
+        const twin = firstInputFor.get(outcome.sopInstanceUID);
+        if (twin) outcome.warnings.push(`same SOP Instance UID as ${twin}; written beside it with a suffix`);
+        else firstInputFor.set(outcome.sopInstanceUID, input.path);
+        outcome.output = paths.claim(outcome.output);
+        try {
+          await sink.add(outcome.output, outcome.parts);
+        } catch (e) {
+          return failed(input.path, `could not be written to the output: ${(e as Error).message}`, outcome.warnings);
+        }
+        written++;
+        const { parts: _written, ...reported } = outcome; // the bytes are on disk now; keep the report light
+        outcomes.push(reported);
+        log(`written  ${input.path} -> ${outcome.output}${outcome.residual.length ? `  (WARNING: ${outcome.residual.length} identifier(s) still found)` : ''}`);
+      },
+    );
+  } finally {
+    await engine?.terminate();
+  }
   for (const m of workerMappings) mapping?.merge(m);
 
   const options = profile.options;

@@ -19,7 +19,10 @@ Options:
   --mapping <file.csv>   where to write the re-identification mapping (pseudonymize mode);
                          default: beside the output, never inside it
   --boxes <plan.json>    redaction plan: boxes to paint over burned-in text (the app exports it)
-  --ocr                  detect burned-in text (not available yet)
+  --ocr                  read burned-in text (OCR), paint what is PHI, read the output again;
+                         a file whose output still shows the patient's identifiers is not written
+  --keep-measurements    with --ocr: leave measurements and scale labels out of the proposals
+  --read-every-frame     with --ocr: read every image and frame (no sampling of series and cines)
   --threads <n>          worker threads for large batches on many-core machines (default 1)
   -q, --quiet            only print failures and the summary
   -h, --help             this text`;
@@ -54,6 +57,8 @@ async function main(argv: string[]): Promise<number> {
         mapping: { type: 'string' },
         boxes: { type: 'string' },
         ocr: { type: 'boolean' },
+        'keep-measurements': { type: 'boolean' },
+        'read-every-frame': { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
         threads: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -72,7 +77,9 @@ async function main(argv: string[]): Promise<number> {
   if (values.mode && values.mode !== 'anonymize' && values.mode !== 'pseudonymize') {
     throw new UsageError(`--mode must be "anonymize" or "pseudonymize", not "${values.mode}"`);
   }
-  if (values.ocr) throw new UsageError('--ocr (burned-in text detection) is not available in this version yet; draw or accept boxes in the app and pass them with --boxes');
+  if (!values.ocr && (values['keep-measurements'] || values['read-every-frame'])) {
+    throw new UsageError('--keep-measurements and --read-every-frame only apply with --ocr');
+  }
   const args: DeidentifyArgs = {
     inputs: positionals,
     out: values.out,
@@ -83,6 +90,7 @@ async function main(argv: string[]): Promise<number> {
     reportPath: values.report,
     mappingPath: values.mapping,
     boxesPath: values.boxes,
+    ocr: values.ocr ? { keepClinicalText: values['keep-measurements'] ?? false, readEveryFrame: values['read-every-frame'] ?? false } : undefined,
     quiet: values.quiet ?? false,
     threads: values.threads === undefined ? undefined : parseThreads(values.threads),
   };

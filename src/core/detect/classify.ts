@@ -1,0 +1,364 @@
+/**
+ * What a line of burned-in text is: PHI, or other text (and, among other text, whether it is
+ * clinically useful — measurements, scale labels, acoustic output indices — which a setting keeps).
+ *
+ * Two kinds of evidence make text PHI:
+ * - it matches one of the file's OWN identifiers, taken from the header before de-identification
+ *   (patient name parts, IDs, accession, institution, birth and study dates): exact matches with
+ *   the same boundary rules as the residual scan, plus OCR-tolerant matches (edit distance, common
+ *   misreadings such as O/0 and S/5, and names cut short with "..");
+ * - it looks like PHI: a date, a clock time, an ID-shaped number, "LAST, FIRST", text after a
+ *   label such as "Name:", "ID:" or "DOB:", an institution name.
+ * Only the first kind is an IDENTIFIER match (`identifierMatches`): that is what the check after
+ * redaction blocks on.
+ */
+import type { Dataset } from '../dicom/dataset.ts';
+import { walk } from '../dicom/dataset.ts';
+import { elementText } from '../dicom/values.ts';
+import { KIND, collectIdentifiers, boundaryRule, isPlaceholder, type Identifier } from '../audit/identifiers.ts';
+
+export type TextClass = 'phi' | 'other';
+
+export interface Classification {
+  class: TextClass;
+  /** Other text worth keeping for the clinician: measurements, scale labels, acoustic output. */
+  clinical: boolean;
+  /** Why, in words ("patient name part DOE", "date", "ID-shaped number"). */
+  reasons: string[];
+  /** The file's own identifiers found in the text. */
+  identifiers: Identifier[];
+}
+
+export interface HeaderDate {
+  kind: string;
+  y: number;
+  m: number;
+  d: number;
+}
+
+/** The file's identifiers as OCR matching needs them. Build once per file, before de-identification. */
+export interface OcrIdentifiers {
+  list: Identifier[];
+  dates: HeaderDate[];
+}
+
+const DATE_KINDS = new Map<number, string>([
+  [0x00100030, 'birth date'],
+  [0x00080020, 'study date'],
+  [0x00080021, 'series date'],
+  [0x00080022, 'acquisition date'],
+  [0x00080023, 'content date'],
+  [0x00080012, 'instance creation date'],
+  [0x00181012, 'date of secondary capture'],
+  [0x0008002a, 'acquisition date-time'],
+]);
+
+/** Identifiers of the ORIGINAL dataset (collectIdentifiers) plus its dates as numbers. */
+export function ocrIdentifiers(ds: Dataset): OcrIdentifiers {
+  // A Study ID without a digit is a description some devices put there ("Thyroid"), not an ID:
+  // on screen it is the clinical label it reads as.
+  const list = collectIdentifiers(ds).filter((id) => !(id.kind === KIND.studyId && !/\d/.test(id.value)));
+  const dates: HeaderDate[] = [];
+  const seen = new Set<string>();
+  walk(ds, (el, owner) => {
+    const kind = DATE_KINDS.get(el.tag);
+    if (!kind || el.value.length === 0) return;
+    for (const v of elementText(el, owner.charset).split('\\')) {
+      // DA is YYYYMMDD; old files write YYYY.MM.DD.
+      const m = /^\s*(\d{4})[.\-/]?(\d{2})[.\-/]?(\d{2})/.exec(v);
+      if (!m) continue;
+      const date = { kind, y: Number(m[1]), m: Number(m[2]), d: Number(m[3]) };
+      const key = `${kind}${date.y}${date.m}${date.d}`;
+      if (date.m >= 1 && date.m <= 12 && date.d >= 1 && date.d <= 31 && !seen.has(key)) {
+        seen.add(key);
+        dates.push(date);
+      }
+    }
+  });
+  return { list, dates };
+}
+
+// ------------------------------------------------------------------------------------ text helpers
+
+/** Letters and digits only, upper case. */
+const alnum = (s: string): string => s.toUpperCase().replace(/[^\p{L}\p{N}]/gu, '');
+
+/** Characters OCR confuses, folded to one representative (applied to both sides of a comparison). */
+const CONFUSABLE: Record<string, string> = { O: '0', Q: '0', D: '0', I: '1', L: '1', '|': '1', S: '5', B: '8', Z: '2', G: '6' };
+const fold = (s: string): string => [...s].map((c) => CONFUSABLE[c] ?? c).join('');
+
+/** Smallest edit distance between `pattern` and any substring of `text` (Sellers). */
+function approxDistance(pattern: string, text: string): number {
+  const m = pattern.length;
+  let prev = new Array<number>(m + 1);
+  let cur = new Array<number>(m + 1);
+  for (let i = 0; i <= m; i++) prev[i] = i;
+  let best = prev[m];
+  for (let j = 1; j <= text.length; j++) {
+    cur[0] = 0;
+    for (let i = 1; i <= m; i++) {
+      const cost = pattern[i - 1] === text[j - 1] ? 0 : 1;
+      cur[i] = Math.min(prev[i - 1] + cost, prev[i] + 1, cur[i - 1] + 1);
+    }
+    if (cur[m] < best) best = cur[m];
+    [prev, cur] = [cur, prev];
+  }
+  return best;
+}
+
+/** Plain edit distance. */
+function distance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 3) return 99;
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1), prev[j] + 1, cur[j - 1] + 1);
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const exactCache = new WeakMap<Identifier, RegExp>();
+
+/** The identifier as a whole-token, case-insensitive pattern with the residual scan's boundary rules. */
+function exactPattern(id: Identifier): RegExp {
+  let re = exactCache.get(id);
+  if (re) return re;
+  const v = id.value.trim();
+  const rule = boundaryRule(id.kind);
+  const digit = (c: string): boolean => c >= '0' && c <= '9';
+  const letter = (c: string): boolean => /\p{L}/u.test(c);
+  let left = '';
+  let right = '';
+  if (digit(v[0])) left = '(?:^|[^0-9])';
+  else if (letter(v[0]) && rule.word) left = '(?:^|[^\\p{L}])';
+  if (digit(v[v.length - 1])) right = rule.digitsMayFollow ? '' : '(?![0-9])';
+  else if (letter(v[v.length - 1])) right = rule.word ? '(?!\\p{L})' : '';
+  re = new RegExp(`${left}${v.split(/\s+/).map(escapeRegExp).join('[\\s,]+')}${right}`, 'iu');
+  exactCache.set(id, re);
+  return re;
+}
+
+const GENERIC_WORDS = new Set([
+  'THE', 'OF', 'AND', 'FOR', 'DE', 'DU', 'DES', 'LA', 'LE', 'DER', 'DIE', 'UND', 'HOSPITAL', 'CLINIC', 'CENTER', 'CENTRE',
+  'MEDICAL', 'HEALTH', 'UNIVERSITY', 'GENERAL', 'REGIONAL', 'COMMUNITY', 'SAINT', 'ST', 'CARE', 'UNIT', 'DEPARTMENT', 'DEPT',
+  'RADIOLOGY', 'IMAGING', 'SYSTEMS', 'INC', 'LTD', 'GMBH', 'NAME', 'NO', 'INFO',
+]);
+
+/** The file's own identifiers that occur in `text`, tolerating OCR errors. */
+export function identifierMatches(text: string, ids: OcrIdentifiers): Identifier[] {
+  const found: Identifier[] = [];
+  const add = (id: Identifier): void => {
+    if (!found.includes(id)) found.push(id);
+  };
+  const tokens = text.split(/[\s,;:^]+/).map((t) => t.trim()).filter(Boolean);
+  const tokenForms = tokens.map((t) => fold(alnum(t)));
+  const lineForm = fold(alnum(text));
+  // Text cut short by the device: "PATIENTFI..", "CLEVELAN…".
+  const truncated: string[] = [];
+  const cut = /^(.*?[\p{L}\p{N}])\s*(?:\.{2,}|…)/u.exec(text);
+  if (cut) {
+    const before = cut[1];
+    const words = before.split(/\s+/);
+    for (let k = 1; k <= words.length; k++) {
+      const form = alnum(words.slice(words.length - k).join(' '));
+      if (form.length >= 4) truncated.push(fold(form));
+    }
+  }
+
+  for (const id of ids.list) {
+    const value = id.value.trim();
+    if (!value || isPlaceholder(value)) continue;
+    if (exactPattern(id).test(text)) {
+      add(id);
+      continue;
+    }
+    const form = fold(alnum(value));
+    if (form.length >= 5) {
+      const allowed = form.length >= 12 ? 2 : 1;
+      const word = boundaryRule(id.kind).word && !/\s/.test(value);
+      if (word) {
+        // Names: a whole token (or two run together) within the allowance.
+        for (let i = 0; i < tokenForms.length; i++) {
+          const one = tokenForms[i];
+          const two = i + 1 < tokenForms.length ? one + tokenForms[i + 1] : '';
+          // A name the device cut short, its last letters misread ("PATIENTFIL." for PATIENTFIVE).
+          const cutShort = one.length >= 6 && one.length < form.length && /[.…_]$/.test(tokens[i]) && distance(form.slice(0, one.length), one) <= 1;
+          if (cutShort || distance(form, one) <= allowed || (two && distance(form, two) <= allowed)) {
+            add(id);
+            break;
+          }
+        }
+      } else if (approxDistance(form, lineForm) <= allowed) add(id);
+    }
+    if (found.includes(id)) continue;
+    const valueWords = value.split(/\s+/).map((w) => fold(alnum(w)));
+    if (truncated.some((t) => form.startsWith(t) || valueWords.some((w) => w.length > t.length && w.startsWith(t)))) add(id);
+    if (found.includes(id)) continue;
+    // Multi-word values (institution names, addresses): two consecutive distinctive words.
+    const words = value.toUpperCase().split(/[\s,]+/).map(alnum).filter(Boolean);
+    if (words.length >= 3) {
+      const upper = text.toUpperCase().split(/[\s,]+/).map(alnum).filter(Boolean);
+      for (let i = 0; i + 1 < words.length; i++) {
+        const a = words[i];
+        const b = words[i + 1];
+        if ((GENERIC_WORDS.has(a) && GENERIC_WORDS.has(b)) || a.length < 3 || b.length < 3) continue;
+        if (upper.some((u, j) => u === a && upper[j + 1] === b)) {
+          add(id);
+          break;
+        }
+      }
+    }
+  }
+  for (const d of dateMatches(text, ids.dates)) {
+    add({ kind: d.kind, value: `${d.y}-${String(d.m).padStart(2, '0')}-${String(d.d).padStart(2, '0')}` });
+  }
+  return found;
+}
+
+// ------------------------------------------------------------------------------------ patterns
+
+const MONTHS: Record<string, number> = {
+  JAN: 1, JANV: 1, ENE: 1, GEN: 1,
+  FEB: 2, FEV: 2, FÉV: 2, FEBR: 2,
+  MAR: 3, MARS: 3, MÄR: 3, MRZ: 3,
+  APR: 4, AVR: 4, ABR: 4,
+  MAY: 5, MAI: 5, MAG: 5,
+  JUN: 6, JUIN: 6,
+  JUL: 7, JUIL: 7,
+  AUG: 8, AOU: 8, AOÛ: 8, AGO: 8,
+  SEP: 9, SEPT: 9, SET: 9,
+  OCT: 10, OKT: 10, OTT: 10,
+  NOV: 11,
+  DEC: 12, DÉC: 12, DEZ: 12, DIC: 12,
+};
+const MONTH_ALT = Object.keys(MONTHS).sort((a, b) => b.length - a.length).join('|');
+/** Digits as OCR may misread them in a date. */
+const D = '[0-9OoQDSIlB|@]';
+const toDigits = (s: string): number => Number(s.replace(/[OoQD@]/g, '0').replace(/[Il|]/g, '1').replace(/S/g, '5').replace(/B/g, '8'));
+
+interface DateCandidate {
+  y: number;
+  m: number;
+  d: number;
+  twoDigitYear: boolean;
+}
+
+/** Every reading of every date-like run in `text` (both D/M and M/D orders where both are valid). */
+export function findDates(text: string): DateCandidate[] {
+  const out: DateCandidate[] = [];
+  const push = (y: number, m: number, d: number, two: boolean): void => {
+    if (m >= 1 && m <= 12 && d >= 1 && d <= 31) out.push({ y, m, d, twoDigitYear: two });
+  };
+  // 2017-03-02, 2017/3/2, 2017.03.02
+  for (const m of text.matchAll(/(?:^|[^0-9])(\d{4})([/.\-])(\d{1,2})\2(\d{1,2})(?![0-9])/g)) push(+m[1], +m[3], +m[4], false);
+  // 03/02/2017, 3.2.17, 08-29-1951: day-first and month-first
+  for (const m of text.matchAll(/(?:^|[^0-9])(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})(?![0-9])/g)) {
+    const two = m[4].length === 2;
+    const y = +m[4];
+    push(y, +m[3], +m[1], two);
+    push(y, +m[1], +m[3], two);
+  }
+  // 20170302
+  for (const m of text.matchAll(/(?:^|[^0-9])(19\d{2}|20\d{2})(\d{2})(\d{2})(?![0-9])/g)) push(+m[1], +m[2], +m[3], false);
+  // 28 Mar 02, 24-MAY-02, 30 JAN 94, 3 March 2017
+  const dmy = new RegExp(`(?:^|[^0-9A-Za-z])(${D}{1,2})[\\s\\-./]*(${MONTH_ALT})[A-Za-zéû]*\\.?[\\s\\-./,']*(${D}{4}|${D}{2})(?![0-9])`, 'giu');
+  for (const m of text.matchAll(dmy)) {
+    const month = MONTHS[m[2].toUpperCase()];
+    push(toDigits(m[3]), month, toDigits(m[1]), m[3].length === 2);
+  }
+  // Mar 28, 2002 / March 28 2002
+  const mdy = new RegExp(`(?:^|[^A-Za-z])(${MONTH_ALT})[A-Za-z]*\\.?\\s+(${D}{1,2})(?:st|nd|rd|th)?,?\\s+(${D}{4}|${D}{2})(?![0-9])`, 'giu');
+  for (const m of text.matchAll(mdy)) push(toDigits(m[3]), MONTHS[m[1].toUpperCase()], toDigits(m[2]), m[3].length === 2);
+  return out;
+}
+
+function dateMatches(text: string, dates: readonly HeaderDate[]): HeaderDate[] {
+  if (dates.length === 0) return [];
+  const found: HeaderDate[] = [];
+  for (const c of findDates(text)) {
+    for (const h of dates) {
+      const yearOk = c.twoDigitYear ? h.y % 100 === c.y : h.y === c.y;
+      if (yearOk && h.m === c.m && h.d === c.d && !found.includes(h)) found.push(h);
+    }
+  }
+  return found;
+}
+
+const MONTH_WORD = /(?:^|[^\p{L}])(JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEPT?|OCT|NOV|DEC|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)(?:$|[^\p{L}])/u;
+const TIME = /(?:^|[^0-9])\d{1,2}\s?[:h]\s?\d{2}(?:\s?[:.]\s?\d{2})?(?:\s*[AaPp]\.?\s?[Mm]\.?)?(?![0-9])/;
+const LABEL = /(?:^|[^\p{L}])(patient(?:'?s)?(?:\s+name)?|pat(?:ient)?\.?\s?(?:name|id)|pt|name|nom|nombre|naam|vorname|geb(?:\.|urtsdatum)?|id|pid|mrn|mr#|dob|d\.o\.b\.?|birth(?:\s?date)?|born|acc(?:ession)?(?:\s?(?:no|nr|#))?|ssn|record|med\.?\s?rec(?:ord)?)\s*[:#=]/iu;
+const NAME_SHAPE = /(?:^|\s)[\p{Lu}][\p{L}'\-]+\s*[,^:]\s*[\p{Lu}][\p{L}'\-]+(?:\s|$)/u;
+const SEX_MARK = /[[(]\s*[MFOU]\s*[\])]/;
+const INSTITUTION = /\b(?:hospital|hosp\.|clinic|clinique|klinik|klinikum|hopital|hôpital|ospedale|ospital|infirmary|med(?:ical)?\.?\s+(?:ctr|center|centre)|health\s?(?:system|centre|center)|universit\w*|centre\s+hospitalier|krankenhaus|spital)\b|\bmedical(?!\s*(?:systems?|solutions?|imaging|corp))/i;
+
+const UNIT = '(?:cm|mm|m|cm/s|m/s|mm/s|cm2|mm2|cm²|mm²|ml|mL|cc|l|s|ms|sec|min|hz|khz|mhz|db|fps|bpm|%|°|deg|mmhg|kpa|g|kg|x|mv|v)';
+const MEASURE = new RegExp(`^[<>=~±+\\-]*\\d+(?:[.,]\\d+)?\\s*${UNIT}$`, 'i');
+const LABELLED_VALUE = /^(?:MI|IM|TIS|TIB|TIC|TI|TIS\(S\)|ITm|AO|Gn|G|Gain|DR|Dyn|C|P|PRF|WF|FR|HR|Frq|Freq|Depth|Focus|Zoom)\s*[:=<>]?\s*[-+]?\d+(?:[.,]\d+)?\s*(?:%|dB|Hz|kHz|MHz|cm|mm|FPS|bpm)?$/i;
+const INDEX_LABEL = /^(?:MI|IM|TIS|TIB|TIC|TI|ITm|AO|FR|HR|FPS|BPM|ECG|PWR|2D|3D|4D|M3|CW|PW|CFM|THI)[:=]?$/i;
+
+function isClinicalToken(t: string): boolean {
+  return MEASURE.test(t) || LABELLED_VALUE.test(t) || INDEX_LABEL.test(t) || /^[-+]?\d+(?:[.,]\d+)?$/.test(t);
+}
+
+/** Whether other text is clinically useful: measurements, scale labels, acoustic output indices. */
+export function isClinicalText(text: string): boolean {
+  const tokens = text.split(/\s+/).filter((t) => /[\p{L}\p{N}]/u.test(t));
+  if (tokens.length === 0) return false;
+  const clinical = tokens.filter(isClinicalToken).length;
+  // A measurement line carries its name ("Asc Ao Diam 3.3 cm"): one value with a unit is enough.
+  const hasMeasure = tokens.some((t, i) => MEASURE.test(t) || LABELLED_VALUE.test(t) || (i + 1 < tokens.length && /^\d+(?:[.,]\d+)?$/.test(t) && MEASURE.test(`${t}${tokens[i + 1]}`)));
+  const indexPairs = tokens.some((t, i) => INDEX_LABEL.test(t) && i + 1 < tokens.length && /^[<>=]?\d+(?:[.,]\d+)?%?$/.test(tokens[i + 1]));
+  return hasMeasure || indexPairs || clinical === tokens.length;
+}
+
+/**
+ * A run of at least 6 digits, possibly joined by "-" or "." and mixed with letters ("00079241539",
+ * "11-05-25-142825", "E20202020202", "S61289.1476739615"), once dates and times are taken out.
+ * Fractions ("127/128") and measurements are not IDs.
+ */
+function idShaped(text: string): boolean {
+  const rest = text.replace(new RegExp(TIME.source, 'g'), ' ').replace(/\d{1,4}[/.\-]\d{1,2}[/.\-]\d{2,4}/g, ' ');
+  for (const token of rest.split(/[\s/:,;=<>()[\]]+/)) {
+    if (!token || MEASURE.test(token)) continue;
+    // Digits joined by single "-" or "." separators, six or more of them.
+    for (const run of token.match(/\d(?:[\-.]?\d)*/g) ?? []) if (run.replace(/\D/g, '').length >= 6) return true;
+  }
+  return false;
+}
+
+export interface ClassifyContext {
+  /** The line before this one on the same row, if any (a label may stand apart from its value). */
+  before?: string;
+}
+
+export function classifyText(text: string, ids: OcrIdentifiers, context: ClassifyContext = {}): Classification {
+  const reasons: string[] = [];
+  const identifiers = identifierMatches(text, ids);
+  for (const id of identifiers) reasons.push(`${id.kind} ${id.value}`);
+  if (findDates(text).length) reasons.push('date');
+  if (TIME.test(text)) reasons.push('time');
+  // A month written as a word, standing alone: a date whose digits were misread or are apart.
+  else if (!reasons.includes('date') && MONTH_WORD.test(text)) reasons.push('month name (part of a date)');
+  if (idShaped(text)) reasons.push('ID-shaped number');
+  const label = LABEL.exec(text);
+  if (label) {
+    const after = text.slice(label.index + label[0].length).trim();
+    if (/[\p{L}\p{N}]/u.test(after)) reasons.push(`value after "${label[1]}" label`);
+  }
+  if (context.before) {
+    const l = LABEL.exec(context.before);
+    if (l && !/[\p{L}\p{N}]/u.test(context.before.slice(l.index + l[0].length)) && /[\p{L}\p{N}]/u.test(text)) {
+      reasons.push(`value after "${l[1]}" label`);
+    }
+  }
+  if (NAME_SHAPE.test(` ${text} `)) reasons.push('name-shaped (LAST, FIRST)');
+  if (SEX_MARK.test(text)) reasons.push('sex marker next to demographics');
+  if (INSTITUTION.test(text)) reasons.push('institution-like');
+  const phi = reasons.length > 0;
+  return { class: phi ? 'phi' : 'other', clinical: !phi && isClinicalText(text), reasons, identifiers };
+}
+
+/** Re-exported for callers that hold only a dataset. */
+export { collectIdentifiers };

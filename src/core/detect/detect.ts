@@ -1,0 +1,541 @@
+/**
+ * Burned-in text detection: from an instance's pixels to proposed redaction boxes, and the check
+ * that reads a redacted output again.
+ *
+ *   frames (frames.ts) → 8-bit picture (render.ts) → words (ocr-engine.ts) → lines (lines.ts)
+ *   → PHI or other text (classify.ts) → RedactionBox[] (the plan format of pixels/plan.ts)
+ *
+ * Boxes are scoped to the instance (ORIGINAL SOP Instance UID), source "ocr"; PHI boxes are
+ * "accepted" (painted unless a person rejects them), other text is "proposed" (painted only once
+ * a person accepts it). With `keepClinicalText`, measurements and scale labels are not proposed.
+ */
+import type { Dataset } from '../dicom/dataset.ts';
+import type { RedactionBox } from '../pixels/plan.ts';
+import { KIND } from '../audit/identifiers.ts';
+import { classifyText, identifierMatches, ocrIdentifiers, type Classification, type OcrIdentifiers } from './classify.ts';
+import { frameSource, FrameAccessError, type FrameSource } from './frames.ts';
+import { boxWithMargin, overlapRatio, wordsToLines, type Rect, type TextLine } from './lines.ts';
+import type { OcrEngine, Word } from './ocr-engine.ts';
+import { displayParams, invert, normalizePolarity, pad, removeLongRuns, resample, textScale, toGray8, type DecodedFrame, type DisplayParams, type Gray8 } from './render.ts';
+import { planReads, sampleFrames, summarize, type InstanceSummary } from './sampling.ts';
+
+export interface DetectSettings {
+  /** Do not propose measurements, scale labels and acoustic output indices. */
+  keepClinicalText?: boolean;
+  /** Read every frame of every image (no sampling, no propagation). */
+  readEveryFrame?: boolean;
+  /** Also read the plain picture and its inverse: slower, finds text the polarity guess missed. */
+  thorough?: boolean;
+  /** Words read with less confidence (0..100) are dropped unless they match an identifier (default 30). */
+  minConfidence?: number;
+  /** Frames read besides the sampled ones in a multi-frame image whose text changes (default 2). */
+  maxExtraFrames?: number;
+}
+
+/** One line of text read on one frame. */
+export interface ReadLine {
+  frame: number;
+  text: string;
+  confidence: number;
+  /** The line's box with margin, in image pixels. */
+  box: Rect;
+  classification: Classification;
+  /** Whether it became a box in the plan (false: kept as clinical text). */
+  proposed: boolean;
+}
+
+export interface InstanceDetection {
+  sopInstanceUID: string;
+  frameCount: number;
+  framesRead: number[];
+  lines: ReadLine[];
+  boxes: RedactionBox[];
+  /** Set when the pixels could not be read (no decoder for the transfer syntax, no pixels). */
+  skipped?: string;
+  seconds: number;
+}
+
+// ------------------------------------------------------------------------------------ one frame
+
+/** Reads one decoded frame: lines of text in image pixel coordinates. */
+export async function readFrame(engine: OcrEngine, frame: DecodedFrame, params: DisplayParams, settings: DetectSettings = {}): Promise<TextLine[]> {
+  const gray = toGray8(frame, params);
+  return readGray(engine, gray, settings);
+}
+
+export async function readGray(engine: OcrEngine, gray: Gray8, settings: DetectSettings = {}, ids?: OcrIdentifiers): Promise<TextLine[]> {
+  const scale = textScale(gray.width, gray.height);
+  const scaled = resample(gray, scale);
+  const read = async (pic: Gray8, background: number, mapY: (y: number) => number = (y) => y): Promise<TextLine[]> => {
+    const padded = pad(pic, PAD, background);
+    const words = (await engine.recognize(padded.data, padded.width, padded.height)).map((w) => ({
+      ...w,
+      x0: w.x0 - PAD,
+      x1: w.x1 - PAD,
+      y0: mapY(w.y0 - PAD),
+      y1: mapY(w.y1 - PAD),
+    }));
+    return linesOf(words, scale, gray, settings, ids);
+  };
+  // Pass 1: the whole picture, strong contrast, lines and texture removed — in two overlapping
+  // strips, so that both recognisers of the pool work on one image at once.
+  const first = removeLongRuns(normalizePolarity(scaled, POLARITY_BLOCK, 2.5, 2, FLAT_MIN), LONG_RUN);
+  const jobs = strips(first).map((strip) => read(strip.picture, 255, strip.mapY));
+  if (!settings.thorough) {
+    // Pass 2, at the same time: the header band, where devices print patient data, with gentler
+    // contrast (faint text survives the first pass, text pressed against a bar edge this one).
+    const band = headerBand(scaled);
+    if (band) jobs.push(read(normalizePolarity(band.picture, POLARITY_BLOCK, 1.5), 255));
+  } else {
+    const inverse = invert(scaled);
+    jobs.push(read(normalizePolarity(scaled, POLARITY_BLOCK, 1.5), 255), read(scaled, edgeValue(scaled)), read(inverse, edgeValue(inverse)));
+  }
+  const passes = await Promise.all(jobs);
+  const lines = mergePasses(passes);
+  if (ids) await rereadCutLines(engine, lines, scaled, scale, gray, ids);
+  return lines;
+}
+
+/** Rows shared by the two strips of pass 1: more than any text line is tall. */
+const STRIP_OVERLAP = 96;
+
+/** A picture cut into a top and a bottom strip that overlap (one strip when it is small). */
+function strips(g: Gray8): { picture: Gray8; mapY: (y: number) => number }[] {
+  if (g.height < 4 * STRIP_OVERLAP) return [{ picture: g, mapY: (y) => y }];
+  const mid = g.height >> 1;
+  const topEnd = Math.min(g.height, mid + STRIP_OVERLAP / 2);
+  const bottomStart = Math.max(0, mid - STRIP_OVERLAP / 2);
+  return [
+    { picture: { width: g.width, height: topEnd, data: g.data.subarray(0, topEnd * g.width) }, mapY: (y) => y },
+    { picture: { width: g.width, height: g.height - bottomStart, data: g.data.subarray(bottomStart * g.width) }, mapY: (y) => y + bottomStart },
+  ];
+}
+
+/**
+ * PHI lines that look cut short — ending in a comma or colon ("DOE," of "DOE, JOHN"), or holding
+ * a part of the patient's name while another part was read nowhere — are read again as a single line from a crop of their row,
+ * reaching right to the next line: sparse-text layout sometimes merges two close rows and drops
+ * the rest of one. What the second reading adds widens the line.
+ */
+async function rereadCutLines(engine: OcrEngine, lines: TextLine[], scaled: Gray8, scale: number, gray: Gray8, ids: OcrIdentifiers): Promise<void> {
+  const classes = lines.map((l) => classifyText(l.text, ids));
+  const found = new Set(classes.flatMap((c) => c.identifiers.map((i) => i.value.toUpperCase())));
+  const nameMissing = ids.list.some((i) => i.kind === KIND.patientName && !found.has(i.value.toUpperCase()));
+  const jobs: Promise<void>[] = [];
+  lines.forEach((line, k) => {
+    const c = classes[k];
+    const names = c.identifiers.some((i) => i.kind === KIND.patientName);
+    if (c.class !== 'phi' || !(/[,:;]$/.test(line.text.trim()) || (names && nameMissing))) return;
+    const h = line.y1 - line.y0;
+    const next = lines.filter((o) => o !== line && sameRow(o, line) && o.x0 >= line.x1).sort((a, b) => a.x0 - b.x0)[0];
+    // Starting just before the line: a logo beside it would be read as a letter and spoil the line.
+    const x0 = Math.max(0, Math.floor((line.x0 - 0.3 * h) * scale));
+    const x1 = Math.min(scaled.width, Math.ceil((next ? next.x0 : line.x1 + 25 * h) * scale));
+    // Tight to the row: a sliver of the next row is enough to throw the single-line reading off.
+    const y0 = Math.max(0, Math.floor((line.y0 - 0.12 * h) * scale));
+    const y1 = Math.min(scaled.height, Math.ceil((line.y1 + 0.12 * h) * scale));
+    if (x1 - x0 < 8 || y1 - y0 < 8) return;
+    const crop = new Uint8Array((x1 - x0) * (y1 - y0));
+    for (let y = y0; y < y1; y++) crop.set(scaled.data.subarray(y * scaled.width + x0, y * scaled.width + x1), (y - y0) * (x1 - x0));
+    const pic = pad(removeLongRuns(normalizePolarity({ width: x1 - x0, height: y1 - y0, data: crop }, POLARITY_BLOCK, 2.5), LONG_RUN), PAD, 255);
+    jobs.push(
+      engine.recognize(pic.data, pic.width, pic.height, { singleLine: true }).then((read) => {
+        const words = read
+          .filter((w) => w.confidence >= 40 && /[\p{L}\p{N}]/u.test(w.text))
+          .map((w) => ({ ...w, x0: w.x0 - PAD + x0, x1: w.x1 - PAD + x0, y0: w.y0 - PAD + y0, y1: w.y1 - PAD + y0 }));
+        const again = linesOf(words, scale, gray, {}, ids);
+        if (again.length === 0) return;
+        const all = groupAll(again);
+        if (all.x1 <= line.x1) return;
+        line.x0 = Math.min(line.x0, all.x0);
+        line.x1 = Math.max(line.x1, all.x1);
+        line.y0 = Math.min(line.y0, all.y0);
+        line.y1 = Math.max(line.y1, all.y1);
+        line.text = mergedText(line.text, all.text);
+      }),
+    );
+  });
+  await Promise.all(jobs);
+}
+
+/** Several lines as one (a single-line reading that the gap rule cut in two). */
+function groupAll(ls: TextLine[]): TextLine {
+  return {
+    ...ls[0],
+    text: ls.map((l) => l.text).join(' '),
+    words: ls.flatMap((l) => l.words),
+    x0: Math.min(...ls.map((l) => l.x0)),
+    y0: Math.min(...ls.map((l) => l.y0)),
+    x1: Math.max(...ls.map((l) => l.x1)),
+    y1: Math.max(...ls.map((l) => l.y1)),
+  };
+}
+
+/** Share of the height read twice at the top. */
+const HEADER_BAND = 0.11;
+
+/** The top band of a picture (rows 0 … HEADER_BAND of its height). */
+function headerBand(g: Gray8): { picture: Gray8 } | undefined {
+  const top = Math.ceil(g.height * HEADER_BAND);
+  if (top < 16) return undefined;
+  return { picture: { width: g.width, height: top, data: g.data.subarray(0, top * g.width) } };
+}
+
+function linesOf(words: Word[], scale: number, gray: Gray8, settings: DetectSettings, ids?: OcrIdentifiers): TextLine[] {
+  const min = settings.minConfidence ?? 30;
+  const readable = words.filter((w) => /[\p{L}\p{N}]/u.test(w.text));
+  // Words far taller than the text around them are shapes read as letters (a speckle region, a
+  // scale bar): their boxes would swallow half the image.
+  const heights = readable.filter((w) => w.confidence >= 60).map((w) => w.y1 - w.y0).sort((a, b) => a - b);
+  const typical = heights.length ? heights[heights.length >> 1] : 0;
+  const maxHeight = Math.min(0.2 * gray.height * scale, typical ? 3 * typical : Infinity);
+  const kept = readable.filter((w) => {
+    if (w.y1 - w.y0 > maxHeight) return false;
+    if (w.confidence >= min) return true;
+    return ids !== undefined && w.text.length >= 3 && identifierMatches(w.text, ids).length > 0;
+  });
+  return wordsToLines(kept, { scale, width: gray.width, height: gray.height });
+}
+
+/** Tile size of the background estimate, in pixels of the picture read. */
+const POLARITY_BLOCK = 8;
+/** Dark runs longer than this (pixels of the picture read) are lines, not text. */
+const LONG_RUN = 100;
+/**
+ * Neighbourhoods where no grey level holds this share of the pixels are texture (speckle,
+ * anatomy) and are blanked before the first pass, unless they carry ink: faster, and fewer
+ * letters read into noise.
+ */
+const FLAT_MIN = 0.25;
+/** Border added around the picture read. */
+const PAD = 12;
+
+function edgeValue(g: Gray8): number {
+  let sum = 0;
+  for (let x = 0; x < g.width; x++) sum += g.data[x] + g.data[(g.height - 1) * g.width + x];
+  return Math.round(sum / (2 * g.width));
+}
+
+const squash = (t: string): string => t.toUpperCase().replace(/[^\p{L}\p{N}]/gu, '');
+/** One reading, or both when neither contains the other (what one pass missed the other may hold). */
+function mergedText(a: string, b: string): string {
+  const x = squash(a);
+  const y = squash(b);
+  return x.includes(y) ? a : y.includes(x) ? b : `${a} | ${b}`;
+}
+
+const sameRow = (a: TextLine, b: TextLine): boolean => Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0) >= 0.5 * Math.min(a.y1 - a.y0, b.y1 - b.y0);
+const lineRect = (l: TextLine): Rect => ({ x: l.x0, y: l.y0, width: l.x1 - l.x0, height: l.y1 - l.y0 });
+
+/**
+ * Lines of several passes over one frame: a line of a later pass that overlaps an earlier one on
+ * the same row widens it (so the box covers what either pass saw) and adds its reading when it
+ * differs; one that overlaps nothing is added.
+ */
+function mergePasses(passes: TextLine[][]): TextLine[] {
+  const out = passes[0] ? [...passes[0]] : [];
+  for (const pass of passes.slice(1)) {
+    for (const line of pass) {
+      const i = out.findIndex((o) => sameRow(o, line) && overlapRatio(lineRect(o), lineRect(line)) > 0.3);
+      if (i < 0) {
+        out.push(line);
+        continue;
+      }
+      const o = out[i];
+      const better = line.confidence * line.text.length > o.confidence * o.text.length ? line : o;
+      out[i] = {
+        ...better,
+        words: [...o.words, ...line.words],
+        x0: Math.min(o.x0, line.x0),
+        y0: Math.min(o.y0, line.y0),
+        x1: Math.max(o.x1, line.x1),
+        y1: Math.max(o.y1, line.y1),
+        text: mergedText(better.text, (better === o ? line : o).text),
+        confidence: Math.max(o.confidence, line.confidence),
+      };
+    }
+  }
+  // Rows and reading order as one pass would give them.
+  return out.sort((a, b) => a.row - b.row || a.y0 - b.y0 || a.x0 - b.x0);
+}
+
+/** Classifies lines; a line takes the previous line of its row as context (labels stand apart from values). */
+function classifyLines(lines: TextLine[], ids: OcrIdentifiers, frame: number, width: number, height: number, settings: DetectSettings): ReadLine[] {
+  const out: ReadLine[] = [];
+  lines.forEach((line, i) => {
+    // The previous line of the row counts as context only when it is near (a label and its value).
+    const p = i > 0 ? lines[i - 1] : undefined;
+    const near = p && p.row === line.row && line.x0 - p.x1 < 4 * Math.max(p.y1 - p.y0, line.y1 - line.y0);
+    const prev = near ? p.text : undefined;
+    const classification = classifyText(line.text, ids, { before: prev });
+    // A lone short low-confidence fragment that is not PHI is noise (speckle read as "Ps", "ee").
+    const alnumLength = line.text.replace(/[^\p{L}\p{N}]/gu, '').length;
+    if (classification.class === 'other' && alnumLength <= 2 && line.confidence < 60) return;
+    out.push({
+      frame,
+      text: line.text,
+      confidence: line.confidence,
+      box: boxWithMargin(line, width, height),
+      classification,
+      proposed: !(settings.keepClinicalText && classification.clinical),
+    });
+  });
+  // Short fragments right beside PHI on its row are part of it (the year of a date whose month
+  // was read apart, a name's second half read as noise): they go with it. Only PHI read with some
+  // confidence spreads, and only one step (no chains).
+  const anchors = out.filter((l) => l.classification.class === 'phi' && l.confidence >= 50);
+  for (const o of out) {
+    if (o.classification.class === 'phi' || o.classification.clinical) continue;
+    if (o.text.replace(/[^\p{L}\p{N}]/gu, '').length > 8) continue;
+    const l = anchors.find((a) => {
+      if (a.frame !== o.frame) return false;
+      const h = Math.min(a.box.height, o.box.height);
+      const centres = Math.abs(a.box.y + a.box.height / 2 - (o.box.y + o.box.height / 2));
+      const gap = Math.max(o.box.x - (a.box.x + a.box.width), a.box.x - (o.box.x + o.box.width));
+      return centres < 0.35 * h && gap < 1.5 * h;
+    });
+    if (l) {
+      o.classification = { ...o.classification, class: 'phi', reasons: [...o.classification.reasons, `next to PHI "${l.text}"`] };
+      o.proposed = true;
+    }
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------------------------ one instance
+
+export interface DetectInstanceInput {
+  dataset: Dataset;
+  transferSyntaxUID: string;
+  /** The file's identifiers; computed from `dataset` when left out (it must be the ORIGINAL). */
+  identifiers?: OcrIdentifiers;
+}
+
+/** Reads an instance (sampled frames, then frames whose text differs) and proposes boxes. */
+export async function detectInstance(engine: OcrEngine, input: DetectInstanceInput, settings: DetectSettings = {}): Promise<InstanceDetection> {
+  const started = now();
+  const { dataset: ds } = input;
+  const summary = summarize(ds);
+  const result: InstanceDetection = { sopInstanceUID: summary.sopInstanceUID, frameCount: summary.frames, framesRead: [], lines: [], boxes: [], seconds: 0 };
+  let source: FrameSource;
+  try {
+    source = frameSource(ds, input.transferSyntaxUID);
+  } catch (e) {
+    result.skipped = (e as Error).message;
+    result.seconds = now() - started;
+    return result;
+  }
+  const ids = input.identifiers ?? ocrIdentifiers(ds);
+  const params = displayParams(ds);
+  const { width, height, frameCount } = source;
+  const grays = new Map<number, Gray8>();
+  const gray = async (f: number): Promise<Gray8> => {
+    let g = grays.get(f);
+    if (!g) {
+      g = toGray8(await source.frame(f), params);
+      // Keep the few read frames' pictures for comparisons; not the whole loop.
+      if (grays.size < 16) grays.set(f, g);
+    }
+    return g;
+  };
+  const readOne = async (f: number): Promise<void> => {
+    const lines = await readGray(engine, await gray(f), settings, ids);
+    result.framesRead.push(f);
+    result.lines.push(...classifyLines(lines, ids, f, width, height, settings));
+  };
+
+  try {
+    const first = sampleFrames(frameCount, settings.readEveryFrame);
+    for (const f of first) await readOne(f);
+
+    // Frames not read: every box carries over to them (text that changes in place — a clock, a
+    // frame counter — is still text in that place). A frame whose pixels differ from the read
+    // frames' under some confidently read line holds text that changed, so a few such frames are
+    // read as well, for any new text they hold.
+    const coverage = new Map<ReadLine, Set<number>>();
+    for (const l of result.lines) coverage.set(l, new Set([l.frame]));
+    // Only text read with confidence decides whether a frame differs; speckle read as letters
+    // in a moving image would otherwise send every frame to the recogniser.
+    const decisive = (l: ReadLine): boolean => l.confidence >= 60 || l.classification.identifiers.length > 0;
+    if (frameCount > first.length) {
+      const extraCap = settings.maxExtraFrames ?? 2;
+      let extra = 0;
+      for (let f = 0; f < frameCount; f++) {
+        if (result.framesRead.includes(f)) continue;
+        let differs = false;
+        if (extra < extraCap) {
+          const g = toGray8(await source.frame(f), params);
+          for (const l of coverage.keys()) {
+            if (decisive(l) && !sameRegion(await gray(l.frame), g, l.box)) {
+              differs = true;
+              break;
+            }
+          }
+          if (differs) {
+            extra++;
+            grays.set(f, g);
+            const before = result.lines.length;
+            await readOne(f);
+            for (const l of result.lines.slice(before)) coverage.set(l, new Set([f]));
+          }
+        }
+        if (!differs) for (const set of coverage.values()) set.add(f);
+      }
+      // Lines read on extra frames carry over like the others.
+      for (const set of coverage.values()) for (let f = 0; f < frameCount; f++) if (!result.framesRead.includes(f)) set.add(f);
+    }
+    result.boxes = toBoxes(result.lines, coverage, frameCount, summary.sopInstanceUID);
+  } catch (e) {
+    if (!(e instanceof FrameAccessError)) throw e;
+    result.skipped = e.message;
+  }
+  result.framesRead.sort((a, b) => a - b);
+  result.seconds = now() - started;
+  return result;
+}
+
+/** Whether two pictures are the same inside a rectangle (mean absolute difference under 2 grey levels). */
+function sameRegion(a: Gray8, b: Gray8, r: Rect): boolean {
+  let sum = 0;
+  let n = 0;
+  const x1 = Math.min(a.width, r.x + r.width);
+  const y1 = Math.min(a.height, r.y + r.height);
+  for (let y = r.y; y < y1; y++) {
+    for (let x = r.x; x < x1; x++) {
+      const i = y * a.width + x;
+      sum += Math.abs(a.data[i] - b.data[i]);
+      n++;
+    }
+  }
+  return n === 0 || sum / n < 2;
+}
+
+/** Lines → plan boxes: the same text at the same place on several frames is one box. */
+function toBoxes(lines: ReadLine[], coverage: Map<ReadLine, Set<number>>, frameCount: number, sopInstanceUID: string): RedactionBox[] {
+  interface Acc { line: ReadLine; box: Rect; frames: Set<number>; readFrames: Set<number>; texts: Set<string>; phi: boolean; reasons: Set<string>; confidence: number }
+  const accs: Acc[] = [];
+  for (const line of lines) {
+    if (!line.proposed) continue;
+    const frames = coverage.get(line) ?? new Set([line.frame]);
+    const phi = line.classification.class === 'phi';
+    // The same place on another frame is the same field; on one frame, two lines stay two boxes.
+    const same = accs.find((a) => a.phi === phi && !a.readFrames.has(line.frame) && overlapRatio(a.box, line.box) > 0.6);
+    if (same) {
+      const x0 = Math.min(same.box.x, line.box.x);
+      const y0 = Math.min(same.box.y, line.box.y);
+      const x1 = Math.max(same.box.x + same.box.width, line.box.x + line.box.width);
+      const y1 = Math.max(same.box.y + same.box.height, line.box.y + line.box.height);
+      same.box = { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+      for (const f of frames) same.frames.add(f);
+      same.readFrames.add(line.frame);
+      same.texts.add(line.text);
+      for (const r of line.classification.reasons) same.reasons.add(r);
+      same.confidence = Math.max(same.confidence, line.confidence);
+    } else {
+      accs.push({ line, box: line.box, frames: new Set(frames), readFrames: new Set([line.frame]), texts: new Set([line.text]), phi, reasons: new Set(line.classification.reasons), confidence: line.confidence });
+    }
+  }
+  return accs.map((a, k) => ({
+    id: `ocr-${sopInstanceUID}-${k + 1}`,
+    ...a.box,
+    frames: a.frames.size >= frameCount ? 'all' : [...a.frames].sort((x, y) => x - y),
+    scope: { kind: 'instance', sopInstanceUID },
+    source: 'ocr',
+    status: a.phi ? 'accepted' : 'proposed',
+    label: `${a.phi ? 'PHI' : 'other text'}: "${[...a.texts].join(' | ')}"${a.reasons.size ? ` (${[...a.reasons].join('; ')})` : ''}`,
+    confidence: Math.round(a.confidence) / 100,
+  }));
+}
+
+// ------------------------------------------------------------------------------------ many instances
+
+export interface StudyInstance {
+  summary: InstanceSummary;
+  /** Loads the ORIGINAL instance (called only for the instances that are read). */
+  open: () => Promise<DetectInstanceInput>;
+}
+
+export interface StudyDetection {
+  boxes: RedactionBox[];
+  instances: InstanceDetection[];
+  /** Unread instances that took over boxes from sampled ones: SOP Instance UID → sources. */
+  propagated: Map<string, string[]>;
+  /** Indices (into the input list) of the instances that were read. */
+  readIndices: number[];
+}
+
+/** Detection over many instances: sampling, reading (one instance at a time per engine slot), propagation. */
+export async function detectStudy(engine: OcrEngine, instances: readonly StudyInstance[], settings: DetectSettings = {}): Promise<StudyDetection> {
+  const plan = planReads(instances.map((i) => i.summary), { readEverything: settings.readEveryFrame });
+  const results = new Map<number, InstanceDetection>();
+  // Two instances in flight keep a two-recogniser pool busy without holding many images in memory.
+  const queue = [...plan.read];
+  const runners = Array.from({ length: 2 }, async () => {
+    for (let i = queue.shift(); i !== undefined; i = queue.shift()) {
+      results.set(i, await detectInstance(engine, await instances[i].open(), settings));
+    }
+  });
+  await Promise.all(runners);
+  const boxes: RedactionBox[] = [];
+  for (const i of plan.read) boxes.push(...results.get(i)!.boxes);
+  const propagated = new Map<string, string[]>();
+  for (const [i, sources] of plan.propagate) {
+    const target = instances[i].summary.sopInstanceUID;
+    const from = sources.map((s) => results.get(s)!).filter((r) => r.boxes.length > 0);
+    if (from.length === 0) continue;
+    propagated.set(target, from.map((r) => r.sopInstanceUID));
+    let k = 0;
+    for (const r of from) {
+      for (const b of r.boxes) {
+        boxes.push({ ...b, id: `ocr-${target}-p${++k}`, scope: { kind: 'instance', sopInstanceUID: target }, label: `${b.label ?? ''} [carried over from sampled image ${r.sopInstanceUID}]` });
+      }
+    }
+  }
+  return { boxes, instances: plan.read.map((i) => results.get(i)!), propagated, readIndices: plan.read };
+}
+
+// ------------------------------------------------------------------------------------ check after redaction
+
+export interface RedactionCheck {
+  /** Text still readable in the output that matches one of the ORIGINAL file's identifiers. */
+  findings: { frame: number; text: string; box: Rect; identifiers: string[] }[];
+  framesRead: number[];
+  skipped?: string;
+}
+
+/**
+ * Reads a REDACTED output instance again and reports any remaining text that matches the
+ * original's identifiers (`ids` from the original header, before de-identification). Any finding
+ * is a blocking warning for that file.
+ */
+export async function checkRedacted(engine: OcrEngine, output: { dataset: Dataset; transferSyntaxUID: string }, ids: OcrIdentifiers, settings: DetectSettings = {}): Promise<RedactionCheck> {
+  const check: RedactionCheck = { findings: [], framesRead: [] };
+  let source: FrameSource;
+  try {
+    source = frameSource(output.dataset, output.transferSyntaxUID);
+  } catch (e) {
+    check.skipped = (e as Error).message;
+    return check;
+  }
+  const params = displayParams(output.dataset);
+  try {
+    for (const f of sampleFrames(source.frameCount, settings.readEveryFrame)) {
+      const lines = await readGray(engine, toGray8(await source.frame(f), params), settings, ids);
+      check.framesRead.push(f);
+      for (const line of lines) {
+        const found = identifierMatches(line.text, ids);
+        if (found.length) {
+          check.findings.push({ frame: f, text: line.text, box: boxWithMargin(line, source.width, source.height), identifiers: found.map((i) => `${i.kind} ${i.value}`) });
+        }
+      }
+    }
+  } catch (e) {
+    if (!(e instanceof FrameAccessError)) throw e;
+    check.skipped = e.message;
+  }
+  return check;
+}
+
+const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now()) / 1000;
+
+export { ocrIdentifiers };

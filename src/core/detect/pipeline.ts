@@ -1,0 +1,111 @@
+/**
+ * The whole OCR step as the CLI's --ocr and the tests run it, DOM-free:
+ *
+ *   detectAndPlan   originals → read (sampled) → a redaction plan: PHI boxes accepted, other text
+ *                   proposed (kept out of the plan with keepClinicalText when clinical)
+ *   checkOutput     a de-identified output → read again → text that matches the ORIGINAL's
+ *                   identifiers is a blocking finding for that file
+ *
+ * The browser runs the same functions in its OCR worker with the browser engine.
+ */
+import { readPart10, type ParsedFile } from '../dicom/reader.ts';
+import type { RedactionBox, RedactionPlan } from '../pixels/plan.ts';
+import { ocrIdentifiers, type OcrIdentifiers } from './classify.ts';
+import { checkRedacted, detectStudy, type DetectSettings, type InstanceDetection, type RedactionCheck, type StudyInstance } from './detect.ts';
+import type { OcrEngine } from './ocr-engine.ts';
+import { summarize } from './sampling.ts';
+
+/** One input: its bytes, or a way to read them (large batches need not sit in memory at once). */
+export type OcrInput = { path: string; bytes: Uint8Array } | { path: string; read: () => Promise<Uint8Array> };
+
+const bytesOf = (input: OcrInput): Promise<Uint8Array> => ('bytes' in input ? Promise.resolve(input.bytes) : input.read());
+
+export interface PlannedDetection {
+  plan: RedactionPlan;
+  /** Per read instance: what was read, in which frames, how long it took, or why it was skipped. */
+  instances: InstanceDetection[];
+  /** Identifiers of each ORIGINAL file, by input path, for checkOutput. */
+  identifiers: Map<string, OcrIdentifiers>;
+  /** Inputs that are not DICOM images (not read). */
+  unreadable: string[];
+  /**
+   * Inputs whose pixels were read (the rest of a sampled series took boxes over from these):
+   * the ones to check again after redaction, with the same economy.
+   */
+  read: Set<string>;
+}
+
+/**
+ * Reads burned-in text in a batch of ORIGINAL files and returns a redaction plan for it. Only
+ * accepted (PHI) boxes are painted by the engine; proposed ones wait for a person. Files that
+ * are not images are passed over (the de-identifier reports them).
+ */
+export async function detectAndPlan(engine: OcrEngine, inputs: readonly OcrInput[], settings: DetectSettings = {}): Promise<PlannedDetection> {
+  const study: StudyInstance[] = [];
+  const paths: string[] = [];
+  const identifiers = new Map<string, OcrIdentifiers>();
+  const unreadable: string[] = [];
+  for (const input of inputs) {
+    let parsed: ParsedFile;
+    try {
+      parsed = readPart10(await bytesOf(input));
+    } catch {
+      unreadable.push(input.path);
+      continue;
+    }
+    const summary = summarize(parsed.dataset);
+    identifiers.set(input.path, ocrIdentifiers(parsed.dataset));
+    if (!summary.rows || !summary.columns || !summary.sopInstanceUID) {
+      unreadable.push(input.path);
+      continue;
+    }
+    const ids = identifiers.get(input.path)!;
+    // Re-parse on demand: holding every parsed dataset of a large series is what sampling avoids.
+    paths.push(input.path);
+    study.push({
+      summary,
+      open: async () => {
+        const p = readPart10(await bytesOf(input));
+        return { dataset: p.dataset, transferSyntaxUID: p.transferSyntaxUID, identifiers: ids };
+      },
+    });
+  }
+  const result = await detectStudy(engine, study, settings);
+  const boxes: RedactionBox[] = result.boxes;
+  const read = new Set(result.readIndices.map((i) => paths[i]));
+  return { plan: { version: 1, boxes }, instances: result.instances, identifiers, unreadable, read };
+}
+
+/** Reads a de-identified output (Part 10 bytes) again; findings are identifiers of the original still readable. */
+export async function checkOutput(engine: OcrEngine, outputBytes: Uint8Array, original: OcrIdentifiers, settings: DetectSettings = {}): Promise<RedactionCheck> {
+  const parsed = readPart10(outputBytes);
+  return checkRedacted(engine, { dataset: parsed.dataset, transferSyntaxUID: parsed.transferSyntaxUID }, original, settings);
+}
+
+/** The blocking warning for a file whose output still shows identifiers, for the report and the UI. */
+export function checkWarning(check: RedactionCheck): string | undefined {
+  if (check.findings.length === 0) return undefined;
+  const what = check.findings.map((f) => `frame ${f.frame} at ${f.box.x},${f.box.y} (${f.identifiers.map((i) => i.split(' ').slice(0, -1).join(' ') || i).join(', ')})`);
+  return `BLOCKING: burned-in text matching the patient's identifiers is still readable after redaction: ${what.join('; ')}`;
+}
+
+/**
+ * One plan from several (the CLI's --boxes plan and the OCR plan): boxes concatenated, ids made
+ * unique, reviewed instances united.
+ */
+export function mergePlans(...plans: (RedactionPlan | undefined)[]): RedactionPlan {
+  const boxes: RedactionBox[] = [];
+  const ids = new Set<string>();
+  const reviewed = new Set<string>();
+  for (const plan of plans) {
+    if (!plan) continue;
+    for (const box of plan.boxes) {
+      let id = box.id;
+      for (let n = 2; ids.has(id); n++) id = `${box.id}-${n}`;
+      ids.add(id);
+      boxes.push(id === box.id ? box : { ...box, id });
+    }
+    for (const uid of plan.reviewed?.sopInstanceUIDs ?? []) reviewed.add(uid);
+  }
+  return reviewed.size ? { version: 1, boxes, reviewed: { sopInstanceUIDs: [...reviewed] } } : { version: 1, boxes };
+}

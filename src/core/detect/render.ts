@@ -1,0 +1,478 @@
+/**
+ * Decoded frame samples → an 8-bit grayscale picture for text recognition.
+ *
+ * What a person would see is what we read: modality rescale, then the header's VOI window (or the
+ * frame's own min/max when there is none), MONOCHROME1 and Presentation LUT INVERSE shown
+ * inverted, palette colour through the palette, colour reduced to one channel. Colour is reduced
+ * to a blend of luma and the brightest channel rather than luma alone: overlay text is often
+ * drawn in saturated colours (pure blue on black has a luma of 29 and would all but vanish).
+ *
+ * Then two steps that only serve the recogniser:
+ * - `resample`: text engines read best at a cap height of ~20–30 px; ultrasound fonts are 8–14 px.
+ * - `normalizePolarity`: Tesseract reads dark text on a light ground. Burned-in text is light on
+ *   dark far more often, but not always (highlighted labels, MONOCHROME1 radiographs, screen
+ *   captures), so each pixel is inverted or not by the brightness of its neighbourhood: text of
+ *   either polarity comes out dark on light in one picture, read in one pass. The plain inverse
+ *   is still available for a second pass (`invert`).
+ */
+import type { Dataset } from '../dicom/dataset.ts';
+import { getNumber, getString, getStrings } from '../dicom/values.ts';
+import { T } from '../dicom/tags.ts';
+
+/** One frame's samples as decoded, before any display transform. */
+export interface DecodedFrame {
+  width: number;
+  height: number;
+  /** 1 (grayscale or palette indices) or 3 (colour). */
+  samplesPerPixel: number;
+  /** Samples, pixel-interleaved when samplesPerPixel is 3 (R,G,B,R,G,B… or Y,Cb,Cr…). */
+  data: ArrayLike<number>;
+  /** Photometric interpretation of `data` (decoders may already have converted YBR to RGB). */
+  photometric: string;
+}
+
+/** An 8-bit single-channel picture, row by row. */
+export interface Gray8 {
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
+
+export interface PaletteLut {
+  firstMapped: number;
+  /** Entries scaled to 0..255. */
+  red: Uint8Array;
+  green: Uint8Array;
+  blue: Uint8Array;
+}
+
+/** The header attributes that decide how stored values are shown. */
+export interface DisplayParams {
+  rescaleSlope: number;
+  rescaleIntercept: number;
+  windowCenter?: number;
+  windowWidth?: number;
+  /** MONOCHROME1, or Presentation LUT Shape INVERSE: high values are shown dark. */
+  inverted: boolean;
+  palette?: PaletteLut;
+  /** For sign and range when the VOI comes from the data. */
+  bitsStored: number;
+  signed: boolean;
+}
+
+const RESCALE_INTERCEPT = 0x00281052;
+const RESCALE_SLOPE = 0x00281053;
+const WINDOW_CENTER = 0x00281050;
+const WINDOW_WIDTH = 0x00281051;
+const BITS_STORED = 0x00280101;
+const PIXEL_REPRESENTATION = 0x00280103;
+const PRESENTATION_LUT_SHAPE = 0x20500020;
+
+export function displayParams(ds: Dataset): DisplayParams {
+  const photometric = (getString(ds, T.PhotometricInterpretation) ?? 'MONOCHROME2').trim().toUpperCase();
+  const centers = getStrings(ds, WINDOW_CENTER).map(Number).filter(Number.isFinite);
+  const widths = getStrings(ds, WINDOW_WIDTH).map(Number).filter(Number.isFinite);
+  const slope = getNumber(ds, RESCALE_SLOPE);
+  const bitsAllocated = getNumber(ds, T.BitsAllocated) ?? 16;
+  const params: DisplayParams = {
+    rescaleSlope: slope !== undefined && slope !== 0 ? slope : 1,
+    rescaleIntercept: getNumber(ds, RESCALE_INTERCEPT) ?? 0,
+    inverted: photometric === 'MONOCHROME1' || (getString(ds, PRESENTATION_LUT_SHAPE) ?? '').trim().toUpperCase() === 'INVERSE',
+    bitsStored: getNumber(ds, BITS_STORED) ?? bitsAllocated,
+    signed: getNumber(ds, PIXEL_REPRESENTATION) === 1,
+  };
+  if (centers.length && widths.length && widths[0] > 0) {
+    params.windowCenter = centers[0];
+    params.windowWidth = widths[0];
+  }
+  if (photometric === 'PALETTE COLOR') params.palette = readPalette(ds, params.signed);
+  return params;
+}
+
+// ------------------------------------------------------------------------------------- palette
+
+function u16(bytes: Uint8Array, i: number): number {
+  return bytes[2 * i] | (bytes[2 * i + 1] << 8);
+}
+
+/** Palette Color LUTs, plain or segmented (PS3.3 C.7.9), as 8-bit entries; undefined if absent or broken. */
+export function readPalette(ds: Dataset, signed = false): PaletteLut | undefined {
+  const channel = (n: number): { first: number; entries: Uint8Array } | undefined => {
+    const d = ds.get(0x00281100 + n);
+    if (!d || d.value.length < 6) return undefined;
+    const count = u16(d.value, 0) || 65536;
+    let first = u16(d.value, 1);
+    if (signed && first >= 0x8000) first -= 0x10000;
+    const bits = u16(d.value, 2);
+    const plain = ds.get(0x00281200 + n);
+    const segmented = ds.get(0x00281220 + n);
+    let words: number[] | undefined;
+    if (plain && plain.value.length > 0) {
+      words = [];
+      if (plain.value.length >= 2 * count) for (let i = 0; i < count; i++) words.push(u16(plain.value, i));
+      else if (plain.value.length >= count) for (let i = 0; i < count; i++) words.push(plain.value[i]);
+      else return undefined;
+    } else if (segmented && segmented.value.length >= 2) {
+      words = expandSegmented(segmented.value, count);
+    }
+    if (!words) return undefined;
+    let max = 0;
+    for (const w of words) if (w > max) max = w;
+    // 8-bit tables are sometimes stored in the high byte of 16-bit words, sometimes low.
+    const shift = bits === 8 && max <= 255 ? 0 : max > 255 ? 8 : 0;
+    const entries = new Uint8Array(count);
+    for (let i = 0; i < count; i++) entries[i] = Math.min(255, (words[i] ?? 0) >> shift);
+    return { first, entries };
+  };
+  const r = channel(1);
+  const g = channel(2);
+  const b = channel(3);
+  if (!r || !g || !b) return undefined;
+  return { firstMapped: r.first, red: r.entries, green: g.entries, blue: b.entries };
+}
+
+/** Expands segmented palette data (discrete, linear and indirect segments). */
+function expandSegmented(bytes: Uint8Array, count: number): number[] {
+  const words = bytes.length >> 1;
+  const out: number[] = [];
+  let i = 0;
+  const guard = count * 4;
+  while (i < words && out.length < count && out.length < guard) {
+    const op = u16(bytes, i);
+    const n = u16(bytes, i + 1);
+    if (op === 0) {
+      for (let k = 0; k < n && i + 2 + k < words; k++) out.push(u16(bytes, i + 2 + k));
+      i += 2 + n;
+    } else if (op === 1) {
+      const y1 = u16(bytes, i + 2);
+      const y0 = out.length ? out[out.length - 1] : y1;
+      for (let k = 1; k <= n; k++) out.push(Math.round(y0 + ((y1 - y0) * k) / n));
+      i += 3;
+    } else if (op === 2) {
+      const offset = u16(bytes, i + 2) | (u16(bytes, i + 3) << 16);
+      // Re-play n segments starting at word `offset` (rare; done by recursion on the slice).
+      const sub = expandSegmented(bytes.subarray(offset * 2), count);
+      for (let k = 0; k < Math.min(n, sub.length); k++) out.push(sub[k]);
+      i += 4;
+    } else break;
+  }
+  while (out.length < count) out.push(out.length ? out[out.length - 1] : 0);
+  return out.slice(0, count);
+}
+
+// ------------------------------------------------------------------------------------- to gray
+
+/** Gray value for a colour: half luma, half the brightest channel (see the file comment). */
+function colourGray(r: number, g: number, b: number): number {
+  const luma = 0.299 * r + 0.587 * g + 0.114 * b;
+  const max = r > g ? (r > b ? r : b) : g > b ? g : b;
+  return (luma + max) * 0.5;
+}
+
+function clamp8(v: number): number {
+  return v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v);
+}
+
+/**
+ * The frame as a person would see it, 8-bit. `voi` picks the window: the header's when present
+ * ('header', the default) or the frame's own min/max ('minmax').
+ */
+export function toGray8(frame: DecodedFrame, params: DisplayParams, voi: 'header' | 'minmax' = 'header'): Gray8 {
+  const { width, height, data } = frame;
+  const n = width * height;
+  const out = new Uint8Array(n);
+  const photometric = frame.photometric.trim().toUpperCase();
+
+  if (frame.samplesPerPixel >= 3) {
+    const ybr = photometric.startsWith('YBR');
+    // Colour data is 8-bit in practice; scale wider samples down by their maximum.
+    let max = 255;
+    for (let i = 0; i < Math.min(data.length, 3 * n); i += 97) if (data[i] > max) max = data[i];
+    const k = max > 255 ? 255 / (max > 4095 ? 65535 : 4095) : 1;
+    for (let p = 0, i = 0; p < n; p++, i += 3) {
+      let r = data[i] * k;
+      let g = data[i + 1] * k;
+      let b = data[i + 2] * k;
+      if (ybr) {
+        const y = r;
+        const cb = g - 128;
+        const cr = b - 128;
+        r = y + 1.402 * cr;
+        g = y - 0.344136 * cb - 0.714136 * cr;
+        b = y + 1.772 * cb;
+      }
+      out[p] = clamp8(colourGray(r < 0 ? 0 : r, g < 0 ? 0 : g, b < 0 ? 0 : b));
+    }
+    return { width, height, data: out };
+  }
+
+  if (params.palette) {
+    const { firstMapped, red, green, blue } = params.palette;
+    const last = red.length - 1;
+    for (let p = 0; p < n; p++) {
+      let idx = data[p] - firstMapped;
+      idx = idx < 0 ? 0 : idx > last ? last : idx;
+      out[p] = clamp8(colourGray(red[idx], green[idx], blue[idx]));
+    }
+    return { width, height, data: out };
+  }
+
+  // Grayscale: modality rescale, VOI window (PS3.3 C.11.2.1.2 linear), polarity.
+  const slope = params.rescaleSlope;
+  const intercept = params.rescaleIntercept;
+  let lo: number;
+  let hi: number;
+  if (voi === 'header' && params.windowWidth !== undefined && params.windowCenter !== undefined) {
+    const c = params.windowCenter - 0.5;
+    const w = Math.max(1, params.windowWidth - 1);
+    lo = c - w / 2;
+    hi = c + w / 2;
+  } else {
+    let min = Infinity;
+    let max = -Infinity;
+    for (let p = 0; p < n; p++) {
+      const v = data[p];
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    lo = min * slope + intercept;
+    hi = max * slope + intercept;
+    if (slope < 0) [lo, hi] = [hi, lo];
+    if (hi <= lo) hi = lo + 1;
+  }
+  const scale = 255 / (hi - lo);
+  const inv = params.inverted;
+  for (let p = 0; p < n; p++) {
+    const v = (data[p] * slope + intercept - lo) * scale;
+    const g = v <= 0 ? 0 : v >= 255 ? 255 : v;
+    out[p] = inv ? 255 - Math.round(g) : Math.round(g);
+  }
+  return { width, height, data: out };
+}
+
+// ------------------------------------------------------------------------------------- helpers for the recogniser
+
+export function invert(g: Gray8): Gray8 {
+  const data = new Uint8Array(g.data.length);
+  for (let i = 0; i < data.length; i++) data[i] = 255 - g.data[i];
+  return { width: g.width, height: g.height, data };
+}
+
+/**
+ * Scale factor that suits text recognition for an image of this size: small ultrasound frames
+ * (fonts of 8–12 px) are enlarged, film-sized radiographs (fonts of 30+ px) reduced.
+ */
+export function textScale(width: number, height: number): number {
+  const longest = Math.max(width, height);
+  if (longest <= 720) return 2;
+  if (longest <= 900) return 1.5;
+  if (longest <= 1600) return 1;
+  return Math.max(0.5, 1280 / longest);
+}
+
+/** Bilinear resampling (area-averaging when shrinking by 2 or more). */
+export function resample(g: Gray8, scale: number): Gray8 {
+  if (scale === 1) return g;
+  const width = Math.max(1, Math.round(g.width * scale));
+  const height = Math.max(1, Math.round(g.height * scale));
+  const out = new Uint8Array(width * height);
+  const src = g.data;
+  const sw = g.width;
+  const sh = g.height;
+  if (scale <= 0.5) {
+    // Box filter over the source pixels that fall into each output pixel.
+    const fx = sw / width;
+    const fy = sh / height;
+    for (let y = 0; y < height; y++) {
+      const y0 = Math.floor(y * fy);
+      const y1 = Math.min(sh, Math.max(y0 + 1, Math.floor((y + 1) * fy)));
+      for (let x = 0; x < width; x++) {
+        const x0 = Math.floor(x * fx);
+        const x1 = Math.min(sw, Math.max(x0 + 1, Math.floor((x + 1) * fx)));
+        let sum = 0;
+        for (let yy = y0; yy < y1; yy++) for (let xx = x0; xx < x1; xx++) sum += src[yy * sw + xx];
+        out[y * width + x] = Math.round(sum / ((y1 - y0) * (x1 - x0)));
+      }
+    }
+    return { width, height, data: out };
+  }
+  const fx = sw / width;
+  const fy = sh / height;
+  for (let y = 0; y < height; y++) {
+    let sy = (y + 0.5) * fy - 0.5;
+    if (sy < 0) sy = 0;
+    const y0 = Math.min(sh - 1, Math.floor(sy));
+    const y1 = Math.min(sh - 1, y0 + 1);
+    const wy = sy - y0;
+    for (let x = 0; x < width; x++) {
+      let sx = (x + 0.5) * fx - 0.5;
+      if (sx < 0) sx = 0;
+      const x0 = Math.min(sw - 1, Math.floor(sx));
+      const x1 = Math.min(sw - 1, x0 + 1);
+      const wx = sx - x0;
+      const top = src[y0 * sw + x0] * (1 - wx) + src[y0 * sw + x1] * wx;
+      const bottom = src[y1 * sw + x0] * (1 - wx) + src[y1 * sw + x1] * wx;
+      out[y * width + x] = Math.round(top * (1 - wy) + bottom * wy);
+    }
+  }
+  return { width, height, data: out };
+}
+
+/**
+ * Dark text on a white ground whatever the local polarity and the local background level: each
+ * pixel becomes its distance from the local background, amplified by `gain` and inverted.
+ * Light-on-dark and dark-on-light text both come out black, and any flat background — black,
+ * white, or the grey and coloured bars devices put their header text on — comes out white, which
+ * keeps the recogniser's global threshold from swallowing a whole bar.
+ *
+ * The background is the most common grey level round each pixel, not the mean, so that text does
+ * not pull it towards itself (a mean leaves a grey halo round every line, and dense text would
+ * flip a median): histograms of `block`×`block` tiles in bins of 8 grey levels, the fullest bin
+ * of each tile's neighbourhood of (2·reach+1)² tiles, interpolated between tile centres.
+ */
+export function normalizePolarity(g: Gray8, block = 8, gain = 2.5, reach = 2, flatMin = 0): Gray8 {
+  const { width, height, data } = g;
+  const bw = Math.ceil(width / block);
+  const bh = Math.ceil(height / block);
+  const BINS = 32;
+  // Tile histograms; a tile's fullest bin stands for the bin's middle grey (±4 levels).
+  const counts = new Uint16Array(bw * bh * BINS);
+  for (let y = 0; y < height; y++) {
+    const rowTile = ((y / block) | 0) * bw;
+    const row = y * width;
+    for (let x = 0; x < width; x++) counts[(rowTile + ((x / block) | 0)) * BINS + (data[row + x] >> 3)]++;
+  }
+  // Neighbourhood histograms, separably: along rows, then along columns.
+  const rowCounts = new Uint16Array(counts.length);
+  for (let by = 0; by < bh; by++) {
+    for (let bx = 0; bx < bw; bx++) {
+      const to = (by * bw + bx) * BINS;
+      for (let x = Math.max(0, bx - reach); x <= Math.min(bw - 1, bx + reach); x++) {
+        const from = (by * bw + x) * BINS;
+        for (let b = 0; b < BINS; b++) rowCounts[to + b] += counts[from + b];
+      }
+    }
+  }
+  const bg = new Float32Array(bw * bh);
+  // Tiles whose neighbourhood has no dominant grey (speckle, anatomy) hold no overlay text worth
+  // the recogniser's time: they are blanked when `flatMin` (the dominant share required) is set.
+  const textured = new Uint8Array(bw * bh);
+  const c = new Int32Array(BINS);
+  for (let by = 0; by < bh; by++) {
+    for (let bx = 0; bx < bw; bx++) {
+      c.fill(0);
+      for (let y = Math.max(0, by - reach); y <= Math.min(bh - 1, by + reach); y++) {
+        const from = (y * bw + bx) * BINS;
+        for (let b = 0; b < BINS; b++) c[b] += rowCounts[from + b];
+      }
+      let best = 0;
+      let total = c[0];
+      for (let b = 1; b < BINS; b++) {
+        total += c[b];
+        if (c[b] > c[best]) best = b;
+      }
+      bg[by * bw + bx] = best * 8 + 4;
+      if (flatMin > 0 && c[best] < flatMin * total) textured[by * bw + bx] = 1;
+    }
+  }
+  // Interpolation weights per column, computed once.
+  const tx0 = new Int32Array(width);
+  const tx1 = new Int32Array(width);
+  const wx = new Float32Array(width);
+  for (let x = 0; x < width; x++) {
+    const fx = Math.max(0, (x + 0.5) / block - 0.5);
+    tx0[x] = Math.min(bw - 1, Math.floor(fx));
+    tx1[x] = Math.min(bw - 1, tx0[x] + 1);
+    wx[x] = Math.min(1, fx - tx0[x]);
+  }
+  const out = new Uint8Array(data.length);
+  for (let y = 0; y < height; y++) {
+    const fy = Math.max(0, (y + 0.5) / block - 0.5);
+    const ty0 = Math.min(bh - 1, Math.floor(fy));
+    const r0 = ty0 * bw;
+    const r1 = Math.min(bh - 1, ty0 + 1) * bw;
+    const wy = Math.min(1, fy - ty0);
+    const row = y * width;
+    for (let x = 0; x < width; x++) {
+      const a = tx0[x];
+      const b = tx1[x];
+      const w = wx[x];
+      const top = bg[r0 + a] + (bg[r0 + b] - bg[r0 + a]) * w;
+      const bottom = bg[r1 + a] + (bg[r1 + b] - bg[r1 + a]) * w;
+      const back = top + (bottom - top) * wy;
+      let d = data[row + x] - back;
+      if (d < 0) d = -d;
+      d *= gain;
+      out[row + x] = d >= 255 ? 0 : 255 - ((d + 0.5) | 0);
+    }
+  }
+  if (flatMin > 0) {
+    for (let ty = 0; ty < bh; ty++) {
+      for (let tx = 0; tx < bw; tx++) {
+        if (!textured[ty * bw + tx]) continue;
+        const x0 = tx * block;
+        const x1 = Math.min(width, x0 + block);
+        const y0 = ty * block;
+        const y1 = Math.min(height, y0 + block);
+        // A tile with plenty of ink keeps it: text written over the image.
+        let ink = 0;
+        for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) if (out[y * width + x] < 64) ink++;
+        if (ink >= 0.12 * (x1 - x0) * (y1 - y0)) continue;
+        for (let y = y0; y < y1; y++) out.fill(255, y * width + x0, y * width + x1);
+      }
+    }
+  }
+  return { width, height, data: out };
+}
+
+/**
+ * Whitens dark runs longer than `minRun` pixels, horizontal and vertical: the edges of header
+ * bars, box outlines, scale and trace lines. Text strokes are far shorter, and text that touches
+ * such a line is read much better once the line is gone. In place; returns its argument.
+ */
+export function removeLongRuns(g: Gray8, minRun: number, dark = 160): Gray8 {
+  const { width, height, data } = g;
+  const mask = new Uint8Array(data.length);
+  for (let y = 0; y < height; y++) {
+    let start = -1;
+    for (let x = 0; x <= width; x++) {
+      const isDark = x < width && data[y * width + x] < dark;
+      if (isDark && start < 0) start = x;
+      else if (!isDark && start >= 0) {
+        if (x - start >= minRun) mask.fill(1, y * width + start, y * width + x);
+        start = -1;
+      }
+    }
+  }
+  for (let x = 0; x < width; x++) {
+    let start = -1;
+    for (let y = 0; y <= height; y++) {
+      const isDark = y < height && data[y * width + x] < dark;
+      if (isDark && start < 0) start = y;
+      else if (!isDark && start >= 0) {
+        if (y - start >= minRun) for (let k = start; k < y; k++) mask[k * width + x] = 1;
+        start = -1;
+      }
+    }
+  }
+  for (let i = 0; i < data.length; i++) if (mask[i]) data[i] = 255;
+  return g;
+}
+
+/** The picture inside a white border: recognisers miss text that touches the edge. */
+export function pad(g: Gray8, border: number, value = 255): Gray8 {
+  const width = g.width + 2 * border;
+  const height = g.height + 2 * border;
+  const data = new Uint8Array(width * height).fill(value);
+  for (let y = 0; y < g.height; y++) data.set(g.data.subarray(y * g.width, (y + 1) * g.width), (y + border) * width + border);
+  return { width, height, data };
+}
+
+/** Binary PGM (P5), the simplest format the recogniser's image reader takes. */
+export function encodePgm(g: Gray8): Uint8Array {
+  const header = new TextEncoder().encode(`P5\n${g.width} ${g.height}\n255\n`);
+  const out = new Uint8Array(header.length + g.data.length);
+  out.set(header);
+  out.set(g.data, header.length);
+  return out;
+}
