@@ -200,12 +200,19 @@ export function darkestFill(buf: Uint8Array, frameStartBit: number, l: PixelLayo
   let bestWord = readWord(buf, frameStartBit, l.bitsAllocated, l.float);
   let best = wordValue(bestWord, l);
   const step = l.bitsAllocated;
-  if (l.bitsAllocated === 16 && !l.float && (frameStartBit & 7) === 0) {
+  if ((l.bitsAllocated === 16 || l.bitsAllocated === 8) && !l.float && (frameStartBit & 7) === 0) {
+    // The common case, on every frame of big multi-frames: integer shifts and masks set up once,
+    // not wordValue's general arithmetic per pixel (same results for Bits Stored ≤ 16).
     const start = frameStartBit >>> 3;
+    const low = l.highBit - l.bitsStored + 1;
+    const mask = 2 ** Math.min(l.bitsStored, 16) - 1;
+    const sign = l.pixelRepresentation === 1 ? (mask + 1) / 2 : 0;
+    const wide = l.bitsAllocated === 16;
     for (let i = 0; i < count; i++) {
-      const at = start + 2 * i;
-      const w = buf[at] | (buf[at + 1] << 8);
-      const v = wordValue(w, l);
+      const at = wide ? start + 2 * i : start + i;
+      const w = wide ? buf[at] | (buf[at + 1] << 8) : buf[at];
+      let v = (w >>> low) & mask;
+      if (sign && v >= sign) v -= mask + 1;
       if (whiteIsLow ? v > best : v < best) {
         best = v;
         bestWord = w;
