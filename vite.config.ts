@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
@@ -30,6 +31,27 @@ function devCspRelax(): Plugin {
 // in the build is relative (base './'). Nothing is fetched from other origins.
 export default defineConfig({
   base: './',
+  resolve: {
+    alias: {
+      // vtk.js (inside cornerstone) imports xmlbuilder2, which extends Node's EventEmitter.
+      events: fileURLToPath(new URL('./src/ui/viewer/shims/events.ts', import.meta.url)),
+    },
+  },
+  // Dev server only. The DICOM image loader finds its decode worker and codec .wasm files with
+  // `new URL(…, import.meta.url)`; pre-bundling it would break those URLs, so it is served as
+  // is — and the CommonJS modules it imports are pre-bundled for it instead.
+  optimizeDeps: {
+    exclude: ['@cornerstonejs/dicom-image-loader'],
+    include: [
+      'dicom-parser',
+      'pako',
+      '@cornerstonejs/codec-charls/decodewasmjs',
+      '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs',
+      '@cornerstonejs/codec-libjxl/decodewasmjs',
+      '@cornerstonejs/codec-openjpeg/decodewasmjs',
+      '@cornerstonejs/codec-openjph/wasmjs',
+    ],
+  },
   plugins: [
     react(),
     devCspRelax(),

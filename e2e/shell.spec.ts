@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +7,8 @@ import { startStaticServer } from './helpers/static-server.ts';
 import { makeFixtureFolder } from './helpers/fixtures.ts';
 import { exportZip, waitForCounts } from './helpers/session.ts';
 import { openZip } from './helpers/zip-check.ts';
+import { parse } from './helpers/pixels.ts';
+import { openViewer } from './helpers/viewer.ts';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const distDir = path.join(repoRoot, 'dist');
@@ -134,6 +136,14 @@ test.describe('served from a sub-path by a plain static server', () => {
       await waitForCounts(page, fx.expectWritten.length, fx.expectRejected.length);
       const zip = await openZip(await exportZip(page));
       expect(zip.report.files).toHaveLength(fx.inputs.length);
+      await page.getByTestId('export-dialog').getByRole('button', { name: 'Done' }).click();
+
+      // The viewer's decode worker and its wasm codecs load from inside the sub-path too.
+      const jpeg = parse(new Uint8Array(readFileSync(path.join(fx.dir, 'real', 'JPEGBaseline_1s_1f_u_08_08.dcm'))));
+      await openViewer(page, jpeg.string('x0020000e')!.trim());
+      await expect(page.locator('.viewer-error')).toHaveCount(0);
+      expect(requests.some((u) => u.startsWith(`${appUrl}assets/`) && /decodeImageFrameWorker/.test(u))).toBe(true);
+      expect(requests.some((u) => u.startsWith(`${appUrl}assets/`) && /libjpegturbo.*\.wasm/.test(u))).toBe(true);
       await page.waitForLoadState('networkidle');
 
       expect(failed, 'failed or 4xx/5xx requests').toEqual([]);

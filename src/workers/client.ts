@@ -14,6 +14,8 @@ import type {
   ExportTarget,
   InputRef,
   InstanceReview,
+  PreviewResult,
+  RedactionPlan,
   ScanResult,
   SessionInit,
   ZipListing,
@@ -72,6 +74,14 @@ export class EngineClient {
 
   review(input: InputRef): Promise<InstanceReview> {
     return this.pool.run((api) => api.review(input));
+  }
+
+  /**
+   * The de-identified output of one input under `plan`, exactly as export writes it (same key,
+   * profile and engine call), for the viewer's preview. configure() first.
+   */
+  preview(input: InputRef, plan: RedactionPlan): Promise<PreviewResult> {
+    return this.pool.run((api) => api.preview(input, plan));
   }
 
   /** Loads inputs: summary, thumbnail and the outcome export would have, for each. */

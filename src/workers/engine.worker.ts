@@ -1,22 +1,33 @@
 /**
  * The engine worker: parses and de-identifies files handed to it as File objects (read here, off
- * the main thread), makes thumbnails, header reviews, unpacks zips, and during an export sends
- * each de-identified file straight to the zip writer, its buffers transferred, never copied.
+ * the main thread), makes thumbnails, header reviews, unpacks zips, proposes template boxes,
+ * previews the de-identified output of one instance under the redaction plan, and during an
+ * export sends each de-identified file straight to the zip writer, its buffers transferred,
+ * never copied. Export and preview run deidentifyFileAsync, which decodes, paints and re-encodes
+ * compressed pixel data with the same-origin wasm codecs.
  */
 import * as Comlink from 'comlink';
-import { createSession, deidentifyFile, type Session } from '../core/deidentify.ts';
+import { createSession, deidentifyFile, deidentifyFileAsync, type Session } from '../core/deidentify.ts';
+import { subjectFromDataset, templatesFor } from '../core/detect/templates.ts';
+import { setCodecLoader } from '../core/pixels/codecs/index.ts';
+import { browserCodecLoader } from '../core/pixels/codecs/browser.ts';
+import { imageIdentity } from '../core/pixels/redact.ts';
 import { DicomReadError, readPart10, type ParsedFile } from '../core/dicom/reader.ts';
 import { deriveSessionKey } from '../core/header/keys.ts';
 import { reviewInstance } from '../core/header/review.ts';
 import type { FileOutcome } from '../core/outcome.ts';
 import { summarizeInstance } from '../core/summary/summary.ts';
 import { makeThumbnail } from '../core/summary/thumbnail.ts';
-import type { CheckResult, EngineWorkerApi, ExportMessage, ExportPiece, InputRef, ScanResult, SessionInit } from './protocol.ts';
+import type { CheckResult, EngineWorkerApi, ExportMessage, ExportPiece, InputRef, PreviewResult, ScanResult, SessionInit } from './protocol.ts';
 import { listZip } from './zip-input.ts';
 import { crc32Parts } from './zip-stream.ts';
 
+// The codecs' JavaScript and .wasm are bundled by Vite and served from this origin.
+setCodecLoader(browserCodecLoader);
+
+/** Templates are never applied by themselves: accepted template boxes are in the plan. */
 const sessionFrom = (init: SessionInit): Session =>
-  createSession({ profile: init.profile, key: init.key, lookup: init.lookup ? new Map(init.lookup) : undefined });
+  createSession({ profile: init.profile, key: init.key, lookup: init.lookup ? new Map(init.lookup) : undefined, plan: init.plan, applyTemplates: false });
 
 let session: Session | undefined;
 let exporting: { session: Session; port: MessagePort } | undefined;
@@ -91,6 +102,15 @@ const api: EngineWorkerApi = {
     result = toCheck(deidentifyFile({ path: input.path, bytes }, s));
     if (parsed) {
       result = { ...result, summary: summarizeInstance(parsed) };
+      if (result.status === 'written' && result.summary?.hasPixels) {
+        result.identity = imageIdentity(parsed.dataset);
+        try {
+          const proposals = templatesFor(subjectFromDataset(parsed.dataset, parsed.meta));
+          if (proposals.length) result.templates = proposals;
+        } catch {
+          // A template that cannot be evaluated proposes nothing; the person still reviews.
+        }
+      }
       if (thumbnail && result.status === 'written') {
         try {
           result.thumbnail = await thumbnailPng(parsed);
@@ -116,6 +136,21 @@ const api: EngineWorkerApi = {
     return reviewInstance({ path: input.path, bytes }, s);
   },
 
+  async preview(input, plan) {
+    const s = needSession();
+    const bytes = await read(input);
+    if ('error' in bytes) return { status: 'failed', reason: bytes.error, warnings: [] };
+    const outcome = await deidentifyFileAsync({ path: input.path, bytes }, s, { plan });
+    if (outcome.status !== 'written') return { status: outcome.status, reason: outcome.reason, warnings: outcome.warnings };
+    const result: PreviewResult = {
+      status: 'written',
+      warnings: outcome.warnings,
+      output: new Blob(outcome.parts as BlobPart[], { type: 'application/dicom' }),
+    };
+    if (outcome.pixels) result.pixels = outcome.pixels;
+    return result;
+  },
+
   async expandZip(zip, name) {
     return listZip(zip, name);
   },
@@ -131,7 +166,7 @@ const api: EngineWorkerApi = {
     const bytes = await read(input);
     let outcome: FileOutcome;
     if ('error' in bytes) outcome = { status: 'failed', input: input.path, reason: bytes.error, warnings: [] };
-    else outcome = deidentifyFile({ path: input.path, bytes }, s);
+    else outcome = await deidentifyFileAsync({ path: input.path, bytes }, s);
     if (outcome.status !== 'written' || 'error' in bytes) {
       port.postMessage({ index, outcome } satisfies ExportMessage);
       return { status: outcome.status, bytes: 0 };

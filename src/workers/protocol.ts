@@ -7,11 +7,13 @@ import type { Pseudonym } from '../core/header/pseudonyms.ts';
 import type { MappingSnapshot } from '../core/export/mapping.ts';
 import type { ReportMeta } from '../core/export/report.ts';
 import type { ReportedOutcome, ResidualFinding } from '../core/outcome.ts';
+import type { ImageIdentity, RedactionBox, RedactionPlan } from '../core/pixels/plan.ts';
+import type { PixelRedaction } from '../core/pixels/redact.ts';
 import type { Profile } from '../core/profile/profile.ts';
 import type { InstanceSummary } from '../core/summary/summary.ts';
 import type { ZipListing } from './zip-input.ts';
 
-export type { InstanceReview, InstanceSummary, MappingSnapshot, ReportedOutcome, ResidualFinding, ZipListing };
+export type { ImageIdentity, InstanceReview, InstanceSummary, MappingSnapshot, PixelRedaction, RedactionBox, RedactionPlan, ReportedOutcome, ResidualFinding, ZipListing };
 
 /** Everything a worker needs to de-identify exactly as every other worker does. */
 export interface SessionInit {
@@ -19,6 +21,12 @@ export interface SessionInit {
   /** The session key, derived once (deriveSessionKey) and shared by every worker. */
   key: Uint8Array;
   lookup?: [string, Pseudonym][];
+  /**
+   * The redaction plan (export only): boxes painted on every image they match. Built-in device
+   * templates are never applied on their own: the app puts them in the plan as proposals, and
+   * only the ones a person accepted are painted.
+   */
+  plan?: RedactionPlan;
 }
 
 /** One input as the workers see it. */
@@ -38,6 +46,21 @@ export interface ScanResult {
   pseudoPatientId?: string;
   /** PNG of the first frame (native images only). */
   thumbnail?: Blob;
+  /** The ORIGINAL image's identifiers and geometry, which redaction plan scopes are matched against. */
+  identity?: ImageIdentity;
+  /** Boxes proposed by the built-in device templates (status "proposed", device scope). */
+  templates?: RedactionBox[];
+}
+
+/** The de-identified output of one instance under a plan, for the viewer's preview. */
+export interface PreviewResult {
+  status: ScanResult['status'];
+  reason?: string;
+  warnings: string[];
+  /** The exact bytes export writes for this input (status "written"). */
+  output?: Blob;
+  /** What the pixel step did (boxes painted, re-encoding). */
+  pixels?: PixelRedaction;
 }
 
 /** A re-check after the profile changed: the outcome only. */
@@ -53,6 +76,8 @@ export interface EngineWorkerApi {
   /** PNG preview of the first frame of a native image, made on demand (visible cards only). */
   thumbnail(input: InputRef): Promise<Blob | undefined>;
   review(input: InputRef): Promise<InstanceReview>;
+  /** De-identifies one input exactly as export would under this plan and returns the output bytes. */
+  preview(input: InputRef, plan: RedactionPlan): Promise<PreviewResult>;
   expandZip(zip: Blob, name: string): Promise<ZipListing>;
   /** Starts an export: a fresh session, outcomes sent to the zip writer over `port`. */
   beginExport(init: SessionInit, port: MessagePort): void;

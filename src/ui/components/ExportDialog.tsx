@@ -67,6 +67,10 @@ export function ExportDialog() {
                 <dd className={r.failed ? 'has-errors' : undefined}>{r.failed}</dd>
               </div>
               <div>
+                <dt title="Written files with redaction boxes painted over burned-in text">Boxes painted</dt>
+                <dd data-testid="export-painted">{r.painted}</dd>
+              </div>
+              <div>
                 <dt>Residual warnings</dt>
                 <dd className={r.withResidual ? 'has-warnings' : undefined}>{r.withResidual}</dd>
               </div>

@@ -2,8 +2,8 @@
 import { useState } from 'react';
 import type { FileEntry } from '../state/types.ts';
 
-export function RejectedList({ files }: { files: FileEntry[] }) {
-  const [open, setOpen] = useState(true);
+export function RejectedList({ files, initiallyOpen = true }: { files: FileEntry[]; initiallyOpen?: boolean }) {
+  const [open, setOpen] = useState(initiallyOpen);
   if (files.length === 0) return null;
   return (
     <section className="rejected" aria-label="Files not exported" data-testid="rejected-list">

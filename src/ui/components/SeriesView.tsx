@@ -1,5 +1,9 @@
-/** One series: its instances as thumbnails; a click opens the header review. */
-import { memo, useEffect, useRef } from 'react';
+/**
+ * One series: its instances as thumbnails (a click opens the header review), or the image
+ * viewer with the redaction boxes. The viewer's code (cornerstone3D) loads the first time it
+ * is opened.
+ */
+import { lazy, memo, Suspense, useEffect, useRef } from 'react';
 import { useAppState, useVeilStore } from '../state/hooks.ts';
 import { formatDicomDate, formatPersonName, type PatientNode, type SeriesNode, type StudyNode } from '../state/tree.ts';
 import type { FileEntry } from '../state/types.ts';
@@ -15,13 +19,17 @@ export function findSeries(patients: PatientNode[], key: string | undefined): { 
   return undefined;
 }
 
+const Viewer = lazy(() => import('../viewer/Viewer.tsx'));
+
 export function SeriesView({ patients }: { patients: PatientNode[] }) {
+  const store = useVeilStore();
   const selected = useAppState((s) => s.selectedSeries);
+  const mode = useAppState((s) => s.seriesMode);
   const found = findSeries(patients, selected) ?? findSeries(patients, undefined);
   if (!found) return null;
   const { patient, study, series } = found;
   return (
-    <section className="series-view" aria-label="Series">
+    <section className={`series-view${mode === 'viewer' ? ' is-viewer' : ''}`} aria-label="Series">
       <header className="series-head">
         <div>
           <div className="crumbs muted small">
@@ -37,6 +45,14 @@ export function SeriesView({ patients }: { patients: PatientNode[] }) {
             {series.instances.length} instance{series.instances.length === 1 ? '' : 's'}
           </span>
           <WarningBadge count={series.residual} title="Files with identifiers still found after de-identification" />
+          <div className="segmented" role="group" aria-label="Show the series as">
+            <button type="button" className={mode === 'grid' ? 'is-active' : undefined} aria-pressed={mode === 'grid'} data-testid="series-mode-grid" onClick={() => store.setSeriesMode('grid')}>
+              Instances
+            </button>
+            <button type="button" className={mode === 'viewer' ? 'is-active' : undefined} aria-pressed={mode === 'viewer'} data-testid="open-viewer" onClick={() => store.setSeriesMode('viewer')}>
+              Viewer &amp; boxes
+            </button>
+          </div>
         </div>
       </header>
       {series.residual > 0 ? (
@@ -45,13 +61,19 @@ export function SeriesView({ patients }: { patients: PatientNode[] }) {
           de-identification. Open a file to see where, then remove or replace the attribute with an override.
         </p>
       ) : null}
-      <ul className="instance-grid">
-        {series.instances.map((f) => (
-          <li key={f.id}>
-            <InstanceCard file={f} />
-          </li>
-        ))}
-      </ul>
+      {mode === 'viewer' ? (
+        <Suspense fallback={<p className="muted viewer-loading">Starting the viewer…</p>}>
+          <Viewer key={series.key} series={series} />
+        </Suspense>
+      ) : (
+        <ul className="instance-grid">
+          {series.instances.map((f) => (
+            <li key={f.id}>
+              <InstanceCard file={f} />
+            </li>
+          ))}
+        </ul>
+      )}
     </section>
   );
 }

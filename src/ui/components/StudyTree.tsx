@@ -55,6 +55,7 @@ export function StudyTree({ patients }: { patients: PatientNode[] }) {
                       type="button"
                       className={`tree-series-item${selected === se.key ? ' is-selected' : ''}`}
                       aria-current={selected === se.key ? 'true' : undefined}
+                      data-series-uid={se.uid}
                       onClick={() => store.selectSeries(se.key)}
                     >
                       <span className="modality">{se.modality || '—'}</span>

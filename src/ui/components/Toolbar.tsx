@@ -1,5 +1,6 @@
 /** The workspace's command row: counts, loading progress, adding files, export. */
 import { useAppState, useVeilStore } from '../state/hooks.ts';
+import { DetectTextSlot } from './DetectText.tsx';
 import { Download, Folder, Plus } from './icons.tsx';
 import { LoadProgress } from './LoadProgress.tsx';
 import { usePickers } from './Pickers.tsx';
@@ -29,6 +30,7 @@ export function Toolbar() {
           Clear
         </button>
         <span className="toolbar-sep" aria-hidden="true" />
+        <DetectTextSlot />
         {mode === 'pseudonymize' ? (
           <button
             type="button"

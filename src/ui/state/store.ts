@@ -3,14 +3,21 @@
  * (src/workers/client.ts): no DICOM is read on the main thread.
  */
 import { parseLookupCsv } from '../../core/header/pseudonyms.ts';
+import { parsePlan, serializePlan } from '../../core/pixels/plan.ts';
 import { validateProfile } from '../../core/profile/resolve.ts';
 import { defaultProfile, type OptionKey, type Override, type Profile } from '../../core/profile/profile.ts';
-import { CancelledError, EngineClient, type InputRef, type ScanResult, type SessionInit } from '../../workers/client.ts';
+import {
+  CancelledError, EngineClient,
+  type InputRef, type PreviewResult, type RedactionBox, type RedactionPlan, type ScanResult, type SessionInit,
+} from '../../workers/client.ts';
 import { isZipName, type PickedInput } from '../input/collect.ts';
-import type { AppState, ExportState, FileEntry, Settings, View } from './types.ts';
+import { emptyPlan, mergeProposals } from './plan-edit.ts';
+import type { AppState, ExportState, FileEntry, SeriesMode, Settings, View } from './types.ts';
 
 const PROFILE_STORAGE_KEY = 'veil.profile.v1';
 const FLUSH_MS = 120;
+/** Undo steps kept for the redaction plan. */
+const HISTORY_LIMIT = 500;
 const RECHECK_DELAY_MS = 400;
 
 type SaveFilePicker = (options: { suggestedName: string; types?: { description: string; accept: Record<string, string[]> }[] }) => Promise<FileSystemFileHandle>;
@@ -69,6 +76,15 @@ export class VeilStore {
   private recheckAbort?: AbortController;
   private exportAbort?: AbortController;
   private seen = new Set<string>();
+  /** Plan versions for undo and redo. */
+  private past: RedactionPlan[] = [];
+  private future: RedactionPlan[] = [];
+  /** Proposals a person deleted: not proposed again when more files of the device load. */
+  private dismissed = new Set<string>();
+  /** Template proposals found while loading, merged into the plan at the next flush. */
+  private proposals: RedactionBox[] = [];
+  /** Every proposal the loaded files made (by id), offered again after a plan import. */
+  private allProposals = new Map<string, RedactionBox>();
 
   constructor() {
     this.state = {
@@ -77,7 +93,10 @@ export class VeilStore {
       rechecking: false,
       settings: { profile: loadStoredProfile(), passphrase: '', saveToDisk: false },
       view: 'browse',
+      seriesMode: 'grid',
       export: idleExport(),
+      plan: emptyPlan(),
+      planHistory: { undo: 0, redo: 0 },
     };
   }
 
@@ -115,6 +134,10 @@ export class VeilStore {
 
   selectSeries(key: string | undefined): void {
     this.set({ selectedSeries: key, view: 'browse' });
+  }
+
+  setSeriesMode(seriesMode: SeriesMode): void {
+    this.set({ seriesMode, view: 'browse' });
   }
 
   // ------------------------------------------------------------------ session
@@ -242,8 +265,13 @@ export class VeilStore {
       warnings: r.warnings,
       residual: r.residual,
       summary: r.summary,
+      identity: r.identity,
       pseudoPatientId: r.pseudoPatientId,
     };
+    if (r.templates) {
+      this.proposals.push(...r.templates);
+      for (const t of r.templates) this.allProposals.set(t.id, t);
+    }
     if (r.thumbnail) patch.thumbUrl = URL.createObjectURL(r.thumbnail);
     this.pending.set(entry.id, patch);
     const load = this.state.load;
@@ -254,6 +282,11 @@ export class VeilStore {
   private flush(): void {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
+    if (this.proposals.length) {
+      // Proposals are not an edit of the person's: no undo step.
+      const plan = mergeProposals(this.state.plan, this.proposals.splice(0), this.dismissed);
+      if (plan !== this.state.plan) this.state = { ...this.state, plan };
+    }
     if (this.pending.size === 0) {
       this.set({});
       return;
@@ -296,6 +329,11 @@ export class VeilStore {
     this.queue = [];
     this.pending.clear();
     this.seen.clear();
+    this.past = [];
+    this.future = [];
+    this.dismissed.clear();
+    this.proposals = [];
+    this.allProposals.clear();
     this.set({
       files: [],
       load: { active: false, total: 0, done: 0, bytesTotal: 0, bytesDone: 0, startedAt: 0 },
@@ -303,7 +341,76 @@ export class VeilStore {
       review: undefined,
       view: 'browse',
       export: idleExport(),
+      plan: emptyPlan(),
+      planHistory: { undo: 0, redo: 0 },
     });
+  }
+
+  // ------------------------------------------------------------------ redaction plan
+
+  /** One undoable change to the plan. A change that returns the same plan records nothing. */
+  editPlan(change: (plan: RedactionPlan) => RedactionPlan): void {
+    const before = this.state.plan;
+    const plan = change(before);
+    if (plan === before) return;
+    // Deleted proposals stay deleted when more files of the same device are loaded.
+    const kept = new Set(plan.boxes.map((b) => b.id));
+    for (const b of before.boxes) if (b.source !== 'user' && !kept.has(b.id)) this.dismissed.add(b.id);
+    this.past.push(before);
+    if (this.past.length > HISTORY_LIMIT) this.past.shift();
+    this.future = [];
+    this.set({ plan, planHistory: { undo: this.past.length, redo: 0 } });
+  }
+
+  undoPlan(): void {
+    const previous = this.past.pop();
+    if (!previous) return;
+    this.future.push(this.state.plan);
+    this.set({ plan: previous, planHistory: { undo: this.past.length, redo: this.future.length } });
+  }
+
+  redoPlan(): void {
+    const next = this.future.pop();
+    if (!next) return;
+    this.past.push(this.state.plan);
+    this.set({ plan: next, planHistory: { undo: this.past.length, redo: this.future.length } });
+  }
+
+  /**
+   * Boxes proposed by a detector (templates on load; OCR): added as proposals, never painted
+   * until a person accepts them. Boxes already in the plan (same id) keep their decision.
+   */
+  addProposals(boxes: readonly RedactionBox[]): void {
+    const plan = mergeProposals(this.state.plan, boxes, this.dismissed);
+    if (plan !== this.state.plan) this.set({ plan });
+  }
+
+  /**
+   * Replaces the plan with an imported one (the CLI's --boxes format); the loaded files' template
+   * proposals it does not mention are proposed again. Throws a PlanError naming the problem.
+   */
+  importPlan(json: string): number {
+    const plan = parsePlan(json);
+    this.dismissed.clear();
+    this.editPlan(() => mergeProposals(plan, [...this.allProposals.values()]));
+    return plan.boxes.length;
+  }
+
+  exportPlanJson(): string {
+    return serializePlan(this.state.plan);
+  }
+
+  downloadPlan(): void {
+    const url = downloadBlob(new Blob([this.exportPlanJson()], { type: 'application/json' }), `veil-redaction-plan-${timestamp()}.json`);
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  }
+
+  /** The exported bytes of one loaded file under the current plan (the viewer's preview). */
+  async previewOutput(id: number): Promise<PreviewResult> {
+    const entry = this.state.files.find((f) => f.id === id);
+    if (!entry) throw new Error('that file is no longer loaded');
+    await this.session();
+    return this.engine().preview({ path: entry.path, file: entry.file }, this.state.plan);
   }
 
   // ------------------------------------------------------------------ review
@@ -480,7 +587,8 @@ export class VeilStore {
     const bytesTotal = files.reduce((n, f) => n + f.size, 0);
     this.set({ export: { ...idleExport(), phase: 'running', total: inputs.length, bytesTotal, startedAt: performance.now(), dialogOpen: true } });
     try {
-      const init = await this.session();
+      // The plan as it is now: every accepted box is painted, proposals and rejected boxes are not.
+      const init: SessionInit = { ...(await this.session()), plan: this.state.plan };
       const result = await this.engine().exportZip(inputs, init, {
         target: handle ? { kind: 'file', handle } : { kind: 'blob' },
         signal: abort.signal,
@@ -504,6 +612,7 @@ export class VeilStore {
             skipped: outcomes.filter((o) => o.status === 'skipped').length,
             failed: outcomes.filter((o) => o.status === 'failed').length,
             withResidual: outcomes.filter((o) => o.status === 'written' && o.residual.length > 0).length,
+            painted: outcomes.filter((o) => o.status === 'written' && (o.pixels?.painted.length ?? 0) > 0).length,
             rejected: outcomes.filter((o) => o.status !== 'written').map((o) => ({ input: o.input, status: o.status, reason: 'reason' in o ? o.reason : '' })),
           },
         },

@@ -1,6 +1,6 @@
 import type { Pseudonym } from '../../core/header/pseudonyms.ts';
 import type { Profile } from '../../core/profile/profile.ts';
-import type { InstanceReview, InstanceSummary, ResidualFinding } from '../../workers/protocol.ts';
+import type { ImageIdentity, InstanceReview, InstanceSummary, RedactionPlan, ResidualFinding } from '../../workers/protocol.ts';
 
 export type FileStatus = 'queued' | 'ready' | 'skipped' | 'failed';
 
@@ -15,6 +15,8 @@ export interface FileEntry {
   warnings: string[];
   residual: ResidualFinding[];
   summary?: InstanceSummary;
+  /** The original image's identifiers and geometry, which plan scopes match (images only). */
+  identity?: ImageIdentity;
   pseudoPatientId?: string;
   thumbUrl?: string;
   /** Previews are made on demand, when a card is first visible. */
@@ -44,6 +46,9 @@ export interface Settings {
 
 export type View = 'browse' | 'review' | 'settings';
 
+/** How the main pane shows a series: the instance grid, or the image viewer. */
+export type SeriesMode = 'grid' | 'viewer';
+
 export interface ReviewState {
   id: number;
   loading: boolean;
@@ -69,6 +74,8 @@ export interface ExportState {
     skipped: number;
     failed: number;
     withResidual: number;
+    /** Written files that had redaction boxes painted over their pixels. */
+    painted: number;
     rejected: { input: string; status: string; reason: string }[];
   };
   /** pseudonymize mode: the mapping CSV of the last export. */
@@ -84,7 +91,15 @@ export interface AppState {
   settings: Settings;
   view: View;
   selectedSeries?: string;
+  seriesMode: SeriesMode;
   review?: ReviewState;
+  /**
+   * The redaction plan: every box drawn, proposed, accepted or rejected, in ORIGINAL-identity
+   * scopes and image pixel coordinates. Export paints it; the viewer edits it.
+   */
+  plan: RedactionPlan;
+  /** How many steps undo and redo can go. */
+  planHistory: { undo: number; redo: number };
   export: ExportState;
   /** A problem to show in a banner (bad profile file, worker failure, …). */
   error?: string;
