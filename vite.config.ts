@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
+import { tesseractAssets } from './scripts/vite-plugin-tesseract-assets.ts';
 
 /**
  * The Content-Security-Policy lives in index.html and is shipped unchanged in
@@ -55,6 +56,8 @@ export default defineConfig({
   plugins: [
     react(),
     devCspRelax(),
+    // tesseract.js worker, wasm cores and English data from node_modules into dist/tesseract/.
+    tesseractAssets(),
     // Offline after the first visit: a service worker precaches every built file (scripts,
     // workers, wasm, language data) from the app's own origin. Registered by src/main.tsx with
     // a relative URL, so it works under any sub-path; no manifest, no icons, nothing external.

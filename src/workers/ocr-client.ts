@@ -1,0 +1,21 @@
+/**
+ * The UI's handle on burned-in text detection: starts the OCR worker for one run, reports
+ * progress, returns the proposed boxes, and stops the worker (tesseract's memory goes with it).
+ */
+import * as Comlink from 'comlink';
+import type { DetectSettings } from '../core/detect/detect.ts';
+import type { OcrDetectResult, OcrProgress, OcrWorkerApi } from './ocr.worker.ts';
+import type { InputRef } from './protocol.ts';
+
+export type { OcrDetectResult, OcrProgress };
+
+export async function detectText(inputs: readonly InputRef[], settings: DetectSettings, onProgress: (p: OcrProgress) => void): Promise<OcrDetectResult> {
+  const worker = new Worker(new URL('./ocr.worker.ts', import.meta.url), { type: 'module', name: 'veil-ocr' });
+  const api = Comlink.wrap<OcrWorkerApi>(worker);
+  try {
+    return await api.detect([...inputs], settings, Comlink.proxy(onProgress));
+  } finally {
+    await api.dispose().catch(() => undefined);
+    worker.terminate();
+  }
+}
