@@ -6,7 +6,7 @@
  */
 import { discardCodecAfter, loadCodec } from './loader.ts';
 import { describe, endsWithMarker, readJpegHeader } from './jpeg.ts';
-import { bytesOf, interleave, maskTo, pixelsFromBytes, signExtend } from './layout.ts';
+import { bytesOf, interleave, maskTo, newPixelArray, pixelsFromBytes, signExtend } from './layout.ts';
 import { PixelDataError, type DecodedFrame, type EncodedFrame, type ImageInfo } from './types.ts';
 
 function charlsMessage(module: { getExceptionMessage?: (e: number) => string }, e: unknown, messages: string[]): string {
@@ -52,7 +52,7 @@ export async function decodeJpegLs(codestream: Uint8Array, info: ImageInfo, loss
     const bytesIn = fi.bitsPerSample <= 8 ? 1 : 2;
     let pixels = pixelsFromBytes(raw, bytesIn * 8, info.pixelRepresentation, false);
     if (bytesIn * 8 !== info.bitsAllocated) {
-      const wide = pixelsFromBytes(new Uint8Array(pixels.length * (info.bitsAllocated / 8)), info.bitsAllocated, info.pixelRepresentation, false);
+      const wide = newPixelArray(info.bitsAllocated, info.pixelRepresentation, false, pixels.length);
       for (let i = 0; i < pixels.length; i++) wide[i] = pixels[i];
       pixels = wide;
     }
