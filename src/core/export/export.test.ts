@@ -185,6 +185,16 @@ describe('report', () => {
     expect(csvField('a"b')).toBe('"a""b"');
     expect(csvField('plain')).toBe('plain');
     expect(csvField(' lead')).toBe('" lead"');
+    // Formula injection: defused with an apostrophe; numbers stay numbers.
+    expect(csvField('=HYPERLINK("http://x","y")')).toBe('"\'=HYPERLINK(""http://x"",""y"")"');
+    expect(csvField('+1+1')).toBe("'+1+1");
+    expect(csvField('-2+3')).toBe("'-2+3");
+    expect(csvField('@SUM(A1)')).toBe("'@SUM(A1)");
+    expect(csvField('\tx')).toBe("'\tx");
+    expect(csvField('\r=1')).toBe('"\'\r=1"');
+    expect(csvField(-365)).toBe('-365');
+    expect(csvField('-365')).toBe('-365');
+    expect(csvField('a=b')).toBe('a=b');
   });
 
   it('redacts identifiers from input paths and messages when asked', () => {

@@ -73,10 +73,16 @@ export const CSV_COLUMNS = [
   'removed', 'emptied', 'dummied', 'kept', 'cleaned', 'uids_replaced', 'dates_shifted', 'pseudonymized', 'overridden',
 ] as const;
 
-/** One RFC 4180 field: quoted when it holds a comma, quote, CR or LF (or edge white space); quotes doubled. */
+/**
+ * One RFC 4180 field: quoted when it holds a comma, quote, CR or LF (or edge white space); quotes
+ * doubled. A text that a spreadsheet would run as a formula (it starts with =, +, -, @, tab or CR:
+ * an input path or a private value crafted as `=HYPERLINK(…)`) is defused with a leading
+ * apostrophe, as OWASP advises; plain numbers ("-365" days) stay numbers.
+ */
 export function csvField(value: string | number | undefined | null): string {
   if (value === undefined || value === null) return '';
-  const s = String(value);
+  let s = String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s) && !/^[+-]?\d+(\.\d+)?$/.test(s)) s = `'${s}`;
   return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
