@@ -14,6 +14,7 @@ import { shiftDateValues } from './dates.ts';
 import { dummyValue } from './dummies.ts';
 import type { Pseudonym } from './pseudonyms.ts';
 import type { UidMapper } from './uid-map.ts';
+import { isClassUidAttribute, looksLikeRegistryUid } from './uid-kinds.ts';
 
 /** One change, for the app's before/after review table. */
 export interface HeaderChange {
@@ -58,8 +59,8 @@ type Resolution = ProfileResolution | { action: 'P'; code: string; source: strin
  */
 type Scope = 'open' | 'strict' | 'clean';
 
-const DICOM_UID_ROOT = '1.2.840.10008.';
 const PRECAUTION_UID = 'UID attribute not in Table E.1-1: replaced as a precaution';
+const CLASS_UID: Resolution = { action: 'K', code: 'K', source: 'class or registry UID attribute: kept' };
 
 const FREE_TEXT_VRS = new Set(['LO', 'LT', 'PN', 'SH', 'ST', 'UC', 'UT']);
 const CODE_ITEM_TEXT = new Set([T.CodeValue, T.CodeMeaning, T.CodingSchemeDesignator, 0x00080103 /* CodingSchemeVersion */, 0x00080119 /* LongCodeValue */, 0x00080120 /* URNCodeValue */]);
@@ -119,6 +120,7 @@ function resolveStandard(el: DataElement, ctx: HeaderContext, scope: Scope, publ
     return { action: 'P', code: 'D', source: 'pseudonym (Patient’s Name / Patient ID)' };
   }
   if (res.source !== SOURCE_NOT_IN_TABLE) return res;
+  if (isClassUidAttribute(el.tag)) return CLASS_UID;
   if (el.vr === 'UI' && !ctx.retainUIDs) {
     return { action: 'U', code: 'U', source: PRECAUTION_UID };
   }
@@ -179,11 +181,11 @@ function carryOut(ds: Dataset, el: DataElement, res: Resolution, ctx: HeaderCont
 
   if (el.vr === 'UI' && (res.action === 'U' || res.action === 'D' || res.action === 'C')) {
     const before = elementText(el, ds.charset);
-    // Registry UIDs (SOP classes, transfer syntaxes, coding schemes) under the DICOM root identify
-    // nothing and must stay as they are, or no viewer would know what the instance is. Attributes
-    // the table names (instance UIDs) are always replaced, whatever root they use.
+    // Registry UIDs (well-known frames of reference, palettes…) identify nothing; class attributes
+    // never get here (see uid-kinds.ts). Attributes the table names (instance UIDs) are always
+    // replaced, whatever root they use.
     const registry = res.source === PRECAUTION_UID;
-    const after = before.split('\\').map((u) => (registry && u.startsWith(DICOM_UID_ROOT) ? u : ctx.uids.map(u))).join('\\');
+    const after = before.split('\\').map((u) => (registry && looksLikeRegistryUid(u) ? u : ctx.uids.map(u))).join('\\');
     if (after === before) {
       counts.kept++;
       return;
