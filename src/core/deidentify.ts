@@ -217,6 +217,7 @@ function deidentifyParsed(path: string, parsed: ParsedFile, session: Session, op
     identifiers,
     counts,
     trace: options.trace,
+    warnings,
   });
   if (pixelStep.cleanPixels) {
     // A person (or a template they chose) dealt with the burned-in text of this image.

@@ -43,6 +43,8 @@ export interface HeaderContext {
   overriddenTags: ReadonlySet<number>;
   /** Called for every element the profile touched, when the caller wants a review trace. */
   trace?: (change: HeaderChange) => void;
+  /** The file's outcome warnings, for what the report must say (kind and place, never a value). */
+  warnings?: string[];
 }
 
 /** The profile's answer, plus P: replace with the patient's pseudonym (Patient's Name / ID). */
@@ -90,6 +92,7 @@ export function applyProfile(ds: Dataset, ctx: HeaderContext, path = '', scope: 
       continue;
     }
     if (isPrivateCreatorTag(tag)) continue;
+    if (el.unreadSequence && dropUnread(ds, el, ctx, path)) continue;
     let res: Resolution;
     if (isPrivateTag(tag)) {
       const key = blockKey(tag, elementOf(tag) >> 8);
@@ -112,6 +115,24 @@ export function applyProfile(ds: Dataset, ctx: HeaderContext, path = '', scope: 
 }
 
 const blockKey = (tag: number, block: number): number => groupOf(tag) * 256 + block;
+
+/**
+ * Bytes that look like a sequence but could be read neither as implicit nor as explicit VR items
+ * were never checked, so they are removed — unless the profile names the attribute, in which case
+ * its override decides (a keep writes them as they came). Either way the report says so.
+ */
+function dropUnread(ds: Dataset, el: DataElement, ctx: HeaderContext, path: string): boolean {
+  const where = `${path}${formatTag(el.tag)} ${keywordOf(el.tag)}`;
+  if (ctx.overriddenTags.has(el.tag)) {
+    ctx.warnings?.push(`${where}: value looks like a sequence but could not be read as a sequence; the profile's override for it applies to the unchecked bytes`);
+    return false;
+  }
+  ctx.warnings?.push(`${where}: value looks like a sequence but could not be read as a sequence (neither implicit nor explicit VR); removed`);
+  note(ctx, ds, el, path, null, 'X', 'unreadable sequence encoded as UN: removed');
+  ds.delete(el.tag);
+  ctx.counts.removed++;
+  return true;
+}
 
 function resolveStandard(el: DataElement, ctx: HeaderContext, scope: Scope, publicCodeItem: boolean): Resolution {
   const res = ctx.profile.resolve(el.tag);
