@@ -24,6 +24,7 @@ const MASK_IMAGE = '1.2.826.0.1.3680043.8.498.42.7104';
 const NURSE = 'KOWALSKA^MARTA';
 const SURGEON_LATIN1 = 'MÜLLER^JÖRG';
 const HIDDEN_IN_GARBAGE = 'WINTERBOTTOM^ISOLDE';
+const PLAIN_IN_SAFE_SEQUENCE = 'FAIRWEATHER^OSWIN';
 
 const ITEM = 0xfffee000;
 const ITEM_END = 0xfffee00d;
@@ -123,6 +124,14 @@ const inputs = [
       ]]).value as Uint8Array },
     ]))),
   },
+  // A safe private attribute that Table E.3.10-1 says is a sequence (Stack Sequence), holding
+  // plain text instead of items: not what the standard called safe, so not kept.
+  {
+    name: 'private-plain.dcm',
+    bytes: part10(base(privateBlock(0x2001, 'Philips Imaging DD 001', [
+      { offset: 0x5f, vr: 'UN', value: new TextEncoder().encode(`${PLAIN_IN_SAFE_SEQUENCE} `) },
+    ]))),
+  },
   // Looks like a sequence (dictionary SQ and an item tag) but reads neither way.
   { name: 'broken.dcm', bytes: part10(base([brokenUnSequence(0x00081115)])) },
   // The same in an implicit VR file, where every element is read without a VR.
@@ -140,6 +149,7 @@ const planted: PlantedValue[] = [
   { value: NURSE, kind: 'name' },
   { value: SURGEON_LATIN1, kind: 'name' },
   { value: HIDDEN_IN_GARBAGE, kind: 'name' },
+  { value: PLAIN_IN_SAFE_SEQUENCE, kind: 'name' },
 ];
 
 const outputOf = (run: VeilRun, input: string): dicomParser.DataSet => {
@@ -185,7 +195,7 @@ describe('sequences encoded as UN (issue 8, item 4)', () => {
   it('keeps such a UN when the profile explicitly keeps that attribute', async () => {
     const profile = defaultProfile();
     profile.overrides['(0008,1115)'] = { action: 'keep' };
-    const run = await runVeil([inputs[4]], { profile });
+    const run = await runVeil(inputs.filter((f) => f.name === 'broken.dcm'), { profile });
     expect(outputOf(run, 'broken.dcm').elements.x00081115).toBeDefined();
     expect(findPlanted(run, [{ value: HIDDEN_IN_GARBAGE, kind: 'name' }], profile)).not.toEqual([]);
     // The report still tells the user that what their override kept was never checked.

@@ -98,6 +98,11 @@ export function applyProfile(ds: Dataset, ctx: HeaderContext, path = '', scope: 
       const key = blockKey(tag, elementOf(tag) >> 8);
       const creator = creators.get(key);
       res = ctx.profile.resolvePrivateElement(tag, creator);
+      // Table E.3.10-1 vouches for a sequence there; bytes that are not one are not what it vouched for.
+      if (res.safePrivate?.vr === 'SQ' && !el.items && el.value.length > 0) {
+        el.unreadSequence = true;
+        if (dropUnread(ds, el, ctx, path)) continue;
+      }
       if (res.action !== 'X') keptBlocks.add(key);
     } else {
       res = resolveStandard(el, ctx, scope, publicCodeItem);
@@ -124,10 +129,10 @@ const blockKey = (tag: number, block: number): number => groupOf(tag) * 256 + bl
 function dropUnread(ds: Dataset, el: DataElement, ctx: HeaderContext, path: string): boolean {
   const where = `${path}${formatTag(el.tag)} ${keywordOf(el.tag)}`;
   if (ctx.overriddenTags.has(el.tag)) {
-    ctx.warnings?.push(`${where}: value looks like a sequence but could not be read as a sequence; the profile's override for it applies to the unchecked bytes`);
+    ctx.warnings?.push(`${where}: should hold a sequence but could not be read as a sequence; the profile's override for it applies to the unchecked bytes`);
     return false;
   }
-  ctx.warnings?.push(`${where}: value looks like a sequence but could not be read as a sequence (neither implicit nor explicit VR); removed`);
+  ctx.warnings?.push(`${where}: should hold a sequence but could not be read as a sequence (neither implicit nor explicit VR); removed`);
   note(ctx, ds, el, path, null, 'X', 'unreadable sequence encoded as UN: removed');
   ds.delete(el.tag);
   ctx.counts.removed++;
