@@ -217,6 +217,7 @@ function deidentifyParsed(path: string, parsed: ParsedFile, session: Session, op
     identifiers,
     counts,
     trace: options.trace,
+    warnings,
   });
   if (pixelStep.cleanPixels) {
     // A person (or a template they chose) dealt with the burned-in text of this image.
@@ -229,7 +230,9 @@ function deidentifyParsed(path: string, parsed: ParsedFile, session: Session, op
     warnings.push('text re-encoded as UTF-8 (Specific Character Set ISO_IR 192)');
   }
 
-  let outSopClass = sopClassUID;
+  // The file meta names the class the dataset now names (class UIDs are kept, but an override may
+  // change or drop (0008,0016)), so (0002,0002) and (0008,0016) never disagree.
+  let outSopClass = getString(ds, T.SOPClassUID) || sopClassUID;
   if (!outSopClass) {
     const modality = getString(ds, T.Modality) ?? '';
     outSopClass = SOP_CLASS_BY_MODALITY[modality] ?? SECONDARY_CAPTURE;

@@ -12,6 +12,11 @@ export interface DataElement {
   items?: Dataset[];
   /** Encapsulated pixel data: [Basic Offset Table, ...fragments]. */
   fragments?: Uint8Array[];
+  /**
+   * A UN (or a sequence by dictionary) whose bytes look like a sequence but read neither as
+   * implicit nor as explicit VR items: `value` holds them unchecked.
+   */
+  unreadSequence?: boolean;
 }
 
 export const EMPTY = new Uint8Array(0);

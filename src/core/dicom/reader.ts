@@ -38,11 +38,20 @@ interface Ctx {
   explicitVR: boolean;
   littleEndian: boolean;
   warnings: Set<string>;
+  /** Second readings of UN content left for the whole file (shared by every nested Ctx). */
+  retries: { left: number };
 }
+
+/**
+ * Every UN sequence that fails one encoding is read again in the other; nested undefined-length
+ * UNs that all fail would otherwise cost 2^depth readings. Past this many, one reading each.
+ */
+const UN_RETRY_BUDGET = 256;
 
 export function readPart10(input: Uint8Array): ParsedFile {
   const warnings = new Set<string>();
   const view = new DataView(input.buffer, input.byteOffset, input.byteLength);
+  const retries = { left: UN_RETRY_BUDGET };
 
   let metaStart = -1;
   if (input.length >= 132 && isDICM(input, 128) && looksLikeMetaElement(input, 132)) metaStart = 132;
@@ -58,7 +67,7 @@ export function readPart10(input: Uint8Array): ParsedFile {
   let dataStart: number;
   let tsUID: string | undefined;
   if (metaStart >= 0) {
-    const metaCtx: Ctx = { bytes: input, view, explicitVR: true, littleEndian: true, warnings };
+    const metaCtx: Ctx = { bytes: input, view, explicitVR: true, littleEndian: true, warnings, retries };
     dataStart = parseMeta(metaCtx, metaStart, meta);
     tsUID = textOf(meta.get(T.TransferSyntaxUID));
     if (!meta.has(T.FileMetaInformationGroupLength)) warnings.add('file meta has no group length (0002,0000)');
@@ -101,6 +110,7 @@ export function readPart10(input: Uint8Array): ParsedFile {
     explicitVR: enc.explicitVR,
     littleEndian: enc.littleEndian,
     warnings,
+    retries,
   };
   if (enc.explicitVR && bodyStart + 6 <= body.length && !isVRAt(body, bodyStart + 4) && looksImplicit(ctx, bodyStart)) {
     // Declared explicit, written implicit: some old writers do this. Reading on as declared
@@ -250,6 +260,8 @@ function readElement(ctx: Ctx, off: number, end: number, ds: Dataset, path: numb
   let vr: string;
   let length: number;
   let header: number;
+  // False when the VR is the dictionary's guess (implicit VR), not something the writer declared.
+  let declaredVR = true;
   if (ctx.explicitVR && isVRAt(b, off + 4)) {
     vr = String.fromCharCode(b[off + 4], b[off + 5]);
     if (LONG_LENGTH_VRS.has(vr)) {
@@ -266,6 +278,7 @@ function readElement(ctx: Ctx, off: number, end: number, ds: Dataset, path: numb
       ctx.warnings.add(`element ${formatTag(tag)} has no valid VR; read as implicit VR`);
     }
     vr = dictionaryVR(tag) ?? 'UN';
+    declaredVR = false;
     length = u32(ctx, off + 4);
     header = 8;
   }
@@ -277,13 +290,18 @@ function readElement(ctx: Ctx, off: number, end: number, ds: Dataset, path: numb
       ds.set({ tag, vr: vr === 'UN' ? 'OB' : vr, value: EMPTY, fragments });
       return next;
     }
-    if (vr === 'SQ' || vr === 'UN' || !ctx.explicitVR) {
-      // PS3.5 6.2.2: an undefined-length UN holds an implicit VR little endian sequence,
-      // whatever the transfer syntax of the rest of the file.
-      const switchToImplicit = vr === 'UN' && (ctx.explicitVR || !ctx.littleEndian);
-      const inner: Ctx = switchToImplicit ? { ...ctx, explicitVR: false, littleEndian: true } : ctx;
-      if (switchToImplicit) ctx.warnings.add(`${where(path, tag)} is an undefined-length UN; its content read as an implicit VR little endian sequence`);
-      const { items, next } = readItems(inner, valueStart, end, undefined, ds, [...path, tag], depth);
+    if (vr === 'UN' || (vr === 'SQ' && !declaredVR)) {
+      // PS3.5 6.2.2: an undefined-length UN holds an implicit VR little endian sequence, whatever
+      // the transfer syntax of the rest of the file; some converters write explicit VR items there.
+      // Its end is only known by reading it, so content that reads neither way fails the file.
+      const read = readUnSequence(ctx, valueStart, end, undefined, ds, [...path, tag], depth);
+      if (!read) throw new DicomReadError(`${where(path, tag)} is an undefined-length ${vr} whose content reads neither as implicit nor as explicit VR items (byte ${off})`);
+      if (vr === 'UN' && (ctx.explicitVR || !ctx.littleEndian)) ctx.warnings.add(`${where(path, tag)} is an undefined-length UN; its content read as an ${read.explicitVR ? 'explicit' : 'implicit'} VR little endian sequence`);
+      ds.set({ tag, vr: 'SQ', value: EMPTY, items: read.items });
+      return read.next;
+    }
+    if (vr === 'SQ' || !ctx.explicitVR) {
+      const { items, next } = readItems(ctx, valueStart, end, undefined, ds, [...path, tag], depth);
       ds.set({ tag, vr: 'SQ', value: EMPTY, items });
       return next;
     }
@@ -293,33 +311,36 @@ function readElement(ctx: Ctx, off: number, end: number, ds: Dataset, path: numb
   if (valueStart + length > end) throw truncated(path, tag, off, length, end - valueStart);
 
   const valueEnd = valueStart + length;
-  if (vr === 'SQ') {
-    if (length > 0 && !startsWithItem(ctx, valueStart)) {
-      // Implicit VR files where the dictionary says SQ but the writer put something else there
-      // (e.g. a CS value in (0040,A170)): keep the bytes as UN rather than misparse them.
-      ctx.warnings.add(`${where(path, tag)} should be a sequence but holds a plain value; kept as UN`);
-      ds.set({ tag, vr: 'UN', value: wordsLE(ctx, b.subarray(valueStart, valueEnd), 'UN') });
-      return valueEnd;
-    }
+  if (vr === 'SQ' && declaredVR && length > 0 && !startsWithItem(ctx, valueStart)) {
+    // A declared sequence that holds a plain value (seen with (0040,A170)): not read, not trusted.
+    ctx.warnings.add(`${where(path, tag)} should be a sequence but holds a plain value`);
+    ds.set({ tag, vr: 'UN', value: wordsLE(ctx, b.subarray(valueStart, valueEnd), 'UN'), unreadSequence: true });
+    return valueEnd;
+  }
+  if (vr === 'SQ' && (declaredVR || length === 0)) {
     const { items } = readItems(ctx, valueStart, valueEnd, valueEnd, ds, [...path, tag], depth);
     ds.set({ tag, vr: 'SQ', value: EMPTY, items });
     return valueEnd;
   }
 
-  if (vr === 'UN' && length > 0) {
-    const known = dictionaryVR(tag);
+  if ((vr === 'UN' || vr === 'SQ') && length > 0) {
+    // No declared VR to trust: a UN, or an implicit VR element the dictionary calls a sequence.
+    const known = vr === 'SQ' ? 'SQ' : dictionaryVR(tag);
     if (known === 'SQ' || (known === undefined && startsWithItemLE(b, valueStart))) {
-      // A sequence that a converter flattened to UN: its bytes are implicit VR little endian.
-      const inner: Ctx = { ...ctx, explicitVR: false, littleEndian: true };
-      try {
-        const { items } = readItems(inner, valueStart, valueEnd, valueEnd, ds, [...path, tag], depth);
-        ctx.warnings.add(`${where(path, tag)} was encoded as UN; read as a sequence`);
-        ds.set({ tag, vr: 'SQ', value: EMPTY, items });
+      // A sequence that a converter flattened to UN (implicit VR items, as PS3.5 says, or
+      // explicit VR items, as some write).
+      const read = readUnSequence(ctx, valueStart, valueEnd, valueEnd, ds, [...path, tag], depth);
+      if (read) {
+        if (vr === 'UN') ctx.warnings.add(`${where(path, tag)} was encoded as UN; read as a sequence`);
+        ds.set({ tag, vr: 'SQ', value: EMPTY, items: read.items });
         return valueEnd;
-      } catch {
-        // Not a sequence after all: keep the bytes as they are.
       }
-    } else if (known && known !== 'UN' && ctx.littleEndian) {
+      // Unread bytes that may hold anything: kept here only so a profile override can decide;
+      // de-identification removes them otherwise (header/apply.ts).
+      ds.set({ tag, vr: 'UN', value: b.subarray(valueStart, valueEnd), unreadSequence: true });
+      return valueEnd;
+    } else if (known && known !== 'UN' && (ctx.littleEndian || wordSize(known) === 0)) {
+      // Big endian UN bytes are only safe to relabel where byte order does not matter (text).
       ctx.warnings.add('elements labelled UN were read with their dictionary VR');
       ds.set({ tag, vr: known, value: b.subarray(valueStart, valueEnd) });
       return valueEnd;
@@ -339,6 +360,34 @@ function truncated(path: readonly number[], tag: number, off: number, declared: 
   return new DicomReadError(
     `file is truncated: ${what} at byte ${off} declares ${declared} bytes but only ${Math.max(0, available)} remain`,
   );
+}
+
+/**
+ * Reads the content of a UN (or of an element whose VR is only the dictionary's guess) as a
+ * sequence: implicit VR little endian, as PS3.5 6.2.2 says, then explicit VR little endian, which
+ * converters also write. When the first element of the first item carries a VR, explicit is tried
+ * first: an implicit reading of explicit bytes can succeed by accident on a large item, where
+ * the other way round each element without a VR is read as implicit anyway. Undefined when
+ * neither reading gets through.
+ */
+function readUnSequence(
+  ctx: Ctx, start: number, end: number, defined: number | undefined, parent: Dataset, path: number[], depth: number,
+): { items: Dataset[]; next: number; explicitVR: boolean } | undefined {
+  const order = startsWithItemLE(ctx.bytes, start) && isVRAt(ctx.bytes, start + 12) ? [true, false] : [false, true];
+  for (const explicitVR of order) {
+    // A failed reading leaves no warnings behind; a successful one adds its own.
+    const warnings = new Set<string>();
+    const inner: Ctx = { ...ctx, explicitVR, littleEndian: true, warnings };
+    try {
+      const { items, next } = readItems(inner, start, end, defined, parent, path, depth);
+      for (const w of warnings) ctx.warnings.add(w);
+      return { items, next, explicitVR };
+    } catch {
+      // Bytes that are not this encoding end in a DicomReadError or a read past the end.
+      if (ctx.retries.left-- <= 0) return undefined;
+    }
+  }
+  return undefined;
 }
 
 function startsWithItem(ctx: Ctx, at: number): boolean {

@@ -14,6 +14,7 @@ import { shiftDateValues } from './dates.ts';
 import { dummyValue } from './dummies.ts';
 import type { Pseudonym } from './pseudonyms.ts';
 import type { UidMapper } from './uid-map.ts';
+import { isClassUidAttribute, looksLikeRegistryUid } from './uid-kinds.ts';
 
 /** One change, for the app's before/after review table. */
 export interface HeaderChange {
@@ -42,6 +43,8 @@ export interface HeaderContext {
   overriddenTags: ReadonlySet<number>;
   /** Called for every element the profile touched, when the caller wants a review trace. */
   trace?: (change: HeaderChange) => void;
+  /** The file's outcome warnings, for what the report must say (kind and place, never a value). */
+  warnings?: string[];
 }
 
 /** The profile's answer, plus P: replace with the patient's pseudonym (Patient's Name / ID). */
@@ -58,8 +61,8 @@ type Resolution = ProfileResolution | { action: 'P'; code: string; source: strin
  */
 type Scope = 'open' | 'strict' | 'clean';
 
-const DICOM_UID_ROOT = '1.2.840.10008.';
 const PRECAUTION_UID = 'UID attribute not in Table E.1-1: replaced as a precaution';
+const CLASS_UID: Resolution = { action: 'K', code: 'K', source: 'class or registry UID attribute: kept' };
 
 const FREE_TEXT_VRS = new Set(['LO', 'LT', 'PN', 'SH', 'ST', 'UC', 'UT']);
 const CODE_ITEM_TEXT = new Set([T.CodeValue, T.CodeMeaning, T.CodingSchemeDesignator, 0x00080103 /* CodingSchemeVersion */, 0x00080119 /* LongCodeValue */, 0x00080120 /* URNCodeValue */]);
@@ -89,11 +92,17 @@ export function applyProfile(ds: Dataset, ctx: HeaderContext, path = '', scope: 
       continue;
     }
     if (isPrivateCreatorTag(tag)) continue;
+    if (el.unreadSequence && dropUnread(ds, el, ctx, path)) continue;
     let res: Resolution;
     if (isPrivateTag(tag)) {
       const key = blockKey(tag, elementOf(tag) >> 8);
       const creator = creators.get(key);
       res = ctx.profile.resolvePrivateElement(tag, creator);
+      // Table E.3.10-1 vouches for a sequence there; bytes that are not one are not what it vouched for.
+      if (res.safePrivate?.vr === 'SQ' && !el.items && el.value.length > 0) {
+        el.unreadSequence = true;
+        if (dropUnread(ds, el, ctx, path)) continue;
+      }
       if (res.action !== 'X') keptBlocks.add(key);
     } else {
       res = resolveStandard(el, ctx, scope, publicCodeItem);
@@ -112,6 +121,24 @@ export function applyProfile(ds: Dataset, ctx: HeaderContext, path = '', scope: 
 
 const blockKey = (tag: number, block: number): number => groupOf(tag) * 256 + block;
 
+/**
+ * Bytes that look like a sequence but could be read neither as implicit nor as explicit VR items
+ * were never checked, so they are removed — unless the profile names the attribute, in which case
+ * its override decides (a keep writes them as they came). Either way the report says so.
+ */
+function dropUnread(ds: Dataset, el: DataElement, ctx: HeaderContext, path: string): boolean {
+  const where = `${path}${formatTag(el.tag)} ${keywordOf(el.tag)}`;
+  if (ctx.overriddenTags.has(el.tag)) {
+    ctx.warnings?.push(`${where}: should hold a sequence but could not be read as a sequence; the profile's override for it applies to the unchecked bytes`);
+    return false;
+  }
+  ctx.warnings?.push(`${where}: should hold a sequence but could not be read as a sequence (neither implicit nor explicit VR); removed`);
+  note(ctx, ds, el, path, null, 'X', 'unreadable sequence encoded as UN: removed');
+  ds.delete(el.tag);
+  ctx.counts.removed++;
+  return true;
+}
+
 function resolveStandard(el: DataElement, ctx: HeaderContext, scope: Scope, publicCodeItem: boolean): Resolution {
   const res = ctx.profile.resolve(el.tag);
   const overridden = ctx.overriddenTags.has(el.tag);
@@ -119,6 +146,7 @@ function resolveStandard(el: DataElement, ctx: HeaderContext, scope: Scope, publ
     return { action: 'P', code: 'D', source: 'pseudonym (Patient’s Name / Patient ID)' };
   }
   if (res.source !== SOURCE_NOT_IN_TABLE) return res;
+  if (isClassUidAttribute(el.tag)) return CLASS_UID;
   if (el.vr === 'UI' && !ctx.retainUIDs) {
     return { action: 'U', code: 'U', source: PRECAUTION_UID };
   }
@@ -179,11 +207,11 @@ function carryOut(ds: Dataset, el: DataElement, res: Resolution, ctx: HeaderCont
 
   if (el.vr === 'UI' && (res.action === 'U' || res.action === 'D' || res.action === 'C')) {
     const before = elementText(el, ds.charset);
-    // Registry UIDs (SOP classes, transfer syntaxes, coding schemes) under the DICOM root identify
-    // nothing and must stay as they are, or no viewer would know what the instance is. Attributes
-    // the table names (instance UIDs) are always replaced, whatever root they use.
+    // Registry UIDs (well-known frames of reference, palettes…) identify nothing; class attributes
+    // never get here (see uid-kinds.ts). Attributes the table names (instance UIDs) are always
+    // replaced, whatever root they use.
     const registry = res.source === PRECAUTION_UID;
-    const after = before.split('\\').map((u) => (registry && u.startsWith(DICOM_UID_ROOT) ? u : ctx.uids.map(u))).join('\\');
+    const after = before.split('\\').map((u) => (registry && looksLikeRegistryUid(u) ? u : ctx.uids.map(u))).join('\\');
     if (after === before) {
       counts.kept++;
       return;

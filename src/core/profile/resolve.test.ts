@@ -217,6 +217,8 @@ describe('patterns and tags outside the table', () => {
     ['SOP Class UID is not in the table', 0x00080016, basic, 'K', 'not in Table E.1-1: standard attribute kept'],
     ['file meta is not in the table', 0x00020010, basic, 'K', 'not in Table E.1-1: standard attribute kept'],
     ['Pixel Data is not in the table', 0x7fe00010, basic, 'K', 'not in Table E.1-1: standard attribute kept'],
+    ['a public tag the dictionary does not know', 0x00100090, basic, 'X', 'public attribute not in the data dictionary: removed'],
+    ['an unknown public tag under every option', 0x00081011, profileWith(Object.fromEntries(OPTION_KEYS.filter((k) => k !== 'retainLongFullDates').map((k) => [k, true]))), 'X', 'public attribute not in the data dictionary: removed'],
   ];
   it.each(cases)('%s', (_name, tag, profile, action, source) => {
     const r = resolveAction(tag, profile);
@@ -252,6 +254,7 @@ describe('overrides', () => {
         '(6000,3000)': { action: 'keep' },
         '(0009,10aa)': { action: 'keep' },
         '(0008,0016)': { action: 'remove' },
+        '(0010,0090)': { action: 'keep' },
       },
     });
     expect(Object.keys(p.overrides)).toContain('(0009,10AA)');
@@ -268,6 +271,7 @@ describe('overrides', () => {
     check(0x60003000, { action: 'K', source: 'override: keep' });
     check(0x00080016, { action: 'X', source: 'override: remove' });
     check(0x000910aa, { action: 'K', source: 'override: keep' });
+    check(0x00100090, { action: 'K', source: 'override: keep' }); // a public tag PS3.6 does not define
     expect(resolveAction(0x00100010, p).row?.name).toBe("Patient's Name");
     // Private overrides apply when the element is resolved with its creator, too.
     expect(resolvePrivateElement(0x000910aa, 'ANY', p)).toMatchObject({ action: 'K', source: 'override: keep' });

@@ -9,15 +9,16 @@
  *      overrides the Basic Profile"); when two enabled options have cells for a row, K beats C,
  *      because a K is something the user explicitly asked to retain;
  *   3. the basic column;
- *   4. for a tag the table does not list: keep (a standard attribute the standard does not
- *      consider identifying). Private attributes are never "not listed": the private row removes
- *      them unless Retain Safe Private finds them in Table E.3.10-1.
+ *   4. for a tag the table does not list: keep if the data dictionary (PS3.6) defines it (a
+ *      standard attribute the standard does not consider identifying), remove if it does not (a
+ *      public tag nobody defined can hold anything). Private attributes are never "not listed":
+ *      the private row removes them unless Retain Safe Private finds them in Table E.3.10-1.
  *
  * `compileProfile` precomputes every answer once per profile (Map look-ups only) and is what the
  * engine should call per element; `resolveAction`/`resolvePrivate` compute the same answers
  * directly, for one-off questions (UI, reports, tests).
  */
-import { elementOf, formatTag, groupOf, isPrivateTag, parseTag } from '../dicom/tags.ts';
+import { elementOf, formatTag, groupOf, isPrivateTag, lookupDictionary, parseTag } from '../dicom/tags.ts';
 import { METHOD_CODE_FOR_COLUMN } from './method-codes.generated.ts';
 import { defaultProfile, OPTION_KEYS, type Mode, type OptionKey, type Override, type Profile, type ProfileOptions } from './profile.ts';
 import { SAFE_PRIVATE, type SafePrivateEntry } from './safe-private.generated.ts';
@@ -90,6 +91,7 @@ export const OPTION_LABELS: Readonly<Record<OptionKey, string>> = Object.fromEnt
 
 export const SOURCE_BASIC = 'basic profile';
 export const SOURCE_NOT_IN_TABLE = 'not in Table E.1-1: standard attribute kept';
+export const SOURCE_UNKNOWN_PUBLIC = 'public attribute not in the data dictionary: removed';
 export const SOURCE_PRIVATE = 'private attribute';
 
 const PRIVATE_ROW = TABLE_E1_1_PATTERNS.privateAttributes;
@@ -172,6 +174,14 @@ function privateWithoutCreator(options: ProfileOptions): Resolution {
 }
 
 const NOT_IN_TABLE: Resolution = freeze({ action: 'K', code: 'K', source: SOURCE_NOT_IN_TABLE });
+const UNKNOWN_PUBLIC: Resolution = freeze({ action: 'X', code: 'X', source: SOURCE_UNKNOWN_PUBLIC });
+
+/**
+ * A public tag outside Table E.1-1: kept only when PS3.6 defines it. Group lengths (gggg,0000)
+ * count as known: they are structure, and the header layer drops them anyway.
+ */
+const notInTable = (tag: number): Resolution =>
+  elementOf(tag) === 0x0000 || lookupDictionary(tag) ? NOT_IN_TABLE : UNKNOWN_PUBLIC;
 
 /** Curves (50xx,xxxx) in the even groups 5000-501E; overlays (60xx,3000/4000) in 6000-601E. */
 function patternRow(tag: number): TableRow | undefined {
@@ -295,7 +305,7 @@ export function resolveAction(tag: number, profile: Profile): Resolution {
   if (isPrivateTag(tag)) return privateWithoutCreator(profile.options);
   const pattern = patternRow(tag);
   if (pattern) return fromRow(pattern, profile.options);
-  return NOT_IN_TABLE;
+  return notInTable(tag);
 }
 
 /**
@@ -392,7 +402,7 @@ export function compileProfile(profile: Profile): CompiledProfile {
       if (element === 0x3000) return overlayData;
       if (element === 0x4000) return overlayComments;
     }
-    return NOT_IN_TABLE;
+    return notInTable(tag);
   };
 
   return {
