@@ -10,6 +10,7 @@ import { deriveSessionKey } from '../core/header/keys.ts';
 import { MappingLog } from '../core/export/mapping.ts';
 import { deidentifyAll } from './parallel.ts';
 import { buildReport, REPORT_CSV, REPORT_JSON } from '../core/export/report.ts';
+import { flagPatientConflicts } from '../core/audit/patient-consistency.ts';
 import { MAPPING_CSV } from '../core/export/mapping.ts';
 import { createFolderSink, createZipFileSink } from '../core/export/node-sinks.ts';
 import { PathAllocator } from '../core/export/layout.ts';
@@ -194,6 +195,9 @@ export async function runDeidentify(args: DeidentifyArgs): Promise<number> {
     await engine?.terminate();
   }
   for (const m of workerMappings) mapping?.merge(m);
+  // Only here are the outcomes of every thread together: one pseudonym must stand for one person.
+  const patientConflicts = flagPatientConflicts(outcomes);
+  if (patientConflicts) console.error(`veil: ${patientConflicts} file(s) with a patient identity conflict (Patient ID with another name, birth date or issuer): see the report's warnings`);
 
   const options = profile.options;
   const report = buildReport(outcomes, {
