@@ -22,6 +22,8 @@ import { leaksUnderEveryProfile, runVeil, type InputSpec, type PlantedValue, typ
 interface PatientSpec {
   id: string;
   issuer?: string;
+  /** Issuer of Patient ID Qualifiers: Universal Entity ID (ISO OID). */
+  universalIssuer?: string;
   name: string;
   birth: string;
   /** Distinguishes the files' UIDs. */
@@ -56,6 +58,12 @@ function patientFile(p: PatientSpec): Uint8Array {
     { tag: 0x7fe00010, vr: 'OB', value: new Uint8Array(64) },
   ];
   if (p.issuer !== undefined) ds.push({ tag: 0x00100021, vr: 'LO', value: p.issuer });
+  if (p.universalIssuer !== undefined) {
+    ds.push({ tag: 0x00100024, vr: 'SQ', value: [[
+      { tag: 0x00400032, vr: 'UT', value: p.universalIssuer },
+      { tag: 0x00400033, vr: 'CS', value: 'ISO' },
+    ]] });
+  }
   return encodePart10({ sopClassUID: '1.2.840.10008.5.1.4.1.1.7', sopInstanceUID: sop, transferSyntax: 'explicit-le', dataset: ds });
 }
 
@@ -116,6 +124,14 @@ describe('the same Patient ID under two issuers', () => {
     expect(rows.filter((r) => r.includes(SOUTH.issuer!))).toHaveLength(1);
     expect(rows.find((r) => r.includes(NORTH.issuer!))).toContain(getString(north, T.PatientID));
     expect(rows.find((r) => r.includes(SOUTH.issuer!))).toContain(getString(south, T.PatientID));
+  });
+
+  it('tells issuers apart by their universal entity ID too (Issuer of Patient ID Qualifiers)', async () => {
+    const east: PatientSpec = { id: 'PID-7001', universalIssuer: '1.2.826.0.1.3680043.99998.501', name: 'VASQUEZ^LUCIA', birth: '19600101', n: 41 };
+    const west: PatientSpec = { id: 'PID-7001', universalIssuer: '1.2.826.0.1.3680043.99998.502', name: 'DUBOIS^MARC', birth: '19700202', n: 42 };
+    const run = await runVeil(inputsOf([east, west]), { profile: withModifiedDates() });
+    expect(getString(outputOf(run, 0), T.PatientID)).not.toBe(getString(outputOf(run, 1), T.PatientID));
+    expect(folderOf(run, 0)).not.toBe(folderOf(run, 1));
   });
 
   it('keeps the pseudonyms of data without an issuer as they were (same passphrase → same pseudonym)', async () => {
