@@ -4,7 +4,6 @@
  * checks the output for the original's identifiers, and writes Part 10 bytes — or says, in one
  * sentence, why the file was skipped or failed. It never throws for a bad input.
  */
-import { Dataset } from './dicom/dataset.ts';
 import { DicomReadError, readPart10, type ParsedFile } from './dicom/reader.ts';
 import { T, parseTag } from './dicom/tags.ts';
 import { outputTransferSyntax, transferSyntaxName } from './dicom/transfer-syntax.ts';
