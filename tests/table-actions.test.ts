@@ -365,9 +365,13 @@ interface SessionState {
   /** Original UID → replacement, across every file of the session. */
   uids: Map<string, string>;
   replacedBy: Map<string, string>;
-  pseudonym: { name?: string; id?: string };
-  /** Modified Dates: the patient's one offset in days, from the first date seen. */
-  shift?: number;
+  /**
+   * Per patient — every case has the same Patient ID, but the case that plants an Issuer of
+   * Patient ID is, by that issuer, another patient (issue 8, item 9) — the pseudonym seen first.
+   */
+  pseudonym: Map<string, { name?: string; id?: string }>;
+  /** Modified Dates: each patient's one offset in days, from the first date seen. */
+  shift: Map<string, number>;
 }
 
 const DAY = 86_400_000;
@@ -381,7 +385,13 @@ class Judge {
   readonly failures: string[] = [];
   /** True when some kept (K) text legitimately still holds the patient's name. */
   keptIdentifier = false;
-  constructor(readonly st: SessionState, readonly outTop: Dataset) {}
+  /** The patient's pseudonym and date shift seen in earlier files of the session. */
+  private readonly patientPseudonym: { name?: string; id?: string };
+  constructor(readonly st: SessionState, readonly outTop: Dataset, readonly patient = '') {
+    let seen = st.pseudonym.get(patient);
+    if (!seen) st.pseudonym.set(patient, (seen = {}));
+    this.patientPseudonym = seen;
+  }
 
   fail(path: string, message: string): void {
     this.failures.push(`${path}: ${message}`);
@@ -444,9 +454,9 @@ class Judge {
         if (!outText) return this.fail(where, 'pseudonym is empty');
         if (outText === origText) return this.fail(where, 'still the original');
         if (NAME_RE.test(outText) || outText.includes(PATIENT_ID)) this.fail(where, `pseudonym ${outText} holds the original`);
-        const seen = this.st.pseudonym[which];
+        const seen = this.patientPseudonym[which];
         if (seen !== undefined && seen !== outText) this.fail(where, `pseudonym ${outText} differs from ${seen} in another file of the same patient`);
-        this.st.pseudonym[which] = outText;
+        this.patientPseudonym[which] = outText;
         return;
       }
       case 'U':
@@ -484,8 +494,9 @@ class Judge {
       if (shift === 0) return this.fail(where, `date ${origText} not shifted`);
       const { min, max } = defaultProfile().pseudonyms.dateShiftDays;
       if (shift < min || shift > max) this.fail(where, `shift ${shift} days is outside the profile's range ${min}..${max}`);
-      if (this.st.shift !== undefined && this.st.shift !== shift) this.fail(where, `shifted by ${shift} days, other dates of the patient by ${this.st.shift}`);
-      this.st.shift ??= shift;
+      const before = this.st.shift.get(this.patient);
+      if (before !== undefined && before !== shift) this.fail(where, `shifted by ${shift} days, other dates of the patient by ${before}`);
+      if (before === undefined) this.st.shift.set(this.patient, shift);
       return;
     }
     if (modifiedDates && orig.vr === 'TM') {
@@ -576,7 +587,8 @@ function runCase(c: Case & { n: number }, st: SessionState): string[] {
     return [`output does not re-read: ${(e as Error).message}`];
   }
   const out = parsed.dataset;
-  const judge = new Judge(st, out);
+  const issuer = input.get(0x00100021);
+  const judge = new Judge(st, out, issuer ? new TextDecoder('latin1').decode(issuer.value).trim() : '');
   const f = judge.failures;
 
   let theirs: dicomParser.DataSet | undefined;
@@ -716,7 +728,7 @@ for (const { name, options } of PROFILES) describe(name, () => {
     if (!state) {
       const profile = defaultProfile();
       for (const k of options) profile.options[k] = true;
-      state = { session: createSession({ profile }), options, uids: new Map(), replacedBy: new Map(), pseudonym: {} };
+      state = { session: createSession({ profile }), options, uids: new Map(), replacedBy: new Map(), pseudonym: new Map(), shift: new Map() };
     }
     return state;
   };

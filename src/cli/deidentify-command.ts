@@ -10,6 +10,7 @@ import { deriveSessionKey } from '../core/header/keys.ts';
 import { MappingLog } from '../core/export/mapping.ts';
 import { deidentifyAll } from './parallel.ts';
 import { buildReport, REPORT_CSV, REPORT_JSON } from '../core/export/report.ts';
+import { flagPatientConflicts } from '../core/audit/patient-consistency.ts';
 import { MAPPING_CSV } from '../core/export/mapping.ts';
 import { createFolderSink, createZipFileSink } from '../core/export/node-sinks.ts';
 import { PathAllocator } from '../core/export/layout.ts';
@@ -142,16 +143,24 @@ export async function runDeidentify(args: DeidentifyArgs): Promise<number> {
       `ocr      ${ocr.read.size} image(s) read in ${((performance.now() - started) / 1000).toFixed(1)} s: ` +
         `${accepted} PHI box(es) to paint, ${ocr.plan.boxes.length - accepted} box(es) of other text proposed (not painted)`,
     );
-    for (const d of ocr.instances) if (d.skipped) log(`ocr      not read: ${d.sopInstanceUID}: ${d.skipped}`);
+    for (const [path, why] of ocr.failed) log(`ocr      not read, will not be written: ${path}: ${why}`);
     plan = mergePlans(plan, ocr.plan);
   }
+  // --ocr fails closed: an image whose text could not be read before, or its output after,
+  // redaction is refused (BLOCKING), never written unchecked. Sampled-out images are a decision,
+  // not a failure: they took their boxes over from images of their series that were read.
   const ocrCheck = async (path: string, parts: Uint8Array[]): Promise<string | undefined> => {
-    if (!engine || !ocr || !ocr.read.has(path)) return undefined;
+    if (!engine || !ocr) return undefined;
+    const before = ocr.failed.get(path);
+    if (before !== undefined) return `BLOCKING: burned-in text could not be checked: ${before}`;
     const ids = ocr.identifiers.get(path);
-    if (!ids) return undefined;
-    const check = await checkOutput(engine, joinParts(parts), ids, args.ocr);
-    if (check.skipped) return `burned-in text check after redaction not done: ${check.skipped}`;
-    return checkWarning(check);
+    if (!ids) return 'BLOCKING: burned-in text could not be checked: the OCR step could not read the file';
+    if (!ocr.read.has(path)) return undefined;
+    try {
+      return checkWarning(await checkOutput(engine, joinParts(parts), ids, args.ocr));
+    } catch (e) {
+      return `BLOCKING: burned-in text could not be checked after redaction: ${(e as Error).message}`;
+    }
   };
 
   let workerMappings: Awaited<ReturnType<typeof deidentifyAll>>;
@@ -194,6 +203,9 @@ export async function runDeidentify(args: DeidentifyArgs): Promise<number> {
     await engine?.terminate();
   }
   for (const m of workerMappings) mapping?.merge(m);
+  // Only here are the outcomes of every thread together: one pseudonym must stand for one person.
+  const patientConflicts = flagPatientConflicts(outcomes);
+  if (patientConflicts) console.error(`veil: ${patientConflicts} file(s) with a patient identity conflict (Patient ID with another name, birth date or issuer): see the report's warnings`);
 
   const options = profile.options;
   const report = buildReport(outcomes, {

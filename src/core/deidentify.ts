@@ -4,7 +4,6 @@
  * checks the output for the original's identifiers, and writes Part 10 bytes — or says, in one
  * sentence, why the file was skipped or failed. It never throws for a bad input.
  */
-import { Dataset } from './dicom/dataset.ts';
 import { DicomReadError, readPart10, type ParsedFile } from './dicom/reader.ts';
 import { T, parseTag } from './dicom/tags.ts';
 import { outputTransferSyntax, transferSyntaxName } from './dicom/transfer-syntax.ts';
@@ -18,7 +17,9 @@ import { applyProfile, type HeaderChange } from './header/apply.ts';
 import { normalizeToUtf8 } from './header/charset-normalize.ts';
 import { KeyedHash, deriveSessionKey } from './header/keys.ts';
 import { markDeidentified } from './header/method.ts';
-import { PseudonymMaker, type PatientIdentity, type PseudonymLookup } from './header/pseudonyms.ts';
+import { PseudonymMaker, type PseudonymLookup } from './header/pseudonyms.ts';
+import { patientIdentity } from './header/patient-identity.ts';
+import { patientFacts } from './audit/patient-consistency.ts';
 import { UidMapper } from './header/uid-map.ts';
 import { checkNativePixelLength } from './pixels/pixel-length.ts';
 import { checkCodestream } from './pixels/codestream-check.ts';
@@ -253,7 +254,7 @@ function deidentifyParsed(path: string, parsed: ParsedFile, session: Session, op
   const studyInstanceUID = getString(ds, T.StudyInstanceUID) ?? '';
   const seriesInstanceUID = getString(ds, T.SeriesInstanceUID) ?? '';
   const modality = getString(ds, T.Modality) ?? '';
-  session.mapping?.addPatient(patient.originalId, patient.originalName, pseudonym.id, pseudonym.name, dateShiftDays);
+  session.mapping?.addPatient(patient.originalId, patient.originalName, pseudonym.id, pseudonym.name, dateShiftDays, patient.issuer);
   if (originalStudyUID) session.mapping?.addStudy(originalStudyUID, studyInstanceUID, pseudonym.id);
   if (originalSeriesUID) session.mapping?.addUid(originalSeriesUID, seriesInstanceUID, 'series');
 
@@ -282,18 +283,6 @@ function deidentifyParsed(path: string, parsed: ParsedFile, session: Session, op
     residual: scanResidual(ds, identifiers),
     actions: counts,
     ...(pixelStep.redaction.encoding !== 'unchanged' || pixelStep.cleanPixels ? { pixels: pixelStep.redaction } : {}),
+    patient: patientFacts(patient, pseudonym.id, session.pseudonyms),
   };
-}
-
-/** Who the file belongs to: Patient ID when there is one, else name + birth date, else the study. */
-function patientIdentity(ds: Dataset): PatientIdentity {
-  const originalId = getString(ds, T.PatientID)?.trim() ?? '';
-  const originalName = getString(ds, T.PatientName)?.trim() ?? '';
-  const birth = getString(ds, T.PatientBirthDate)?.trim() ?? '';
-  const key = originalId
-    ? `id:${originalId}`
-    : originalName
-      ? `name:${originalName}|${birth}`
-      : `study:${getString(ds, T.StudyInstanceUID) ?? ''}`;
-  return { key, originalId, originalName };
 }

@@ -32,6 +32,23 @@ export interface ResidualFinding {
   where: string;
 }
 
+/**
+ * Who a written file belongs to, for the run-level patient check (audit/patient-consistency.ts).
+ * Keyed digests only (PseudonymMaker.fingerprint), never the values: outcomes cross worker
+ * boundaries and sit in the report's list until the end of the run. Empty string: absent.
+ */
+export interface PatientFacts {
+  /** The patient key: (issuer, Patient ID), else name + birth date, else the study. */
+  key: string;
+  /** The Patient ID alone, whatever its issuer. */
+  id: string;
+  /** Patient's Name, compared case- and padding-insensitively. */
+  name: string;
+  birthDate: string;
+  /** The pseudonymous Patient ID the file is filed under (it is in the output anyway). */
+  pseudonymId: string;
+}
+
 export interface WrittenOutcome {
   status: 'written';
   /** The input's path as the user gave it (relative path inside a folder or zip). */
@@ -59,6 +76,8 @@ export interface WrittenOutcome {
   actions: ActionCounts;
   /** What the pixel step did (boxes painted, overlay bits cleared, re-encoding); absent when pixels were not touched. */
   pixels?: PixelRedaction;
+  /** For the run-level check that one pseudonym stands for one person. */
+  patient?: PatientFacts;
 }
 
 export interface RejectedOutcome {

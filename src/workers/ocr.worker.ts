@@ -28,6 +28,8 @@ export interface OcrDetectResult {
   /** Per instance read: its path, how many lines, how many of them PHI. */
   instances: { sopInstanceUID: string; lines: number; phi: number; framesRead: number; skipped?: string }[];
   unreadable: string[];
+  /** Images whose text could not be read (input path → why): nothing is known about them. */
+  failed: [string, string][];
 }
 
 export interface OcrWorkerApi {
@@ -73,12 +75,18 @@ const api: OcrWorkerApi = {
         skipped: i.skipped,
       })),
       unreadable: result.unreadable,
+      failed: [...result.failed],
     };
   },
   async check(originalPath, output) {
     const ids = identifiersByPath.get(originalPath);
     if (!ids) return undefined;
-    return checkWarning(await checkOutput(ocr(), output, ids));
+    // An output that cannot be read again is as blocking as one that still shows identifiers.
+    try {
+      return checkWarning(await checkOutput(ocr(), output, ids));
+    } catch (e) {
+      return `BLOCKING: burned-in text could not be checked after redaction: ${(e as Error).message}`;
+    }
   },
   async dispose() {
     await engine?.terminate();

@@ -11,6 +11,7 @@
 import * as Comlink from 'comlink';
 import { PathAllocator } from '../core/export/layout.ts';
 import { REPORT_CSV, REPORT_JSON, buildReport, type ReportMeta } from '../core/export/report.ts';
+import { flagPatientConflicts } from '../core/audit/patient-consistency.ts';
 import type { ReportedOutcome } from '../core/outcome.ts';
 import type { ExportMessage, ExportProgress, ExportSummary, ExportTarget, ZipWriterApi } from './protocol.ts';
 import { ZipStream, crc32, type ZipPiece } from './zip-stream.ts';
@@ -152,6 +153,8 @@ const api: ZipWriterApi = {
       await api.abort();
       throw j.failure;
     }
+    // Every engine worker's outcomes meet only here: one pseudonym must stand for one person.
+    flagPatientConflicts(j.outcomes);
     const report = buildReport(j.outcomes, { ...j.meta, finishedAt: new Date().toISOString() });
     for (const [name, text] of [[REPORT_JSON, report.json], [REPORT_CSV, report.csv]] as const) {
       const bytes = new TextEncoder().encode(text);

@@ -95,6 +95,8 @@ export interface RunOptions {
   /** A redaction plan object, written to a file and passed as --boxes. */
   boxes?: unknown;
   ocr?: DeidentifyArgs['ocr'];
+  /** A pseudonym lookup table (CSV text), written to a file and passed as --lookup. */
+  lookup?: string;
   /** Keep the temporary folder (for debugging). */
   keep?: boolean;
 }
@@ -115,6 +117,11 @@ export async function runVeil(inputs: readonly InputSpec[], options: RunOptions 
     boxesPath = join(dir, 'plan.json');
     writeFileSync(boxesPath, JSON.stringify(options.boxes));
   }
+  let lookupPath: string | undefined;
+  if (options.lookup !== undefined) {
+    lookupPath = join(dir, 'lookup.csv');
+    writeFileSync(lookupPath, options.lookup);
+  }
   const out = join(dir, 'out');
   const mappingPath = join(dir, 'mapping.csv');
   const log: string[] = [];
@@ -126,7 +133,7 @@ export async function runVeil(inputs: readonly InputSpec[], options: RunOptions 
   try {
     exitCode = await runDeidentify({
       inputs: [inDir], out, profilePath, boxesPath, mappingPath, passphrase: options.passphrase ?? 'fail-closed-tests',
-      ocr: options.ocr, quiet: true,
+      ocr: options.ocr, lookupPath, quiet: true,
     });
   } finally {
     console.log = origLog;

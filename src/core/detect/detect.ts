@@ -50,7 +50,10 @@ export interface InstanceDetection {
   framesRead: number[];
   lines: ReadLine[];
   boxes: RedactionBox[];
-  /** Set when the pixels could not be read (no decoder for the transfer syntax, no pixels). */
+  /**
+   * Set when the pixels could not be read (no decoder for the transfer syntax, a frame that does
+   * not decode, no pixels) or the OCR engine failed on them: nothing is known about this image's text.
+   */
   skipped?: string;
   seconds: number;
 }
@@ -464,20 +467,32 @@ export interface StudyDetection {
   readIndices: number[];
 }
 
-/** Detection over many instances: sampling, reading (one instance at a time per engine slot), propagation. */
+/**
+ * Detection over many instances: sampling, reading (one instance at a time per engine slot),
+ * propagation. An instance that cannot be read (pixels that do not decode, an OCR engine that
+ * fails) comes back with `skipped` and never stops the others. Unread instances that were to take
+ * their boxes over from a sample that could not be read are read themselves: a failed sample says
+ * nothing about them.
+ */
 export async function detectStudy(engine: OcrEngine, instances: readonly StudyInstance[], settings: DetectSettings = {}): Promise<StudyDetection> {
   const plan = planReads(instances.map((i) => i.summary), { readEverything: settings.readEveryFrame });
   const results = new Map<number, InstanceDetection>();
-  // Two instances in flight keep a two-recogniser pool busy without holding many images in memory.
-  const queue = [...plan.read];
-  const runners = Array.from({ length: 2 }, async () => {
-    for (let i = queue.shift(); i !== undefined; i = queue.shift()) {
-      results.set(i, await detectInstance(engine, await instances[i].open(), settings));
-    }
-  });
-  await Promise.all(runners);
+  const readAll = async (indices: readonly number[]): Promise<void> => {
+    // Two instances in flight keep a two-recogniser pool busy without holding many images in memory.
+    const queue = [...indices];
+    const runners = Array.from({ length: 2 }, async () => {
+      for (let i = queue.shift(); i !== undefined; i = queue.shift()) results.set(i, await readOrSkip(engine, instances[i], settings));
+    });
+    await Promise.all(runners);
+  };
+  await readAll(plan.read);
+  const fallback = [...plan.propagate].filter(([, sources]) => sources.some((s) => results.get(s)!.skipped)).map(([i]) => i);
+  for (const i of fallback) plan.propagate.delete(i);
+  await readAll(fallback);
+  const readIndices = [...plan.read, ...fallback].sort((a, b) => a - b);
+
   const boxes: RedactionBox[] = [];
-  for (const i of plan.read) boxes.push(...results.get(i)!.boxes);
+  for (const i of readIndices) boxes.push(...results.get(i)!.boxes);
   const propagated = new Map<string, string[]>();
   for (const [i, sources] of plan.propagate) {
     const target = instances[i].summary.sopInstanceUID;
@@ -491,7 +506,17 @@ export async function detectStudy(engine: OcrEngine, instances: readonly StudyIn
       }
     }
   }
-  return { boxes, instances: plan.read.map((i) => results.get(i)!), propagated, readIndices: plan.read };
+  return { boxes, instances: readIndices.map((i) => results.get(i)!), propagated, readIndices };
+}
+
+/** detectInstance that turns any failure of this one instance (loading, decoding, recognising) into `skipped`. */
+async function readOrSkip(engine: OcrEngine, instance: StudyInstance, settings: DetectSettings): Promise<InstanceDetection> {
+  try {
+    return await detectInstance(engine, await instance.open(), settings);
+  } catch (e) {
+    const { sopInstanceUID, frames } = instance.summary;
+    return { sopInstanceUID, frameCount: frames, framesRead: [], lines: [], boxes: [], skipped: e instanceof Error ? e.message : String(e), seconds: 0 };
+  }
 }
 
 // ------------------------------------------------------------------------------------ check after redaction

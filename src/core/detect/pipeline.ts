@@ -9,6 +9,7 @@
  * The browser runs the same functions in its OCR worker with the browser engine.
  */
 import { readPart10, type ParsedFile } from '../dicom/reader.ts';
+import { pixelElement } from '../pixels/frames.ts';
 import type { RedactionBox, RedactionPlan } from '../pixels/plan.ts';
 import { ocrIdentifiers, type OcrIdentifiers } from './classify.ts';
 import { checkRedacted, detectStudy, type DetectSettings, type InstanceDetection, type RedactionCheck, type StudyInstance } from './detect.ts';
@@ -26,8 +27,14 @@ export interface PlannedDetection {
   instances: InstanceDetection[];
   /** Identifiers of each ORIGINAL file, by input path, for checkOutput. */
   identifiers: Map<string, OcrIdentifiers>;
-  /** Inputs that are not DICOM images (not read). */
+  /** Inputs that are not DICOM images (not read): nothing can be burned into them. */
   unreadable: string[];
+  /**
+   * Images whose burned-in text could not be read, by input path, with the reason (pixels that do
+   * not decode, an OCR failure, no SOP Instance UID to scope boxes to). Nothing is known about
+   * their text: fail closed, do not write them.
+   */
+  failed: Map<string, string>;
   /**
    * Inputs whose pixels were read (the rest of a sampled series took boxes over from these):
    * the ones to check again after redaction, with the same economy.
@@ -38,13 +45,15 @@ export interface PlannedDetection {
 /**
  * Reads burned-in text in a batch of ORIGINAL files and returns a redaction plan for it. Only
  * accepted (PHI) boxes are painted by the engine; proposed ones wait for a person. Files that
- * are not images are passed over (the de-identifier reports them).
+ * are not images are passed over (the de-identifier reports them); images that could not be read
+ * are listed in `failed` and must not be written. One bad image never stops the others.
  */
 export async function detectAndPlan(engine: OcrEngine, inputs: readonly OcrInput[], settings: DetectSettings = {}): Promise<PlannedDetection> {
   const study: StudyInstance[] = [];
   const paths: string[] = [];
   const identifiers = new Map<string, OcrIdentifiers>();
   const unreadable: string[] = [];
+  const failed = new Map<string, string>();
   for (const input of inputs) {
     let parsed: ParsedFile;
     try {
@@ -55,8 +64,17 @@ export async function detectAndPlan(engine: OcrEngine, inputs: readonly OcrInput
     }
     const summary = summarize(parsed.dataset);
     identifiers.set(input.path, ocrIdentifiers(parsed.dataset));
-    if (!summary.rows || !summary.columns || !summary.sopInstanceUID) {
+    if (!pixelElement(parsed.dataset)) {
       unreadable.push(input.path);
+      continue;
+    }
+    // Pixels the engine will write, but that cannot be read or have their boxes placed.
+    if (!summary.rows || !summary.columns) {
+      failed.set(input.path, 'the image has pixel data but no Rows or Columns');
+      continue;
+    }
+    if (!summary.sopInstanceUID) {
+      failed.set(input.path, 'the image has no SOP Instance UID, so boxes found in it could not be placed');
       continue;
     }
     const ids = identifiers.get(input.path)!;
@@ -73,7 +91,11 @@ export async function detectAndPlan(engine: OcrEngine, inputs: readonly OcrInput
   const result = await detectStudy(engine, study, settings);
   const boxes: RedactionBox[] = result.boxes;
   const read = new Set(result.readIndices.map((i) => paths[i]));
-  return { plan: { version: 1, boxes }, instances: result.instances, identifiers, unreadable, read };
+  result.readIndices.forEach((index, k) => {
+    const skipped = result.instances[k].skipped;
+    if (skipped) failed.set(paths[index], skipped);
+  });
+  return { plan: { version: 1, boxes }, instances: result.instances, identifiers, unreadable, failed, read };
 }
 
 /** Reads a de-identified output (Part 10 bytes) again; findings are identifiers of the original still readable. */
@@ -82,9 +104,14 @@ export async function checkOutput(engine: OcrEngine, outputBytes: Uint8Array, or
   return checkRedacted(engine, { dataset: parsed.dataset, transferSyntaxUID: parsed.transferSyntaxUID }, original, settings);
 }
 
-/** The blocking warning for a file whose output still shows identifiers, for the report and the UI. */
+/**
+ * The blocking warning for a file whose output still shows identifiers — or whose output could
+ * not be read again, so nobody knows — for the report and the UI.
+ */
 export function checkWarning(check: RedactionCheck): string | undefined {
-  if (check.findings.length === 0) return undefined;
+  if (check.findings.length === 0) {
+    return check.skipped ? `BLOCKING: burned-in text could not be checked after redaction: ${check.skipped}` : undefined;
+  }
   const what = check.findings.map((f) => `frame ${f.frame} at ${f.box.x},${f.box.y} (${f.identifiers.map((i) => i.split(' ').slice(0, -1).join(' ') || i).join(', ')})`);
   return `BLOCKING: burned-in text matching the patient's identifiers is still readable after redaction: ${what.join('; ')}`;
 }

@@ -234,9 +234,10 @@ describe('mapping', () => {
     expect(json.uids).toEqual([{ level: 'series', original: '1.2.3.4.5', replacement: '2.25.100' }]);
     const rows = parseCsv(m.toCsv());
     expect(rows).toHaveLength(4);
-    expect(rows[1]).toEqual(['patient', 'MRN001', 'DOE^JANE', 'VEIL-AAAA0001', 'VEIL-AAAA0001', '-400', '', '', '']);
-    expect(rows[2]).toEqual(['study', 'MRN001', 'DOE^JANE', 'VEIL-AAAA0001', 'VEIL-AAAA0001', '-400', 'study', '1.2.3.4', '2.25.99']);
-    expect(rows[3]).toEqual(['uid', '', '', '', '', '', 'series', '1.2.3.4.5', '2.25.100']);
+    // The issuer column (last, so the older columns keep their places) is empty without an issuer.
+    expect(rows[1]).toEqual(['patient', 'MRN001', 'DOE^JANE', 'VEIL-AAAA0001', 'VEIL-AAAA0001', '-400', '', '', '', '']);
+    expect(rows[2]).toEqual(['study', 'MRN001', 'DOE^JANE', 'VEIL-AAAA0001', 'VEIL-AAAA0001', '-400', 'study', '1.2.3.4', '2.25.99', '']);
+    expect(rows[3]).toEqual(['uid', '', '', '', '', '', 'series', '1.2.3.4.5', '2.25.100', '']);
   });
 
   it('keeps every UID when asked', () => {

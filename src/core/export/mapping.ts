@@ -16,6 +16,8 @@ export type UidLevel = 'study' | 'series' | 'instance' | 'frame-of-reference' | 
 
 export interface PatientMapping {
   originalId: string;
+  /** Issuer of Patient ID: the same ID under two issuers is two patients. Absent when the files name none. */
+  originalIssuer?: string;
   originalName: string;
   pseudoId: string;
   pseudoName: string;
@@ -59,10 +61,11 @@ export class MappingLog {
   }
 
   /** Idempotent: the same (original, pseudonym) pair is recorded once however many files carry it. */
-  addPatient(originalId: string, originalName: string, pseudoId: string, pseudoName: string, dateShiftDays?: number): void {
-    const key = [originalId, originalName, pseudoId, pseudoName].join('\u0000');
+  addPatient(originalId: string, originalName: string, pseudoId: string, pseudoName: string, dateShiftDays?: number, originalIssuer = ''): void {
+    const key = [originalId, originalIssuer, originalName, pseudoId, pseudoName].join('\u0000');
     if (this.patients.has(key)) return;
     const entry: PatientMapping = { originalId, originalName, pseudoId, pseudoName };
+    if (originalIssuer) entry.originalIssuer = originalIssuer;
     if (dateShiftDays !== undefined) entry.dateShiftDays = dateShiftDays;
     this.patients.set(key, entry);
   }
@@ -86,7 +89,7 @@ export class MappingLog {
 
   /** Adds another log's records (from a worker); duplicates collapse as with the add methods. */
   merge(other: MappingSnapshot): void {
-    for (const p of other.patients) this.addPatient(p.originalId, p.originalName, p.pseudoId, p.pseudoName, p.dateShiftDays);
+    for (const p of other.patients) this.addPatient(p.originalId, p.originalName, p.pseudoId, p.pseudoName, p.dateShiftDays, p.originalIssuer);
     for (const st of other.studies) this.addStudy(st.originalStudyUID, st.newStudyUID, st.pseudoPatientId);
     for (const u of other.uids) this.addUid(u.original, u.replacement, u.level);
   }
@@ -115,21 +118,22 @@ export class MappingLog {
 
   /**
    * One table, one row per record: `record` is patient, study or uid. Study rows repeat the
-   * original patient of their pseudonym, so the CSV alone answers "whose study is this?".
+   * original patient of their pseudonym, so the CSV alone answers "whose study is this?". The
+   * issuer column comes last so readers of the older nine-column layout keep their indices.
    */
   toCsv(): string {
-    let csv = csvRow(['record', 'original_patient_id', 'original_patient_name', 'pseudo_patient_id', 'pseudo_patient_name', 'date_shift_days', 'uid_level', 'original_uid', 'new_uid']);
+    let csv = csvRow(['record', 'original_patient_id', 'original_patient_name', 'pseudo_patient_id', 'pseudo_patient_name', 'date_shift_days', 'uid_level', 'original_uid', 'new_uid', 'original_issuer_of_patient_id']);
     const byPseudo = new Map<string, PatientMapping>();
     for (const p of this.patients.values()) {
       if (!byPseudo.has(p.pseudoId)) byPseudo.set(p.pseudoId, p);
-      csv += csvRow(['patient', p.originalId, p.originalName, p.pseudoId, p.pseudoName, p.dateShiftDays, '', '', '']);
+      csv += csvRow(['patient', p.originalId, p.originalName, p.pseudoId, p.pseudoName, p.dateShiftDays, '', '', '', p.originalIssuer]);
     }
     for (const s of this.studies.values()) {
       const p = byPseudo.get(s.pseudoPatientId);
-      csv += csvRow(['study', p?.originalId, p?.originalName, s.pseudoPatientId, p?.pseudoName, p?.dateShiftDays, 'study', s.originalStudyUID, s.newStudyUID]);
+      csv += csvRow(['study', p?.originalId, p?.originalName, s.pseudoPatientId, p?.pseudoName, p?.dateShiftDays, 'study', s.originalStudyUID, s.newStudyUID, p?.originalIssuer]);
     }
     for (const u of this.uids.values()) {
-      csv += csvRow(['uid', '', '', '', '', '', u.level, u.original, u.replacement]);
+      csv += csvRow(['uid', '', '', '', '', '', u.level, u.original, u.replacement, '']);
     }
     return csv;
   }

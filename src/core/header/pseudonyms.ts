@@ -11,14 +11,23 @@ export interface Pseudonym {
   id: string;
 }
 
-/** Original Patient ID → the pseudonym the user chose (the CSV the CLI reads with --lookup). */
+/**
+ * The pseudonyms the user chose (the CSV the CLI reads with --lookup), keyed by `lookupKey`: the
+ * original Patient ID alone for a row without issuer, ID and issuer for a row with one.
+ */
 export type PseudonymLookup = ReadonlyMap<string, Pseudonym>;
 
+/** A lookup row's key. Rows without issuer keep the bare Patient ID: lookups made before issuers counted still work. */
+export const lookupKey = (patientId: string, issuer = ''): string => (issuer ? `${patientId}\u0000${issuer}` : patientId);
+
 export interface PatientIdentity {
-  /** What identifies the patient across files: the Patient ID, else name + birth date, else the study. */
+  /** What identifies the patient across files: (issuer, Patient ID), else name + birth date, else the study. */
   key: string;
   originalId: string;
   originalName: string;
+  /** Issuer of Patient ID (with its qualifiers, see patient-identity.ts); empty when none. */
+  issuer: string;
+  originalBirthDate: string;
 }
 
 export class PseudonymMaker {
@@ -29,7 +38,11 @@ export class PseudonymMaker {
   ) {}
 
   pseudonymFor(patient: PatientIdentity): Pseudonym {
-    const fromTable = patient.originalId ? this.lookup?.get(patient.originalId) : undefined;
+    // A row for this issuer wins; a row without issuer applies to the ID under any issuer (the
+    // run-level check flags two patients who end up sharing it).
+    const fromTable = patient.originalId
+      ? (this.lookup?.get(lookupKey(patient.originalId, patient.issuer)) ?? this.lookup?.get(patient.originalId))
+      : undefined;
     if (fromTable) return fromTable;
     const code = this.hash.code('patient', patient.key, 10);
     const prefix = this.settings.patientIdPrefix || 'VEIL';
@@ -41,11 +54,20 @@ export class PseudonymMaker {
     const { min, max } = this.settings.dateShiftDays;
     return this.hash.intInRange('date-shift', patient.key, Math.min(min, max), Math.max(min, max));
   }
+
+  /**
+   * A keyed digest of an original value, so files handled by different workers can be compared
+   * (same patient? same name?) without the value itself travelling with the outcome.
+   */
+  fingerprint(kind: string, value: string): string {
+    return value ? this.hash.code(`fingerprint:${kind}`, value, 16) : '';
+  }
 }
 
 /**
  * Parses a pseudonym lookup CSV: header row optional; columns original Patient ID, pseudonym
- * name, pseudonym ID. Quoted fields (RFC 4180) are supported.
+ * name, pseudonym ID and, optionally, Issuer of Patient ID (a row without one applies to the ID
+ * under any issuer). Quoted fields (RFC 4180) are supported. Keys: see lookupKey.
  */
 export function parseLookupCsv(text: string): Map<string, Pseudonym> {
   const rows = parseCsv(text).filter((r) => r.some((c) => c.trim()));
@@ -53,9 +75,9 @@ export function parseLookupCsv(text: string): Map<string, Pseudonym> {
   rows.forEach((r, i) => {
     if (i === 0 && /patient|original/i.test(r[0] ?? '')) return;
     if (r.length < 3 || !r[0].trim() || !r[2].trim()) {
-      throw new Error(`lookup CSV line ${i + 1}: expected "original Patient ID, pseudonym name, pseudonym ID"`);
+      throw new Error(`lookup CSV line ${i + 1}: expected "original Patient ID, pseudonym name, pseudonym ID[, issuer of Patient ID]"`);
     }
-    map.set(r[0].trim(), { name: r[1].trim(), id: r[2].trim() });
+    map.set(lookupKey(r[0].trim(), r[3]?.trim() ?? ''), { name: r[1].trim(), id: r[2].trim() });
   });
   return map;
 }

@@ -11,7 +11,7 @@ import { useAppState, useVeilStore } from '../state/hooks.ts';
 type Run =
   | { phase: 'idle' }
   | { phase: 'running'; done: number; total: number }
-  | { phase: 'done'; regions: number; phi: number; images: number }
+  | { phase: 'done'; regions: number; phi: number; images: number; unread: number }
   | { phase: 'error'; message: string };
 
 export function DetectTextSlot() {
@@ -37,6 +37,8 @@ export function DetectTextSlot() {
         regions: result.plan.boxes.length,
         phi: result.plan.boxes.filter((b) => b.status === 'accepted').length,
         images: result.instances.length,
+        // Images whose pixels could not be decoded or read: no proposals says nothing about them.
+        unread: result.failed.length,
       });
     } catch (e) {
       setRun({ phase: 'error', message: (e as Error).message });
@@ -61,6 +63,11 @@ export function DetectTextSlot() {
       {run.phase === 'done' ? (
         <span className="detect-status" data-testid="detection-done">
           {run.regions} text region{run.regions === 1 ? '' : 's'} in {run.images} image{run.images === 1 ? '' : 's'}, {run.phi} PHI
+          {run.unread > 0 ? (
+            <span className="detect-error">
+              {' '}— {run.unread} image{run.unread === 1 ? '' : 's'} could not be read: check {run.unread === 1 ? 'it' : 'them'} by eye
+            </span>
+          ) : null}
         </span>
       ) : null}
       {run.phase === 'error' ? <span className="detect-status detect-error">OCR failed: {run.message}</span> : null}

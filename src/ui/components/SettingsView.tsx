@@ -193,7 +193,7 @@ function PseudonymSettings() {
           }}
         />
         <span className={lookupError ? 'field-error' : 'field-help'}>
-          {lookupError ?? 'Columns: original Patient ID, pseudonym name, pseudonym ID (the CSV the CLI reads with --lookup). Patients not in it get generated pseudonyms.'}
+          {lookupError ?? 'Columns: original Patient ID, pseudonym name, pseudonym ID, optionally Issuer of Patient ID (the CSV the CLI reads with --lookup). Patients not in it get generated pseudonyms.'}
         </span>
       </div>
     </Section>
