@@ -16,6 +16,7 @@ import { outputPathFor } from './export/layout.ts';
 import { MappingLog } from './export/mapping.ts';
 import { applyProfile, type HeaderChange } from './header/apply.ts';
 import { normalizeToUtf8 } from './header/charset-normalize.ts';
+import { settleOverlayGroups } from './header/overlay-groups.ts';
 import { KeyedHash, deriveSessionKey } from './header/keys.ts';
 import { markDeidentified } from './header/method.ts';
 import { PseudonymMaker, type PatientIdentity, type PseudonymLookup } from './header/pseudonyms.ts';
@@ -218,6 +219,7 @@ function deidentifyParsed(path: string, parsed: ParsedFile, session: Session, op
     counts,
     trace: options.trace,
   });
+  warnings.push(...settleOverlayGroups(ds, { identifiers, counts, trace: options.trace }));
   if (pixelStep.cleanPixels) {
     // A person (or a template they chose) dealt with the burned-in text of this image.
     setString(ds, T.BurnedInAnnotation, 'NO', 'CS');

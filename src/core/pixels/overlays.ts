@@ -112,3 +112,42 @@ export function clearOverlayPlanesInBoxes(ds: Dataset, imageFrames: number, pain
   }
   return changed;
 }
+
+/**
+ * Puts every bit of native integer Pixel Data that lies outside Bits Stored into its canonical
+ * state: zero, except above High Bit of signed pixels, where it is a copy of the sign bit (the
+ * two's complement value viewers read stays the same; viewers that read the whole word see no
+ * change either). Whatever a writer hid there — an overlay no 60xx group declares, text — is then
+ * gone, while the image values are untouched. With `dryRun` nothing is written, only counted.
+ * Returns how many sample words were (or would be) changed.
+ */
+export function canonicalizeUnusedBits(buf: Uint8Array, l: PixelLayout, dryRun = false): number {
+  if (l.float) return 0;
+  const bytes = l.bitsAllocated / 8;
+  if (bytes !== 1 && bytes !== 2 && bytes !== 4) return 0;
+  const low = l.highBit - l.bitsStored + 1;
+  // A header that contradicts itself says nothing reliable about which bits are unused.
+  if (l.bitsStored < 1 || low < 0 || l.highBit >= l.bitsAllocated) return 0;
+  if (low === 0 && l.highBit === l.bitsAllocated - 1) return 0;
+  const full = 2 ** l.bitsAllocated - 1;
+  const used = (2 ** l.bitsStored - 1) * 2 ** low;
+  const above = full - (2 ** (l.highBit + 1) - 1);
+  const sign = 2 ** l.highBit;
+  const signed = l.pixelRepresentation === 1;
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const words = Math.floor(buf.length / bytes);
+  let changed = 0;
+  for (let i = 0; i < words; i++) {
+    const at = i * bytes;
+    const v = bytes === 1 ? buf[at] : bytes === 2 ? view.getUint16(at, true) : view.getUint32(at, true);
+    let target = (v & used) >>> 0;
+    if (signed && (v & sign) !== 0) target = (target | above) >>> 0;
+    if (target === v) continue;
+    changed++;
+    if (dryRun) continue;
+    if (bytes === 1) buf[at] = target;
+    else if (bytes === 2) view.setUint16(at, target, true);
+    else view.setUint32(at, target, true);
+  }
+  return changed;
+}
