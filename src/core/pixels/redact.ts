@@ -330,7 +330,7 @@ function redactNative(ds: Dataset, p: Prepared): RedactResult {
   }
   const stray = p.unusedBits ? canonicalizeUnusedBits(buf, layout) : 0;
   if (stray) {
-    const how = layout.pixelRepresentation === 1 ? 'cleared (above High Bit: set to the sign, so values stay as viewers read them)' : 'cleared';
+    const how = layout.pixelRepresentation === 1 ? 'made uniform (zero, or the sign where most negative pixels carry it, so values stay as viewers read them)' : 'cleared';
     warnings.push(`Pixel Data had bits set outside Bits Stored (High Bit ${layout.highBit}, ${layout.bitsStored} bits stored) in ${stray} sample(s) that no overlay declares; ${how}, as such bits can hold hidden overlays or text`);
   }
   const ctx = fillContext(ds, layout);
