@@ -261,6 +261,12 @@ async function codecReference(bytes: Uint8Array): Promise<ReferenceImage> {
 }
 
 const OVERLAY_FIXTURE = 'misc/overlay_bits_in_pixel_data_ovly_p01.dcm';
+/**
+ * Signed 12-bit pixels whose bits 12–15 are zero for most negative values and a copy of the sign
+ * for others: a mix that could itself carry a bit plane, so the engine makes it uniform (issue 8,
+ * item 1). The stored 12-bit values do not change.
+ */
+const MIXED_SIGN_FIXTURE = 'misc/mlut_18_modality_lut_seq.dcm';
 
 describe('painting a known box on every image fixture', () => {
   it('covers the five image folders', () => {
@@ -292,7 +298,7 @@ describe('painting a known box on every image fixture', () => {
       } else if (outcome.pixels?.encoding === 're-encoded') expect(outcome.transferSyntaxUID).toBe(row.transferSyntaxUID);
       else expect(outcome.transferSyntaxUID).toBe('1.2.840.10008.1.2.1');
       const check = compare(input, output, box, {
-        maskBits: row.path === OVERLAY_FIXTURE ? [15, 14] : [],
+        maskBits: row.path === OVERLAY_FIXTURE ? [15, 14] : row.path === MIXED_SIGN_FIXTURE ? [15, 14, 13, 12] : [],
         lossy,
         decoded: !native,
       });
@@ -314,7 +320,7 @@ describe('painting a known box on every image fixture', () => {
 
 describe('images without a box', () => {
   for (const row of images) {
-    it.skipIf(row.path === OVERLAY_FIXTURE)(`${row.path} keeps its pixel bytes and makes no Clean Pixel Data claim`, () => {
+    it.skipIf(row.path === OVERLAY_FIXTURE || row.path === MIXED_SIGN_FIXTURE)(`${row.path} keeps its pixel bytes and makes no Clean Pixel Data claim`, () => {
       const s = subject(row.path);
       const session = createSession({ passphrase: 'pixel tests' });
       const outcome = deidentifyFile({ path: s.path, bytes: s.bytes }, session);
@@ -335,6 +341,28 @@ describe('images without a box', () => {
 });
 
 describe('overlay bits hidden in unused high bits of Pixel Data', () => {
+  it('are made uniform in a signed image that mixes the two sign conventions, the 12-bit values unchanged', () => {
+    const s = subject(MIXED_SIGN_FIXTURE);
+    const input = referenceDecode(s.bytes);
+    const session = createSession({ passphrase: 'pixel tests' });
+    const outcome = deidentifyFile({ path: s.path, bytes: s.bytes }, session);
+    expect(outcome.status).toBe('written');
+    const written = outcome as WrittenOutcome;
+    expect(written.warnings.join('\n')).toMatch(/bits set outside Bits Stored \(High Bit 11/);
+    const output = referenceDecode(joinParts(written.parts));
+    const conventions = new Set<string>();
+    for (let r = 0; r < input.rows; r++) {
+      for (let c = 0; c < input.columns; c++) {
+        const w = sampleWord(output, 0, r, c, 0);
+        expect(w & 0x0fff).toBe(sampleWord(input, 0, r, c, 0) & 0x0fff);
+        if (w & 0x0800) conventions.add((w & 0xf000) === 0 ? 'zero' : (w & 0xf000) === 0xf000 ? 'sign' : 'junk');
+        else expect(w & 0xf000).toBe(0);
+      }
+    }
+    expect(conventions.size).toBe(1);
+    expect(conventions.has('junk')).toBe(false);
+  });
+
   it('are cleared even without a box, and the report says the pixels changed', () => {
     const s = subject(OVERLAY_FIXTURE);
     const input = referenceDecode(s.bytes);

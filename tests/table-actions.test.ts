@@ -13,7 +13,8 @@
  *   C → dates under Modified Dates shifted by the patient's one offset, free text kept with the
  *   patient's name taken out; U → a new 2.25 UID, the same for the same original everywhere
  *   (sequence: kept, UIDs inside replaced). Compound codes collapse as resolve.ts documents:
- *   Z/D→D, X/Z→Z, X/D→D, X/Z/D→D, X/Z/U*→U. Options override basic; K beats C. Patient's Name and
+ *   Z/D→D, X/Z→Z, X/D→D, X/Z/D→D, X/Z/U*→U (two exceptions for IOD validity: see
+ *   expectedAction). Options override basic; K beats C. Patient's Name and
  *   Patient ID get the pseudonym.
  *
  * Every case also checks the de-identification markers (Patient Identity Removed, the method code
@@ -82,6 +83,12 @@ function expectedAction(row: Row, options: readonly string[]): Expected {
   const { cell } = decidingCell(row, options);
   const action = COLLAPSE[cell];
   if (!action) throw new Error(`${row.tag}: unknown action code ${JSON.stringify(cell)}`);
+  // Valid in, valid out (issue 8, item 11): X/Z means "X unless Z is required"; at the top level
+  // Referenced Study Sequence is Type 3 (General Study), where an empty sequence is invalid.
+  if (row.tag === '(0008,1110)' && action === 'Z') return 'X';
+  // An overlay group left without Overlay Data is removed whole (issue 8, item 1); this case
+  // plants Overlay Comments on its own, so it goes whatever its cell says.
+  if (row.tag === '(60xx,4000)') return 'X';
   return action;
 }
 

@@ -15,6 +15,8 @@ import { outputPathFor } from './export/layout.ts';
 import { MappingLog } from './export/mapping.ts';
 import { applyProfile, type HeaderChange } from './header/apply.ts';
 import { normalizeToUtf8 } from './header/charset-normalize.ts';
+import { settleOverlayGroups } from './header/overlay-groups.ts';
+import { restoreConformance, snapshotRequired } from './header/conformance.ts';
 import { KeyedHash, deriveSessionKey } from './header/keys.ts';
 import { markDeidentified } from './header/method.ts';
 import { PseudonymMaker, type PseudonymLookup } from './header/pseudonyms.ts';
@@ -23,6 +25,7 @@ import { patientFacts } from './audit/patient-consistency.ts';
 import { UidMapper } from './header/uid-map.ts';
 import { checkNativePixelLength } from './pixels/pixel-length.ts';
 import { checkCodestream } from './pixels/codestream-check.ts';
+import { matchPixelEncoding } from './pixels/encoding-match.ts';
 import { compilePlan, type CompiledPlan, type RedactionPlan } from './pixels/plan.ts';
 import { redactImage, redactImageAsync, type ImageRedactionOptions, type ImageRedactionResult } from './pixels/redact.ts';
 import { zeroCounts, type FileOutcome } from './outcome.ts';
@@ -177,6 +180,13 @@ function rejectEarly(path: string, parsed: ParsedFile): FileOutcome | undefined 
       reason: `${documentKind} document: the embedded document cannot be checked for PHI automatically, so the instance is not written`,
     };
   }
+  // A declared transfer syntax that contradicts the pixel encoding: corrected, or the file fails.
+  const encoding = matchPixelEncoding(ds, parsed.transferSyntaxUID);
+  if (encoding.kind === 'mismatch') return { status: 'failed', input: path, reason: encoding.reason, warnings };
+  if (encoding.kind === 'corrected') {
+    warnings.push(encoding.note);
+    parsed.transferSyntaxUID = encoding.transferSyntaxUID;
+  }
   // Notes on the input's pixel data, before the pixel step changes it.
   const pixelNote = checkNativePixelLength(ds);
   if (pixelNote) warnings.push(pixelNote);
@@ -207,6 +217,7 @@ function deidentifyParsed(path: string, parsed: ParsedFile, session: Session, op
     (id) => !(profile.options.retainInstitutionIdentity && (id.kind === KIND.institutionName || id.kind === KIND.institutionAddress)),
   );
   const counts = zeroCounts();
+  const required = snapshotRequired(ds, sopClassUID);
 
   applyProfile(ds, {
     profile: session.profile,
@@ -220,6 +231,8 @@ function deidentifyParsed(path: string, parsed: ParsedFile, session: Session, op
     trace: options.trace,
     warnings,
   });
+  warnings.push(...settleOverlayGroups(ds, { identifiers, counts, trace: options.trace }));
+  warnings.push(...restoreConformance(ds, required, { counts, trace: options.trace }));
   if (pixelStep.cleanPixels) {
     // A person (or a template they chose) dealt with the burned-in text of this image.
     setString(ds, T.BurnedInAnnotation, 'NO', 'CS');
@@ -237,13 +250,16 @@ function deidentifyParsed(path: string, parsed: ParsedFile, session: Session, op
   if (!outSopClass) {
     const modality = getString(ds, T.Modality) ?? '';
     outSopClass = SOP_CLASS_BY_MODALITY[modality] ?? SECONDARY_CAPTURE;
-    warnings.push(`no SOP Class UID in the file; file meta declares ${outSopClass} (from Modality "${modality}")`);
+    warnings.push(`no SOP Class UID in the file; file meta and dataset declare ${outSopClass} (from Modality "${modality}")`);
   }
+  // SOP Common (Type 1): the dataset must name what the file meta names.
+  if (!getString(ds, T.SOPClassUID)) setString(ds, T.SOPClassUID, outSopClass, 'UI');
   let sopInstanceUID = getString(ds, T.SOPInstanceUID) ?? '';
   if (!sopInstanceUID) {
     sopInstanceUID = session.uids.map(`veil:no-sop-instance-uid:${path}`);
-    warnings.push('no SOP Instance UID in the file; file meta names a new one made from the file path');
+    warnings.push('no SOP Instance UID in the file; file meta and dataset name a new one made from the file path');
   }
+  if (!getString(ds, T.SOPInstanceUID)) setString(ds, T.SOPInstanceUID, sopInstanceUID, 'UI');
 
   const transferSyntaxUID = pixelStep.redaction.transferSyntaxUID;
   if (transferSyntaxUID !== parsed.transferSyntaxUID && transferSyntaxUID === outputTransferSyntax(parsed.transferSyntaxUID)) {

@@ -320,6 +320,11 @@ export interface Part10Input {
   dataset: Element[];
   implementationClassUID?: string;
   implementationVersionName?: string;
+  /**
+   * The Transfer Syntax UID the file meta declares, when it should differ from the encoding of
+   * the dataset (`transferSyntax`): for files whose declared syntax does not match their bytes.
+   */
+  declaredTransferSyntaxUID?: string;
 }
 
 /** Encode a complete Part 10 file: 128-byte preamble, "DICM", file meta (explicit VR LE), dataset. */
@@ -329,7 +334,7 @@ export function encodePart10(input: Part10Input): Uint8Array {
     { tag: 0x00020001, vr: 'OB', value: new Uint8Array([0x00, 0x01]) },
     { tag: 0x00020002, vr: 'UI', value: input.sopClassUID },
     { tag: 0x00020003, vr: 'UI', value: input.sopInstanceUID },
-    { tag: 0x00020010, vr: 'UI', value: TRANSFER_SYNTAX_UID[input.transferSyntax] },
+    { tag: 0x00020010, vr: 'UI', value: input.declaredTransferSyntaxUID ?? TRANSFER_SYNTAX_UID[input.transferSyntax] },
     { tag: 0x00020012, vr: 'UI', value: input.implementationClassUID ?? '1.2.826.0.1.3680043.99998.1' },
     { tag: 0x00020013, vr: 'SH', value: input.implementationVersionName ?? 'VEILTEST_ENC' },
   ];

@@ -243,10 +243,34 @@ function parseDataset(ctx: Ctx, off: number, end: number, ds: Dataset, path: num
       off += 8;
       continue;
     }
+    if (tag === T.Item) {
+      off = skipStrayItem(ctx, off, end, path, depth);
+      continue;
+    }
     off = readElement(ctx, off, end, ds, path, depth);
   }
   if (inItem) return off;
   return off;
+}
+
+/**
+ * An item tag where an element should be is structure without a sequence: nothing in it belongs to
+ * the dataset, and written back it would be an invalid top-level (FFFE,E000) element carrying
+ * whatever it held. It is read (to find its end) and dropped, with a warning.
+ */
+function skipStrayItem(ctx: Ctx, off: number, end: number, path: number[], depth: number): number {
+  const length = u32(ctx, off + 4);
+  let next: number;
+  if (length === UNDEFINED_LENGTH) {
+    next = parseDataset(ctx, off + 8, end, new Dataset(), path, depth + 1, true);
+    const delimited = next >= off + 16 && u16(ctx, next - 8) === 0xfffe && u16(ctx, next - 6) === 0xe00d;
+    if (!delimited) throw new DicomReadError(`stray item (FFFE,E000) of undefined length at byte ${off} never ends: the rest of the dataset cannot be told apart from it`);
+  } else {
+    if (off + 8 + length > end) throw truncated(path, T.Item, off, length, end - off - 8);
+    next = off + 8 + length;
+  }
+  ctx.warnings.add(`stray item (FFFE,E000) at byte ${off}, outside any sequence: dropped with its ${next - off - 8} byte(s) of content`);
+  return next;
 }
 
 function where(path: readonly number[], tag: number): string {

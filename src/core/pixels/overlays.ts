@@ -112,3 +112,61 @@ export function clearOverlayPlanesInBoxes(ds: Dataset, imageFrames: number, pain
   }
   return changed;
 }
+
+/**
+ * Puts every bit of native integer Pixel Data that lies outside Bits Stored into a canonical
+ * state, so whatever a writer hid there — an overlay no 60xx group declares, text — is gone while
+ * the image values stay. Unsigned pixels: zero. Signed pixels: writers either leave the bits
+ * above High Bit zero or copy the sign into them; both are common and both keep the value, so an
+ * image that sticks to one convention is left as it is. Anything else (junk, or a mix of the two,
+ * which could itself encode a bit plane) is brought to the convention most of its negative pixels
+ * use. Bits below the stored range (High Bit < Bits Stored - 1) are always zeroed. With `dryRun`
+ * nothing is written, only counted. Returns how many sample words were (or would be) changed.
+ */
+export function canonicalizeUnusedBits(buf: Uint8Array, l: PixelLayout, dryRun = false): number {
+  if (l.float) return 0;
+  const bytes = l.bitsAllocated / 8;
+  if (bytes !== 1 && bytes !== 2 && bytes !== 4) return 0;
+  const low = l.highBit - l.bitsStored + 1;
+  // A header that contradicts itself says nothing reliable about which bits are unused.
+  if (l.bitsStored < 1 || low < 0 || l.highBit >= l.bitsAllocated) return 0;
+  if (low === 0 && l.highBit === l.bitsAllocated - 1) return 0;
+  const used = (2 ** l.bitsStored - 1) * 2 ** low;
+  const above = 2 ** l.bitsAllocated - 2 ** (l.highBit + 1);
+  const sign = 2 ** l.highBit;
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const words = Math.floor(buf.length / bytes);
+  const read = (at: number): number => (bytes === 1 ? buf[at] : bytes === 2 ? view.getUint16(at, true) : view.getUint32(at, true));
+
+  let extend = false;
+  if (l.pixelRepresentation === 1) {
+    let zeroed = 0;
+    let extended = 0;
+    let junk = 0;
+    for (let i = 0; i < words; i++) {
+      const v = read(i * bytes);
+      const kept = (v & used) >>> 0;
+      if (v === kept) {
+        if ((v & sign) !== 0) zeroed++;
+      } else if ((v & sign) !== 0 && v === (kept | above) >>> 0) extended++;
+      else junk++;
+    }
+    if (junk === 0 && (zeroed === 0 || extended === 0)) return 0;
+    extend = extended > zeroed;
+  }
+
+  let changed = 0;
+  for (let i = 0; i < words; i++) {
+    const at = i * bytes;
+    const v = read(at);
+    let target = (v & used) >>> 0;
+    if (extend && (v & sign) !== 0) target = (target | above) >>> 0;
+    if (target === v) continue;
+    changed++;
+    if (dryRun) continue;
+    if (bytes === 1) buf[at] = target;
+    else if (bytes === 2) view.setUint16(at, target, true);
+    else view.setUint32(at, target, true);
+  }
+  return changed;
+}

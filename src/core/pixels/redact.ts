@@ -23,7 +23,7 @@ import { decodeFrame, encodeFrame, nativeBytes, transferSyntaxSupport, whyNoEnco
 import { bytesOf } from './codecs/layout.ts';
 import { PixelDataError } from './codecs/types.ts';
 import { encapsulate, frameFragments, imageInfo, joinNativeFrames } from './frames.ts';
-import { clearOverlayPlanesInBoxes, highBitOverlays } from './overlays.ts';
+import { canonicalizeUnusedBits, clearOverlayPlanesInBoxes, highBitOverlays } from './overlays.ts';
 import {
   clearWordBits, darkestFill, frameBits, paintRect,
   type Fill, type FillContext, type PaletteLut, type PixelLayout, type Rect,
@@ -210,6 +210,8 @@ interface Prepared {
   layout: PixelLayout;
   frames: number;
   overlays: ReturnType<typeof highBitOverlays>;
+  /** Native Pixel Data has bits set outside Bits Stored (see canonicalizeUnusedBits). */
+  unusedBits: boolean;
   /** Rectangles to paint, by 0-based frame. */
   plan: Map<number, { box: RedactionBox; rect: Rect }[]>;
   redaction: PixelRedaction;
@@ -250,8 +252,10 @@ function prepare(ds: Dataset, transferSyntaxUID: string, options: RedactOptions)
       else plan.set(f, [{ box, rect }]);
     }
   }
-  if (plan.size === 0 && overlays.positions.length === 0) return { done };
-  return { prepared: { el, layout, frames, overlays, plan, redaction, warnings }, done };
+  // Bits outside Bits Stored are checked in every native image, declared as an overlay or not.
+  const unusedBits = !el.fragments && canonicalizeUnusedBits(el.value, layout, true) > 0;
+  if (plan.size === 0 && overlays.positions.length === 0 && !unusedBits) return { done };
+  return { prepared: { el, layout, frames, overlays, unusedBits, plan, redaction, warnings }, done };
 }
 
 /** Paints one frame's rectangles into `buf` (a frame or all of native Pixel Data) and records them. */
@@ -324,6 +328,11 @@ function redactNative(ds: Dataset, p: Prepared): RedactResult {
     redaction.overlayBitsCleared = p.overlays.groups;
     warnings.push(overlayBitsNote(p));
   }
+  const stray = p.unusedBits ? canonicalizeUnusedBits(buf, layout) : 0;
+  if (stray) {
+    const how = layout.pixelRepresentation === 1 ? 'made uniform (zero, or the sign where most negative pixels carry it, so values stay as viewers read them)' : 'cleared';
+    warnings.push(`Pixel Data had bits set outside Bits Stored (High Bit ${layout.highBit}, ${layout.bitsStored} bits stored) in ${stray} sample(s) that no overlay declares; ${how}, as such bits can hold hidden overlays or text`);
+  }
   const ctx = fillContext(ds, layout);
   const painted = new Map<string, PaintedBox>();
   const paintedRects = new Map<number, Rect[]>();
@@ -336,7 +345,7 @@ function redactNative(ds: Dataset, p: Prepared): RedactResult {
   }
   el.value = buf;
   finish(ds, p, painted, paintedRects);
-  if (redaction.painted.length || redaction.overlayBitsCleared.length) redaction.encoding = 'native';
+  if (redaction.painted.length || redaction.overlayBitsCleared.length || stray) redaction.encoding = 'native';
   return { redaction, warnings };
 }
 
