@@ -27,13 +27,6 @@ interface Pair {
   baseline: boolean;
 }
 
-/**
- * Issue 8, item 2 (class UIDs, another branch): a SOP Class UID outside the DICOM root is
- * replaced in the dataset as a precaution but kept in the file meta, so the two disagree. Remove
- * these once that is merged; the test does not require the error, it only tolerates it.
- */
-const CLASS_UID_ELSEWHERE = new Set(['odd/deflated_with_sequence.dcm', 'private/philips_private_sop_class.dcm']);
-
 const NO_BASELINE = /Information Object Not found/;
 
 let dir: string;
@@ -89,7 +82,6 @@ describe('dciodvfy over the public corpus: no new errors in any output', () => {
     const unreadable = pairs.filter((p) => p.after.unreadable && !p.before.unreadable).map((p) => p.input);
     expect(unreadable).toEqual([]);
     const disagree = pairs
-      .filter((p) => !CLASS_UID_ELSEWHERE.has(p.input))
       .flatMap((p) => p.fresh.filter((l) => /MediaStorage/.test(l)).map((l) => `${p.input}: ${l}`));
     expect(disagree).toEqual([]);
   });
