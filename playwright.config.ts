@@ -5,7 +5,9 @@ import { defineConfig, devices } from '@playwright/test';
  * End-to-end tests run against the BUILT site (`npm run build` first; `npm run
  * test:e2e` does both). The web server is `vite preview` on a fixed port.
  */
-export const PREVIEW_PORT = 4173;
+// VEIL_E2E_PORT lets two checkouts run their e2e suites side by side without one reusing the
+// other's server (reuseExistingServer would otherwise serve the wrong dist/ silently).
+export const PREVIEW_PORT = Number(process.env.VEIL_E2E_PORT ?? 4173);
 export const PREVIEW_ORIGIN = `http://127.0.0.1:${PREVIEW_PORT}`;
 
 // Debian's Chromium when present (CI installs it via .ci/run); otherwise
