@@ -35,6 +35,11 @@ export interface Element {
   undefinedLength?: boolean;
   /** SQ: write the items with undefined length. Defaults to `undefinedLength`. */
   itemUndefinedLength?: boolean;
+  /**
+   * Encapsulated Pixel Data (PS3.5 A.4): written as OB with undefined length, one Item per entry
+   * ([Basic Offset Table, ...fragments]), odd fragments padded with 00; `value` is ignored.
+   */
+  fragments?: Uint8Array[];
 }
 
 const STRING_VRS = new Set(['AE', 'AS', 'CS', 'DA', 'DS', 'DT', 'IS', 'LO', 'LT', 'PN', 'SH', 'ST', 'TM', 'UC', 'UI', 'UR', 'UT']);
@@ -247,6 +252,18 @@ function writeElement(sink: Sink, el: Element, syn: Syntax): void {
     }
     return;
   }
+  if (el.fragments) {
+    writeHeader(sink, el.tag, 'OB', UNDEFINED, syn);
+    for (const f of el.fragments) {
+      writeTag(sink, ITEM, syn.little);
+      sink.u32(f.length + (f.length & 1), syn.little);
+      sink.bytes(f);
+      if (f.length & 1) sink.bytes(new Uint8Array(1));
+    }
+    writeTag(sink, SEQUENCE_DELIMITER, syn.little);
+    sink.u32(0, syn.little);
+    return;
+  }
   if (el.vr === 'UN' && el.undefinedLength) {
     // A sequence written as UN with undefined length: the value is an implicit VR little endian
     // encoded sequence (items and a sequence delimiter), whatever the file's transfer syntax.
@@ -320,6 +337,12 @@ export interface Part10Input {
   dataset: Element[];
   implementationClassUID?: string;
   implementationVersionName?: string;
+  /**
+   * A transfer syntax UID for the file meta other than `transferSyntax`'s own, e.g. a compressed
+   * one: the dataset is still laid out as `transferSyntax` says (explicit VR little endian for
+   * every encapsulated syntax), with Pixel Data given as `fragments`.
+   */
+  transferSyntaxUID?: string;
 }
 
 /** Encode a complete Part 10 file: 128-byte preamble, "DICM", file meta (explicit VR LE), dataset. */
@@ -329,7 +352,7 @@ export function encodePart10(input: Part10Input): Uint8Array {
     { tag: 0x00020001, vr: 'OB', value: new Uint8Array([0x00, 0x01]) },
     { tag: 0x00020002, vr: 'UI', value: input.sopClassUID },
     { tag: 0x00020003, vr: 'UI', value: input.sopInstanceUID },
-    { tag: 0x00020010, vr: 'UI', value: TRANSFER_SYNTAX_UID[input.transferSyntax] },
+    { tag: 0x00020010, vr: 'UI', value: input.transferSyntaxUID ?? TRANSFER_SYNTAX_UID[input.transferSyntax] },
     { tag: 0x00020012, vr: 'UI', value: input.implementationClassUID ?? '1.2.826.0.1.3680043.99998.1' },
     { tag: 0x00020013, vr: 'SH', value: input.implementationVersionName ?? 'VEILTEST_ENC' },
   ];
