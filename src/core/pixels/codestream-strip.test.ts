@@ -13,6 +13,9 @@ import { fixturesDir, readManifest } from '../../../tests/helpers/fixtures.ts';
 import { KIND } from '../audit/identifiers.ts';
 import { scanResidual } from '../audit/residual.ts';
 import { DicomReadError, readPart10 } from '../dicom/reader.ts';
+import { createSession, deidentifyFileAsync } from '../deidentify.ts';
+import { joinParts } from '../dicom/writer.ts';
+import { getString } from '../dicom/values.ts';
 import { decodeFrame } from './codecs/index.ts';
 import { codestreamFamily, stripCodestreamText } from './codestream-strip.ts';
 import { frameFragments, imageInfo, pixelElement } from './frames.ts';
@@ -121,4 +124,25 @@ describe('residual scan of what stays in compressed frames', () => {
     const findings = scanResidual(parsed.dataset, [{ kind: KIND.patientName, value: 'Quillfeather' }]);
     expect(findings.map((f) => f.where)).toEqual(['(7FE0,0010) PixelData frame 1 codestream marker segments']);
   });
+});
+
+describe('frames re-encoded by pixel redaction', () => {
+  it.each([
+    ['transfer-syntax/CTImage_j2k_lossless.dcm', 'JPEG 2000 (OpenJPEG)'],
+    ['transfer-syntax/HTJ2KLossless_08_RGB.dcm', 'HTJ2K (OpenJPH)'],
+  ])('%s: the encoder\'s own comment segments are stripped too (%s)', async (path) => {
+    const bytes = new Uint8Array(readFileSync(resolve(fixturesDir, path)));
+    const sop = getString(readPart10(bytes).dataset, 0x00080018)!.trim();
+    const outcome = await deidentifyFileAsync({ path: 'in.dcm', bytes }, createSession({ passphrase: 'strip tests' }), {
+      plan: { version: 1, boxes: [{ id: 'b', x: 0, y: 0, width: 8, height: 8, frames: 'all', scope: { kind: 'instance', sopInstanceUID: sop }, source: 'user' }] },
+    });
+    expect(outcome.status).toBe('written');
+    if (outcome.status !== 'written') return;
+    expect(outcome.pixels?.encoding).toBe('re-encoded');
+    const out = readPart10(joinParts(outcome.parts));
+    const frame = frameFragments(pixelElement(out.dataset)!, 1, out.dataset)[0];
+    // No COM (FF64) marker segment left in the main or tile-part headers.
+    const again = stripJ2kCodestream(frame);
+    expect(again.removed).toEqual([]);
+  }, 120_000);
 });
