@@ -144,7 +144,7 @@ function offsetsOf(fragmentsPerFrame: Uint8Array[][]): number[] {
 }
 
 /** A Part 10 file with these frames (each split into `split` fragments) and the planted header. */
-function dicomFile(ts: string, frames: Uint8Array[], attrs: Element[], n: number, table: Table = 'bot', split = 1): Uint8Array {
+function dicomFile(ts: string, frames: Uint8Array[], attrs: Element[], n: number, table: Table = 'bot', split = 1, eotLengths?: number[]): Uint8Array {
   const perFrame = frames.map((f) => {
     const size = Math.ceil(f.length / split / 2) * 2;
     const parts: Uint8Array[] = [];
@@ -164,7 +164,7 @@ function dicomFile(ts: string, frames: Uint8Array[], attrs: Element[], n: number
       return b;
     };
     extra.push({ tag: 0x7fe00001, vr: 'OV', value: ov(offsets) });
-    extra.push({ tag: 0x7fe00002, vr: 'OV', value: ov(frames.map((f) => f.length)) });
+    extra.push({ tag: 0x7fe00002, vr: 'OV', value: ov(eotLengths ?? frames.map((f) => f.length)) });
   }
   const sopInstance = `2.25.${4400 + n}1234567${n}`;
   return encodePart10({
@@ -219,6 +219,7 @@ beforeAll(() => {
   const htj2k = source('transfer-syntax/HTJ2KLossless_08_RGB.dcm');
   const j2kMulti = source('multiframe/enhanced_MR_j2k_multiframe_multifragments.dcm', 3);
   const jxl = source('transfer-syntax/will-jxl_US_multiframe.dcm', 2);
+  const jls2 = source('transfer-syntax/CT0012_multiframe_fragmented_nobot_jpegls_near_lossless.dcm');
 
   const withJpegText = (f: Uint8Array): Uint8Array =>
     spliceJpeg(f, [jfifWithThumb, comAscii, app1Latin1, app13Utf8, app8Utf16, adobeWithTail], latin1(NAME_LATIN1));
@@ -258,10 +259,11 @@ beforeAll(() => {
     { name: 'JPEG 2000, 3 frames, Basic Offset Table', bytes: new Uint8Array(0), original: j2kMulti, expect: 'written', table: 'bot' },
     { name: 'JP2-wrapped JPEG 2000: xml, uuid, uinf, lbl boxes', bytes: new Uint8Array(0), original: j2k, expect: 'written' },
     { name: 'JPEG XL container: Exif, xml, jumb, brob boxes', bytes: new Uint8Array(0), original: jxl, expect: 'written', table: 'bot' },
+    { name: 'JPEG-LS, 2 frames, Extended Offset Table lengths that stop before a name in each fragment', bytes: new Uint8Array(0), original: jls2, expect: 'written', table: 'eot' },
     { name: 'MPEG-4 video', bytes: new Uint8Array(0), expect: 'failed' },
     { name: 'JPEG whose COM length runs past the frame', bytes: new Uint8Array(0), expect: 'failed' },
   ];
-  const [c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11] = cases;
+  const [c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12] = cases;
   c0.bytes = dicomFile(jpeg.ts, jpeg.frames.map(withJpegText), jpeg.attrs, 0);
   c1.bytes = dicomFile(jpegColour.ts, jpegColour.frames.map((f) => spliceJpeg(f, [comAscii, app1Latin1])), jpegColour.attrs, 1);
   c2.bytes = dicomFile(jls.ts, jls.frames.map((f) => spliceJpeg(f, [comAscii, app8Utf16, app13Utf8])), jls.attrs, 2);
@@ -274,9 +276,12 @@ beforeAll(() => {
   c9.bytes = dicomFile(jxl.ts, jxl.frames.map(withJxlBoxes), jxl.attrs, 9);
   // An MPEG-4 AVC "stream" whose SEI user data carries a name: never checked, so never written.
   const sei = cat(new Uint8Array([0, 0, 0, 1, 0x06, 0x05, 0x20]), new Uint8Array(16), ascii(NAME_ASCII), new Uint8Array([0x80]));
-  c10.bytes = dicomFile('1.2.840.10008.1.2.4.102', [sei], jpeg.attrs, 10);
+  c10.bytes = dicomFile(
+    jls2.ts, jls2.frames.map((f) => cat(f, utf8(` ${NAME_UTF8} `), ascii(`${NAME_ASCII} `))), jls2.attrs, 10, 'eot', 1, jls2.frames.map((f) => f.length),
+  );
+  c11.bytes = dicomFile('1.2.840.10008.1.2.4.102', [sei], jpeg.attrs, 11);
   const broken = cat(new Uint8Array([0xff, 0xd8, 0xff, 0xfe, 0x7f, 0xff]), ascii(`${NAME_ASCII} ${PATIENT_ID}`), new Uint8Array([0xff, 0xd9]));
-  c11.bytes = dicomFile(jpeg.ts, [broken], jpeg.attrs, 11);
+  c12.bytes = dicomFile(jpeg.ts, [broken], jpeg.attrs, 12);
   inputs = cases.map((c, i) => ({ name: `case-${String(i).padStart(2, '0')}.dcm`, bytes: c.bytes }));
   // The planted text really is in every input (else the test would prove nothing).
   for (const c of cases) expect(Buffer.from(c.bytes).includes(Buffer.from(NAME_ASCII)) || Buffer.from(c.bytes).includes(Buffer.from(utf8(NAME_UTF8))), c.name).toBe(true);

@@ -126,7 +126,12 @@ export function stripCodestreamText(ds: Dataset, transferSyntaxUID: string): Cod
     return result;
   }
   const removedIn = new Map<string, number[]>();
-  let changed = false;
+  // Fragment bytes that belong to no frame (past an Extended Offset Table length, say) would be
+  // written unread: rebuilding the fragments from the frames drops them. One pad byte per fragment is normal.
+  const fragmentBytes = el.fragments.slice(1).reduce((n, f) => n + f.length, 0);
+  const frameBytes = frames.reduce((n, f) => n + f.length, 0);
+  let changed = fragmentBytes - frameBytes > el.fragments.length - 1;
+  if (changed) removedIn.set('bytes outside every frame', []);
   let droppedReconstruction = false;
   const out: Uint8Array[] = [];
   for (let f = 0; f < frames.length; f++) {
@@ -149,7 +154,7 @@ export function stripCodestreamText(ds: Dataset, transferSyntaxUID: string): Cod
   }
   if (!changed) return result;
   reencapsulate(ds, out);
-  const what = [...removedIn].map(([kind, list]) => `${kind} (${framesText(list, frames.length)})`).join('; ');
+  const what = [...removedIn].map(([kind, list]) => (list.length ? `${kind} (${framesText(list, frames.length)})` : kind)).join('; ');
   result.warnings.push(`compressed frames: removed segments and boxes that can carry text: ${what}; image data copied byte for byte, offset table rewritten`);
   if (droppedReconstruction && transferSyntaxUID === JPEG_XL_JPEG_RECOMPRESSION) {
     result.transferSyntaxUID = JPEG_XL;
