@@ -26,6 +26,7 @@ import { UidMapper } from './header/uid-map.ts';
 import { checkNativePixelLength } from './pixels/pixel-length.ts';
 import { checkCodestream } from './pixels/codestream-check.ts';
 import { matchPixelEncoding } from './pixels/encoding-match.ts';
+import { stripCodestreamText } from './pixels/codestream-strip.ts';
 import { compilePlan, type CompiledPlan, type RedactionPlan } from './pixels/plan.ts';
 import { redactImage, redactImageAsync, type ImageRedactionOptions, type ImageRedactionResult } from './pixels/redact.ts';
 import { zeroCounts, type FileOutcome } from './outcome.ts';
@@ -204,6 +205,11 @@ function deidentifyParsed(path: string, parsed: ParsedFile, session: Session, op
   // overlay attributes were all still there. Only the pixel element (and kept overlay planes) changed.
   warnings.push(...pixelStep.warnings);
   if (pixelStep.error) return { status: 'failed', input: path, reason: pixelStep.error, warnings };
+  // Every frame about to be written (as it came, or re-encoded by the pixel step) loses its
+  // comment and metadata segments; a frame that cannot be parsed is not written.
+  const codestream = stripCodestreamText(ds, pixelStep.redaction.transferSyntaxUID);
+  warnings.push(...codestream.warnings);
+  if (codestream.error) return { status: 'failed', input: path, reason: codestream.error, warnings };
 
   const profile = session.profile.profile;
   const patient = patientIdentity(ds);
@@ -261,7 +267,7 @@ function deidentifyParsed(path: string, parsed: ParsedFile, session: Session, op
   }
   if (!getString(ds, T.SOPInstanceUID)) setString(ds, T.SOPInstanceUID, sopInstanceUID, 'UI');
 
-  const transferSyntaxUID = pixelStep.redaction.transferSyntaxUID;
+  const transferSyntaxUID = codestream.transferSyntaxUID;
   if (transferSyntaxUID !== parsed.transferSyntaxUID && transferSyntaxUID === outputTransferSyntax(parsed.transferSyntaxUID)) {
     warnings.push(`written as ${transferSyntaxName(transferSyntaxUID)} (input was ${transferSyntaxName(parsed.transferSyntaxUID)})`);
   }

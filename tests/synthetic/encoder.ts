@@ -35,6 +35,11 @@ export interface Element {
   undefinedLength?: boolean;
   /** SQ: write the items with undefined length. Defaults to `undefinedLength`. */
   itemUndefinedLength?: boolean;
+  /**
+   * Encapsulated Pixel Data (PS3.5 A.4): written as OB with undefined length, one Item per entry
+   * ([Basic Offset Table, ...fragments]), odd fragments padded with 00; `value` is ignored.
+   */
+  fragments?: Uint8Array[];
 }
 
 const STRING_VRS = new Set(['AE', 'AS', 'CS', 'DA', 'DS', 'DT', 'IS', 'LO', 'LT', 'PN', 'SH', 'ST', 'TM', 'UC', 'UI', 'UR', 'UT']);
@@ -247,6 +252,18 @@ function writeElement(sink: Sink, el: Element, syn: Syntax): void {
     }
     return;
   }
+  if (el.fragments) {
+    writeHeader(sink, el.tag, 'OB', UNDEFINED, syn);
+    for (const f of el.fragments) {
+      writeTag(sink, ITEM, syn.little);
+      sink.u32(f.length + (f.length & 1), syn.little);
+      sink.bytes(f);
+      if (f.length & 1) sink.bytes(new Uint8Array(1));
+    }
+    writeTag(sink, SEQUENCE_DELIMITER, syn.little);
+    sink.u32(0, syn.little);
+    return;
+  }
   if (el.vr === 'UN' && el.undefinedLength) {
     // A sequence written as UN with undefined length: the value is an implicit VR little endian
     // encoded sequence (items and a sequence delimiter), whatever the file's transfer syntax.
@@ -322,7 +339,8 @@ export interface Part10Input {
   implementationVersionName?: string;
   /**
    * The Transfer Syntax UID the file meta declares, when it should differ from the encoding of
-   * the dataset (`transferSyntax`): for files whose declared syntax does not match their bytes.
+   * the dataset (`transferSyntax`): for files whose declared syntax does not match their bytes, or a
+   * compressed one (the dataset is then explicit VR little endian with Pixel Data as `fragments`).
    */
   declaredTransferSyntaxUID?: string;
 }

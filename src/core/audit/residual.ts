@@ -24,6 +24,7 @@ import { elementText } from '../dicom/values.ts';
 import { STRING_VRS } from '../dicom/vr.ts';
 import type { ResidualFinding } from '../outcome.ts';
 import { boundaryRule, type BoundaryRule, type Identifier } from './identifiers.ts';
+import { codestreamHeaderBytes } from '../pixels/codestream-strip.ts';
 
 const BINARY_MIN = 3;
 
@@ -186,5 +187,22 @@ export function scanResidual(output: Dataset, ids: readonly Identifier[]): Resid
       }
     }
   });
+  scanCodestreamHeaders(output, needles, findings);
   return findings;
+}
+
+/**
+ * Pixel Data is skipped above as sample data, but the marker segments and boxes that stay in
+ * compressed frames (JFIF, ICC profile, frame and scan headers, JP2/JPEG XL boxes) are bytes
+ * outside the image: an identifier there is a finding.
+ */
+function scanCodestreamHeaders(output: Dataset, needles: readonly Needle[], findings: ResidualFinding[]): void {
+  for (const { frame, bytes } of codestreamHeaderBytes(output)) {
+    const hay = bytes.map((b) => latin1.decode(b).toLowerCase()).join('\u0000');
+    for (const n of needles) {
+      if (n.binary.some((b) => b.s.length <= hay.length && occurs(hay, b.s, n.rule, b.step))) {
+        findings.push({ kind: n.id.kind, value: n.id.value, where: `(7FE0,0010) PixelData frame ${frame + 1} codestream marker segments` });
+      }
+    }
+  }
 }
