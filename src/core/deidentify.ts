@@ -206,6 +206,10 @@ function deidentifyParsed(path: string, parsed: ParsedFile, session: Session, op
     (id) => !(profile.options.retainInstitutionIdentity && (id.kind === KIND.institutionName || id.kind === KIND.institutionAddress)),
   );
   const counts = zeroCounts();
+  // Text the profile writes (cleaned values, pseudonyms, overrides) is UTF-8, so a dataset in
+  // another character set is re-encoded BEFORE it is changed: re-encoding afterwards would read
+  // those new UTF-8 bytes as Latin-1, GB18030… and double-encode every non-ASCII character.
+  const transcoded = normalizeToUtf8(ds, false);
 
   applyProfile(ds, {
     profile: session.profile,
@@ -225,7 +229,7 @@ function deidentifyParsed(path: string, parsed: ParsedFile, session: Session, op
   } else {
     markDeidentified(ds, profile.options);
   }
-  if (normalizeToUtf8(ds, /[^\x00-\x7f]/.test(pseudonym.name + pseudonym.id))) {
+  if (normalizeToUtf8(ds, /[^\x00-\x7f]/.test(pseudonym.name + pseudonym.id)) || transcoded) {
     warnings.push('text re-encoded as UTF-8 (Specific Character Set ISO_IR 192)');
   }
 
