@@ -19,7 +19,8 @@ import { normalizeToUtf8 } from './header/charset-normalize.ts';
 import { KeyedHash, deriveSessionKey } from './header/keys.ts';
 import { markDeidentified } from './header/method.ts';
 import { PseudonymMaker, type PatientIdentity, type PseudonymLookup } from './header/pseudonyms.ts';
-import { UidMapper } from './header/uid-map.ts';
+import { UidMapper, recordingMapper } from './header/uid-map.ts';
+import { scrubPatientIdentifiers } from './header/scrub.ts';
 import { checkNativePixelLength } from './pixels/pixel-length.ts';
 import { checkCodestream } from './pixels/codestream-check.ts';
 import { compilePlan, type CompiledPlan, type RedactionPlan } from './pixels/plan.ts';
@@ -210,10 +211,12 @@ function deidentifyParsed(path: string, parsed: ParsedFile, session: Session, op
   // another character set is re-encoded BEFORE it is changed: re-encoding afterwards would read
   // those new UTF-8 bytes as Latin-1, GB18030… and double-encode every non-ASCII character.
   const transcoded = normalizeToUtf8(ds, false);
+  // The UIDs this file's header step replaces are identifiers of the file too.
+  const uids = recordingMapper(session.uids);
 
   applyProfile(ds, {
     profile: session.profile,
-    uids: session.uids,
+    uids: uids.mapper,
     pseudonym,
     dateShiftDays,
     retainUIDs: profile.options.retainUIDs,
@@ -232,6 +235,18 @@ function deidentifyParsed(path: string, parsed: ParsedFile, session: Session, op
   if (normalizeToUtf8(ds, /[^\x00-\x7f]/.test(pseudonym.name + pseudonym.id)) || transcoded) {
     warnings.push('text re-encoded as UTF-8 (Specific Character Set ISO_IR 192)');
   }
+  const checked = profile.options.retainUIDs ? identifiers : [...identifiers, ...[...uids.originals].map((value) => ({ kind: KIND.originalUid, value }))];
+  // The patient's own identifiers in values the profile kept are taken out, not only reported.
+  const scrub = scrubPatientIdentifiers(ds, {
+    identifiers: checked,
+    uids: uids.mapper,
+    personName: pseudonym.name,
+    counts,
+    // Kept full dates keep a newborn's study date, which is the birth date: the option asked for it.
+    keptOnPurpose: (id, el) => profile.options.retainLongFullDates && id.kind === KIND.birthDate && (el.vr === 'DA' || el.vr === 'DT'),
+  });
+  warnings.push(...scrub.warnings);
+  if (scrub.blocked) return { status: 'failed', input: path, reason: scrub.blocked, warnings };
 
   let outSopClass = sopClassUID;
   if (!outSopClass) {
@@ -280,7 +295,7 @@ function deidentifyParsed(path: string, parsed: ParsedFile, session: Session, op
     seriesInstanceUID,
     sopInstanceUID,
     warnings,
-    residual: scanResidual(ds, identifiers),
+    residual: scanResidual(ds, checked),
     actions: counts,
     ...(pixelStep.redaction.encoding !== 'unchanged' || pixelStep.cleanPixels ? { pixels: pixelStep.redaction } : {}),
   };
