@@ -243,6 +243,7 @@ function deidentifyParsed(path: string, parsed: ParsedFile, session: Session, op
     personName: pseudonym.name,
     counts,
     // Kept full dates keep a newborn's study date, which is the birth date: the option asked for it.
+    trace: options.trace,
     keptOnPurpose: (id, el) => profile.options.retainLongFullDates && id.kind === KIND.birthDate && (el.vr === 'DA' || el.vr === 'DT'),
   });
   warnings.push(...scrub.warnings);

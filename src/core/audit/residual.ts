@@ -199,6 +199,8 @@ export interface ResidualHit {
   /** The dataset (top level or sequence item) that holds the element. */
   owner: Dataset;
   where: string;
+  /** The element's path as the header trace names it: "(0040,A730)[0] > (0040,A160)". */
+  path: string;
   identifiers: Identifier[];
   /** Found only in the value's bytes (UTF-16, a blob), not in its decoded text. */
   bytesOnly: boolean;
@@ -246,6 +248,7 @@ export function findResidual(output: Dataset, ids: readonly Identifier[]): Resid
       element: el,
       owner,
       where: describePath(path, el.tag),
+      path: `${path.map((step) => `${formatTag(step.tag)}[${step.index}] > `).join('')}${formatTag(el.tag)}`,
       identifiers: [...found].map((n) => n.id),
       bytesOnly: !inText,
     });

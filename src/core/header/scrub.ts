@@ -20,12 +20,14 @@
  * Warnings say what was found, where and what was done — never the value.
  */
 import type { Dataset, DataElement } from '../dicom/dataset.ts';
+import { keywordOf } from '../dicom/tags.ts';
 import { elementText, encodeText } from '../dicom/values.ts';
 import { STRING_VRS } from '../dicom/vr.ts';
 import type { ActionCounts } from '../outcome.ts';
 import { KIND, PATIENT_KINDS, REPLACEMENT, replaceIdentifiers, type Identifier } from '../audit/identifiers.ts';
 import { findResidual, isSampleBuffer, type ResidualHit } from '../audit/residual.ts';
 import { dummyValue } from './dummies.ts';
+import type { HeaderChange } from './apply.ts';
 import type { UidMapping } from './uid-map.ts';
 
 export interface ScrubContext {
@@ -37,6 +39,8 @@ export interface ScrubContext {
   counts: ActionCounts;
   /** True for a hit the profile keeps on purpose (a birth date in kept full dates): it stays a finding. */
   keptOnPurpose?: (id: Identifier, el: DataElement) => boolean;
+  /** The header step's review trace, told of every element this pass changed. */
+  trace?: (change: HeaderChange) => void;
 }
 
 export interface ScrubResult {
@@ -54,6 +58,7 @@ export function scrubPatientIdentifiers(ds: Dataset, ctx: ScrubContext): ScrubRe
   const actionable = (hit: ResidualHit): Identifier[] =>
     hit.identifiers.filter((id) => !ctx.keptOnPurpose?.(id, hit.element) && (hit.element.vr !== 'UI' || hit.bytesOnly || id.kind === KIND.originalUid));
 
+  let acted = false;
   for (const hit of findResidual(ds, own)) {
     const ids = actionable(hit);
     if (ids.length === 0) continue;
@@ -62,19 +67,40 @@ export function scrubPatientIdentifiers(ds: Dataset, ctx: ScrubContext): ScrubRe
       result.blocked ??= `${kinds} found in ${hit.where}, sample data that cannot be cleaned: the file is not written`;
       continue;
     }
-    result.warnings.push(`${kinds} found in kept value ${hit.where}: ${scrubElement(hit, ids, ctx)}`);
+    const before = traceText(hit);
+    const done = scrubElement(hit, ids, ctx);
+    result.warnings.push(`${kinds} found in kept value ${hit.where}: ${done}`);
+    note(ctx, hit, before, done);
+    acted = true;
   }
-  if (result.blocked) return result;
+  if (result.blocked || !acted) return result;
 
   // What cleaning could not take out (an identifier in a spelling replaceIdentifiers does not
   // see, or in other bytes of the same value) goes with its element.
   for (const hit of findResidual(ds, own)) {
     if (actionable(hit).length === 0) continue;
+    const before = traceText(hit);
     hit.owner.delete(hit.element.tag);
     ctx.counts.removed++;
     result.warnings.push(`identifier still found in ${hit.where} after cleaning: removed`);
+    note(ctx, hit, before, 'removed (identifier still found after cleaning)');
   }
   return result;
+}
+
+const traceText = (hit: ResidualHit): string =>
+  STRING_VRS.has(hit.element.vr) ? elementText(hit.element, hit.owner.charset) : `${hit.element.value.length} bytes`;
+
+function note(ctx: ScrubContext, hit: ResidualHit, before: string, done: string): void {
+  if (!ctx.trace) return;
+  const { element: el, owner } = hit;
+  const present = owner.get(el.tag) === el;
+  ctx.trace({
+    path: hit.path, tag: el.tag, keyword: keywordOf(el.tag), vr: el.vr, before,
+    after: present ? traceText(hit) : null,
+    action: present ? 'C' : 'X',
+    source: `patient identifier in a kept value: ${done}`,
+  });
 }
 
 /** Cleans or removes one element; says what it did. */
@@ -115,5 +141,5 @@ function scrubElement(hit: ResidualHit, ids: Identifier[], ctx: ScrubContext): s
   }
   el.value = encodeText(values.join('\\'), el.vr);
   counts.cleaned++;
-  return 'identifier(s) dropped from the value';
+  return 'identifier(s) replaced (dropped from the coded value)';
 }
