@@ -11,7 +11,6 @@ import { outputTransferSyntax, transferSyntaxName } from './dicom/transfer-synta
 import { getNumber, getString, setString } from './dicom/values.ts';
 import { writePart10Parts } from './dicom/writer.ts';
 import { KIND, collectIdentifiers } from './audit/identifiers.ts';
-import { scanResidual } from './audit/residual.ts';
 import { outputPathFor } from './export/layout.ts';
 import { MappingLog } from './export/mapping.ts';
 import { applyProfile, type HeaderChange } from './header/apply.ts';
@@ -296,7 +295,7 @@ function deidentifyParsed(path: string, parsed: ParsedFile, session: Session, op
     seriesInstanceUID,
     sopInstanceUID,
     warnings,
-    residual: scanResidual(ds, checked),
+    residual: scrub.residual,
     actions: counts,
     ...(pixelStep.redaction.encoding !== 'unchanged' || pixelStep.cleanPixels ? { pixels: pixelStep.redaction } : {}),
   };

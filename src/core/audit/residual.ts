@@ -268,5 +268,10 @@ function hasInnerNul(value: Uint8Array): boolean {
  * purpose (e.g. institution kinds under Retain Institution Identity).
  */
 export function scanResidual(output: Dataset, ids: readonly Identifier[]): ResidualFinding[] {
-  return findResidual(output, ids).flatMap((h) => h.identifiers.map((id) => ({ kind: id.kind, value: id.value, where: h.where })));
+  return findingsOf(findResidual(output, ids));
+}
+
+/** The findings of some hits: one per identifier per element. */
+export function findingsOf(hits: readonly ResidualHit[]): ResidualFinding[] {
+  return hits.flatMap((h) => h.identifiers.map((id) => ({ kind: id.kind, value: id.value, where: h.where })));
 }

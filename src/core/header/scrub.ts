@@ -25,7 +25,8 @@ import { elementText, encodeText } from '../dicom/values.ts';
 import { STRING_VRS } from '../dicom/vr.ts';
 import type { ActionCounts } from '../outcome.ts';
 import { KIND, PATIENT_KINDS, REPLACEMENT, replaceIdentifiers, type Identifier } from '../audit/identifiers.ts';
-import { findResidual, isSampleBuffer, type ResidualHit } from '../audit/residual.ts';
+import { findResidual, findingsOf, isSampleBuffer, type ResidualHit } from '../audit/residual.ts';
+import type { ResidualFinding } from '../outcome.ts';
 import { dummyValue } from './dummies.ts';
 import type { HeaderChange } from './apply.ts';
 import type { UidMapping } from './uid-map.ts';
@@ -47,19 +48,21 @@ export interface ScrubResult {
   warnings: string[];
   /** Why the file must not be written, when an identifier sits in a value that cannot be cleaned. */
   blocked?: string;
+  /** Every identifier (of any kind) still found afterwards: the outcome's residual findings. */
+  residual: ResidualFinding[];
 }
 
 const FREE_TEXT_VRS = new Set(['LO', 'LT', 'SH', 'ST', 'UC', 'UT']);
 
 export function scrubPatientIdentifiers(ds: Dataset, ctx: ScrubContext): ScrubResult {
-  const own = ctx.identifiers.filter((id) => PATIENT_KINDS.has(id.kind));
-  const result: ScrubResult = { warnings: [] };
-  if (own.length === 0) return result;
+  const result: ScrubResult = { warnings: [], residual: [] };
   const actionable = (hit: ResidualHit): Identifier[] =>
-    hit.identifiers.filter((id) => !ctx.keptOnPurpose?.(id, hit.element) && (hit.element.vr !== 'UI' || hit.bytesOnly || id.kind === KIND.originalUid));
+    hit.identifiers.filter((id) => PATIENT_KINDS.has(id.kind) && !ctx.keptOnPurpose?.(id, hit.element) && (hit.element.vr !== 'UI' || hit.bytesOnly || id.kind === KIND.originalUid));
 
+  // One scan for every kind: in the usual case (nothing to act on) it is also the final one.
+  const hits = findResidual(ds, ctx.identifiers);
   let acted = false;
-  for (const hit of findResidual(ds, own)) {
+  for (const hit of hits) {
     const ids = actionable(hit);
     if (ids.length === 0) continue;
     const kinds = [...new Set(ids.map((id) => id.kind))].join(', ');
@@ -73,11 +76,15 @@ export function scrubPatientIdentifiers(ds: Dataset, ctx: ScrubContext): ScrubRe
     note(ctx, hit, before, done);
     acted = true;
   }
-  if (result.blocked || !acted) return result;
+  if (result.blocked || !acted) {
+    result.residual = findingsOf(hits);
+    return result;
+  }
 
   // What cleaning could not take out (an identifier in a spelling replaceIdentifiers does not
   // see, or in other bytes of the same value) goes with its element.
-  for (const hit of findResidual(ds, own)) {
+  const again = findResidual(ds, ctx.identifiers);
+  for (const hit of again) {
     if (actionable(hit).length === 0) continue;
     const before = traceText(hit);
     hit.owner.delete(hit.element.tag);
@@ -85,6 +92,7 @@ export function scrubPatientIdentifiers(ds: Dataset, ctx: ScrubContext): ScrubRe
     result.warnings.push(`identifier still found in ${hit.where} after cleaning: removed`);
     note(ctx, hit, before, 'removed (identifier still found after cleaning)');
   }
+  result.residual = findingsOf(again.filter((hit) => hit.owner.get(hit.element.tag) === hit.element));
   return result;
 }
 
