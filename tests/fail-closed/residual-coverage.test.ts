@@ -93,4 +93,29 @@ describe('the patient identifiers are searched for, and removed, in every kept v
       { tag: 0x00700081, vr: 'LO', value: gb('王先生胸部检查') },
     ], { patient, planted: cn })).toEqual({});
   });
+
+  it('CJK names in legacy encodings (GB18030, Big5, Shift-JIS, EUC-KR, ISO 2022 JP) inside a kept blob', async () => {
+    const gb = (s: string): string => raw(encodeLegacy('gb18030', s));
+    const patient: Patient = { ...ASCII_PATIENT, charset: 'GB18030', name: `Wang^XiaoDong=${gb('王')}^${gb('小东')}` };
+    const jpPatient: Patient = { ...ASCII_PATIENT, charset: '\\ISO 2022 IR 87', name: `YAMADA^TAROU=${raw(iso2022jp('山田'))}^${raw(iso2022jp('太郎'))}` };
+    const krPatient: Patient = { ...ASCII_PATIENT, charset: 'ISO_IR 192', name: 'Kim^Minjun=김^민준' };
+    const twPatient: Patient = { ...ASCII_PATIENT, charset: 'ISO_IR 192', name: 'Chen^DaWei=陳^大偉' };
+    const blob = (...parts: Uint8Array[]): Uint8Array => samplesWith(Uint8Array.from(parts.flatMap((p) => [...p, 0x20])), 1024);
+    const keep = { '(0029,1010)': { action: 'keep' as const } };
+    const inBlob = (bytes: Uint8Array, p: Patient) => image(privateBlock(0x0029, 'ACME BLOB', [{ offset: 0x10, vr: 'OB', value: bytes }]), p);
+    const inputs = [
+      { name: 'in/cn.dcm', bytes: inBlob(blob(encodeLegacy('gb18030', '小东先生')), patient) },
+      { name: 'in/tw.dcm', bytes: inBlob(blob(encodeLegacy('big5', '大偉先生')), twPatient) },
+      { name: 'in/jp.dcm', bytes: inBlob(blob(encodeLegacy('shift_jis', '山田様'), iso2022jp('太郎')), jpPatient) },
+      { name: 'in/kr.dcm', bytes: inBlob(blob(encodeLegacy('euc-kr', '민준씨')), krPatient) },
+    ];
+    const legacy: PlantedValue[] = [
+      { value: '小东', kind: 'name', bytes: [encodeLegacy('gb18030', '小东')], inMapping: true },
+      { value: '大偉', kind: 'name', bytes: [encodeLegacy('big5', '大偉')], inMapping: true },
+      { value: '山田', kind: 'name', bytes: [encodeLegacy('shift_jis', '山田')], inMapping: true },
+      { value: '太郎', kind: 'name', bytes: [iso2022jp('太郎')], inMapping: true },
+      { value: '민준', kind: 'name', bytes: [encodeLegacy('euc-kr', '민준')], inMapping: true },
+    ];
+    expect(onlyLeaky(await leaksUnderEveryProfile(inputs, legacy, { overrides: keep }))).toEqual({});
+  });
 });

@@ -7,7 +7,9 @@
  * - OB/OW/UN values, private elements of any VR, public text that holds NUL bytes inside it, and
  *   anything else that is not plainly numeric are searched as bytes: a single-byte (latin1) view,
  *   lower-cased, against the identifier's ASCII/latin1 bytes, its UTF-8 bytes (upper and lower
- *   case) and its UTF-16 LE/BE bytes (Windows-based devices store such strings in private blobs).
+ *   case) and its UTF-16 LE/BE bytes (Windows-based devices store such strings in private blobs);
+ *   names in Han, kana or Hangul also as GB18030, Big5, Shift-JIS, EUC-JP, EUC-KR and ISO 2022 JP
+ *   bytes (legacy-bytes.ts).
  * - Sample buffers that a device could still have written text into — Waveform Data and LUT
  *   Data — are searched as bytes too, but only for identifiers whose bytes are long enough
  *   (SAMPLE_MIN) not to turn up among the samples by chance.
@@ -30,7 +32,8 @@ import { formatTag, isPrivateTag, keywordOf } from '../dicom/tags.ts';
 import { elementText } from '../dicom/values.ts';
 import { STRING_VRS } from '../dicom/vr.ts';
 import type { ResidualFinding } from '../outcome.ts';
-import { boundaryRule, isWordLetter, type BoundaryRule, type Identifier } from './identifiers.ts';
+import { boundaryRule, isSpaceless, isWordLetter, type BoundaryRule, type Identifier } from './identifiers.ts';
+import { legacyForms } from './legacy-bytes.ts';
 
 const BINARY_MIN = 3;
 /** Bytes a needle must have to be looked for among samples (UTF-16 forms: twice as many). */
@@ -123,6 +126,9 @@ function compileNeedle(id: Identifier, value: string, lower: string): Needle {
     for (const s of forms) binary.push({ s, step: 1, lead: 0 });
     binary.push({ s: utf16(lower, true).toLowerCase(), step: 2, lead: 0 });
     binary.push({ s: utf16(lower, false).toLowerCase(), step: 2, lead: 1 });
+    if (isSpaceless(value[0]) || isSpaceless(value[value.length - 1])) {
+      for (const bytes of legacyForms(value)) binary.push({ s: latin1.decode(bytes).toLowerCase(), step: 1, lead: 0 });
+    }
   }
   const edge = (c: string): Needle['left'] => (rule.uid ? 'uid' : isDigit(c) ? 'digit' : rule.word && isWordLetter(c) ? 'letter' : null);
   const last = value[value.length - 1];
