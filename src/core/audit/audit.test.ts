@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Dataset } from '../dicom/dataset.ts';
 import { T } from '../dicom/tags.ts';
-import { KIND, collectIdentifiers, dateSpellings, replaceIdentifiers, REPLACEMENT, type Identifier } from './identifiers.ts';
+import { KIND, collectIdentifiers, dateSpellings, originalUidIdentifiers, replaceIdentifiers, REPLACEMENT, type Identifier } from './identifiers.ts';
 import { scanResidual } from './residual.ts';
 
 const enc = new TextEncoder();
@@ -234,6 +234,21 @@ describe('scanResidual', () => {
     bytes(out, 0x00091011, 'OB', enc.encode('\u0000jürgen\u0000'));
     const f = scanResidual(out, found);
     expect(f.map((x) => `${x.value}@${x.where}`).sort()).toEqual(['Jürgen@(0009,1011) Private', 'Müller@(0009,1010) Private']);
+  });
+
+  it('takes only real original UIDs as identifiers, not "0" or a short root', () => {
+    expect(originalUidIdentifiers(['0', '1.2.3', '12345678', '1.2.276.0.7230010.3.1.4.1']).map((i) => i.value)).toEqual(['1.2.276.0.7230010.3.1.4.1']);
+  });
+
+  it('finds a name in a blob next to a character of another script, in UTF-8 and UTF-16', () => {
+    const out = new Dataset();
+    bytes(out, 0x00091010, 'OB', enc.encode('\u0000Karlsson様\u0000'));
+    const u16 = (s: string) => Uint8Array.from([...s].flatMap((c) => [c.charCodeAt(0) & 0xff, c.charCodeAt(0) >> 8]));
+    bytes(out, 0x00091011, 'OB', u16('患者Lindqvist様'));
+    // Still not inside a longer ASCII word.
+    bytes(out, 0x00091012, 'OB', enc.encode('\u0000Karlssonx\u0000'));
+    const f = scanResidual(out, ids);
+    expect(f.map((x) => `${x.value}@${x.where}`).sort()).toEqual(['Karlsson@(0009,1010) Private', 'Lindqvist@(0009,1011) Private']);
   });
 
   it('does not look for 2-letter name parts in binary blobs, only in text', () => {

@@ -71,6 +71,8 @@ interface Form {
   s: string;
   step: 1 | 2;
   lead: 0 | 1;
+  /** A byte view (latin1) rather than decoded text. */
+  bytes: boolean;
 }
 
 interface Needle {
@@ -123,11 +125,11 @@ function compileNeedle(id: Identifier, value: string, lower: string): Needle {
     if (/^[\x00-\xff]*$/.test(value)) forms.add(lower); // ASCII / ISO 8859-1 bytes, as the latin1 view shows them
     forms.add(latin1.decode(utf8.encode(lower)).toLowerCase());
     forms.add(latin1.decode(utf8.encode(value.toUpperCase())).toLowerCase());
-    for (const s of forms) binary.push({ s, step: 1, lead: 0 });
-    binary.push({ s: utf16(lower, true).toLowerCase(), step: 2, lead: 0 });
-    binary.push({ s: utf16(lower, false).toLowerCase(), step: 2, lead: 1 });
+    for (const s of forms) binary.push({ s, step: 1, lead: 0, bytes: true });
+    binary.push({ s: utf16(lower, true).toLowerCase(), step: 2, lead: 0, bytes: true });
+    binary.push({ s: utf16(lower, false).toLowerCase(), step: 2, lead: 1, bytes: true });
     if (isSpaceless(value[0]) || isSpaceless(value[value.length - 1])) {
-      for (const bytes of legacyForms(value)) binary.push({ s: latin1.decode(bytes).toLowerCase(), step: 1, lead: 0 });
+      for (const bytes of legacyForms(value)) binary.push({ s: latin1.decode(bytes).toLowerCase(), step: 1, lead: 0, bytes: true });
     }
   }
   const edge = (c: string): Needle['left'] => (rule.uid ? 'uid' : isDigit(c) ? 'digit' : rule.word && isWordLetter(c) ? 'letter' : null);
@@ -135,7 +137,7 @@ function compileNeedle(id: Identifier, value: string, lower: string): Needle {
   return {
     id,
     rule,
-    text: { s: lower, step: 1, lead: 0 },
+    text: { s: lower, step: 1, lead: 0, bytes: false },
     binary,
     sample: binary.filter((f) => f.s.length >= SAMPLE_MIN * f.step),
     coded: !rule.word || value.length >= BINARY_MIN || nonAscii,
@@ -167,14 +169,19 @@ function needlesFor(ids: readonly Identifier[]): Needle[] {
 
 const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
 
-/** Does the character at `i` break the boundary a needle edge asks for? */
-function touches(hay: string, i: number, edge: Needle['left'], step: number, side: -1 | 1): boolean {
+/**
+ * Does the character at `i` break the boundary a needle edge asks for? In a byte view only an
+ * ASCII letter counts as a letter: a byte >= 0x80 may be part of a multi-byte character of any
+ * script (a name followed by 様 in UTF-8), and a UTF-16 unit with a high byte is not ASCII.
+ */
+function touches(hay: string, i: number, edge: Needle['left'], form: Form, side: -1 | 1): boolean {
   const c = hay[i];
   if (c === undefined) return false;
+  if (form.bytes && form.step === 2 && hay[form.lead === 0 ? i + 1 : i - 1] !== '\u0000') return false;
   if (edge === 'digit') return isDigit(c);
-  if (edge === 'letter') return isWordLetter(c);
+  if (edge === 'letter') return form.bytes ? c < '\u0080' && isWordLetter(c) : isWordLetter(c);
   // A UID continues through a digit, or through a '.' with a digit beyond it.
-  return isDigit(c) || (c === '.' && isDigit(hay[i + side * step]));
+  return isDigit(c) || (c === '.' && isDigit(hay[i + side * form.step]));
 }
 
 /** Does `form` occur in `hay` (both lower-cased) with the boundaries the needle's kind requires? */
@@ -186,8 +193,8 @@ function occurs(hay: string, needle: Needle, form: Form): boolean {
     const at = hay.indexOf(s, from);
     if (at < 0) return false;
     from = at + 1;
-    if (needle.left && at - step >= 0 && touches(hay, at - step + lead, needle.left, step, -1)) continue;
-    if (needle.right && touches(hay, at + s.length + lead, needle.right, step, 1)) continue;
+    if (needle.left && at - step >= 0 && touches(hay, at - step + lead, needle.left, form, -1)) continue;
+    if (needle.right && touches(hay, at + s.length + lead, needle.right, form, 1)) continue;
     return true;
   }
 }
