@@ -10,7 +10,7 @@ import { T, parseTag } from './dicom/tags.ts';
 import { outputTransferSyntax, transferSyntaxName } from './dicom/transfer-syntax.ts';
 import { getNumber, getString, setString } from './dicom/values.ts';
 import { writePart10Parts } from './dicom/writer.ts';
-import { KIND, collectIdentifiers } from './audit/identifiers.ts';
+import { KIND, collectIdentifiers, originalUidIdentifiers } from './audit/identifiers.ts';
 import { outputPathFor } from './export/layout.ts';
 import { MappingLog } from './export/mapping.ts';
 import { applyProfile, type HeaderChange } from './header/apply.ts';
@@ -234,7 +234,7 @@ function deidentifyParsed(path: string, parsed: ParsedFile, session: Session, op
   if (normalizeToUtf8(ds, /[^\x00-\x7f]/.test(pseudonym.name + pseudonym.id)) || transcoded) {
     warnings.push('text re-encoded as UTF-8 (Specific Character Set ISO_IR 192)');
   }
-  const checked = profile.options.retainUIDs ? identifiers : [...identifiers, ...[...uids.originals].map((value) => ({ kind: KIND.originalUid, value }))];
+  const checked = profile.options.retainUIDs ? identifiers : [...identifiers, ...originalUidIdentifiers(uids.originals)];
   // The patient's own identifiers in values the profile kept are taken out, not only reported.
   const scrub = scrubPatientIdentifiers(ds, {
     identifiers: checked,

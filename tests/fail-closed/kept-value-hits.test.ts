@@ -70,6 +70,16 @@ describe('a patient identifier in a kept value is removed, and the report says s
     expect(findPlanted(r, planted)).toEqual([]);
   });
 
+  it('a degenerate original UID ("0") is not hunted: kept text with that digit stays as it was', async () => {
+    const r = await run([
+      { tag: 0x00081140, vr: 'SQ', value: [[{ tag: 0x00081150, vr: 'UI', value: '0' }, { tag: 0x00081155, vr: 'UI', value: '0' }]] },
+      { tag: 0x00700081, vr: 'LO', value: 'Series 0 of 3' },
+    ]);
+    const { ds, entry } = written(r);
+    expect(ds.string('x00700081')).toBe('Series 0 of 3');
+    expect(entry.warnings.join('\n')).not.toMatch(/original UID/);
+  });
+
   it('Waveform Data holding the name blocks the file, with a reason that does not repeat the name', async () => {
     const r = await runVeil([{
       name: 'in/one.dcm',

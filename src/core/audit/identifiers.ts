@@ -225,6 +225,16 @@ export function collectIdentifiers(ds: Dataset): Identifier[] {
   return out;
 }
 
+/** Shortest original UID looked for: "0", "1.2" or "1.3.6" would be found in any number. */
+const UID_MIN = 8;
+
+/** The original UIDs the header step replaced, as identifiers (UIDs too short to tell apart are left out). */
+export function originalUidIdentifiers(uids: Iterable<string>): Identifier[] {
+  const out: Identifier[] = [];
+  for (const value of uids) if (value.length >= UID_MIN && value.includes('.')) out.push({ kind: KIND.originalUid, value });
+  return out;
+}
+
 function splitValues(text: string): string[] {
   return text.split('\\').map((v) => v.trim()).filter((v) => v.length > 0);
 }
