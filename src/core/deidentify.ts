@@ -240,6 +240,7 @@ function deidentifyParsed(path: string, parsed: ParsedFile, session: Session, op
     identifiers: checked,
     uids: uids.mapper,
     personName: pseudonym.name,
+    engineValues: [pseudonym.name, pseudonym.id],
     counts,
     // Kept full dates keep a newborn's study date, which is the birth date: the option asked for it.
     trace: options.trace,

@@ -37,6 +37,11 @@ export interface ScrubContext {
   uids: UidMapping;
   /** What a person name that named the patient becomes. */
   personName: string;
+  /**
+   * Values the engine wrote itself (the pseudonymous name and ID): an identifier that turns up
+   * inside one by chance ("123" in VEIL-X123Y…) stays a finding rather than breaking the pseudonym.
+   */
+  engineValues?: readonly string[];
   counts: ActionCounts;
   /** True for a hit the profile keeps on purpose (a birth date in kept full dates): it stays a finding. */
   keptOnPurpose?: (id: Identifier, el: DataElement) => boolean;
@@ -56,8 +61,9 @@ const FREE_TEXT_VRS = new Set(['LO', 'LT', 'SH', 'ST', 'UC', 'UT']);
 
 export function scrubPatientIdentifiers(ds: Dataset, ctx: ScrubContext): ScrubResult {
   const result: ScrubResult = { warnings: [], residual: [] };
+  const engineValues = new Set(ctx.engineValues);
   const actionable = (hit: ResidualHit): Identifier[] =>
-    hit.identifiers.filter((id) => PATIENT_KINDS.has(id.kind) && !ctx.keptOnPurpose?.(id, hit.element) && (hit.element.vr !== 'UI' || hit.bytesOnly || id.kind === KIND.originalUid));
+    STRING_VRS.has(hit.element.vr) && engineValues.has(elementText(hit.element, hit.owner.charset)) ? [] : hit.identifiers.filter((id) => PATIENT_KINDS.has(id.kind) && !ctx.keptOnPurpose?.(id, hit.element) && (hit.element.vr !== 'UI' || hit.bytesOnly || id.kind === KIND.originalUid));
 
   // One scan for every kind: in the usual case (nothing to act on) it is also the final one.
   const hits = findResidual(ds, ctx.identifiers);
