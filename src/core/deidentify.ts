@@ -9,8 +9,7 @@ import { T, parseTag } from './dicom/tags.ts';
 import { outputTransferSyntax, transferSyntaxName } from './dicom/transfer-syntax.ts';
 import { getNumber, getString, setString } from './dicom/values.ts';
 import { writePart10Parts } from './dicom/writer.ts';
-import { KIND, collectIdentifiers } from './audit/identifiers.ts';
-import { scanResidual } from './audit/residual.ts';
+import { KIND, collectIdentifiers, originalUidIdentifiers } from './audit/identifiers.ts';
 import { outputPathFor } from './export/layout.ts';
 import { MappingLog } from './export/mapping.ts';
 import { applyProfile, type HeaderChange } from './header/apply.ts';
@@ -22,7 +21,8 @@ import { markDeidentified } from './header/method.ts';
 import { PseudonymMaker, type PseudonymLookup } from './header/pseudonyms.ts';
 import { patientIdentity } from './header/patient-identity.ts';
 import { patientFacts } from './audit/patient-consistency.ts';
-import { UidMapper } from './header/uid-map.ts';
+import { UidMapper, recordingMapper } from './header/uid-map.ts';
+import { scrubPatientIdentifiers } from './header/scrub.ts';
 import { checkNativePixelLength } from './pixels/pixel-length.ts';
 import { checkCodestream } from './pixels/codestream-check.ts';
 import { matchPixelEncoding } from './pixels/encoding-match.ts';
@@ -224,10 +224,16 @@ function deidentifyParsed(path: string, parsed: ParsedFile, session: Session, op
   );
   const counts = zeroCounts();
   const required = snapshotRequired(ds, sopClassUID);
+  // Text the profile writes (cleaned values, pseudonyms, overrides) is UTF-8, so a dataset in
+  // another character set is re-encoded BEFORE it is changed: re-encoding afterwards would read
+  // those new UTF-8 bytes as Latin-1, GB18030… and double-encode every non-ASCII character.
+  const transcoded = normalizeToUtf8(ds, false);
+  // The UIDs this file's header step replaces are identifiers of the file too.
+  const uids = recordingMapper(session.uids);
 
   applyProfile(ds, {
     profile: session.profile,
-    uids: session.uids,
+    uids: uids.mapper,
     pseudonym,
     dateShiftDays,
     retainUIDs: profile.options.retainUIDs,
@@ -246,9 +252,23 @@ function deidentifyParsed(path: string, parsed: ParsedFile, session: Session, op
   } else {
     markDeidentified(ds, profile.options);
   }
-  if (normalizeToUtf8(ds, /[^\x00-\x7f]/.test(pseudonym.name + pseudonym.id))) {
+  if (normalizeToUtf8(ds, /[^\x00-\x7f]/.test(pseudonym.name + pseudonym.id)) || transcoded) {
     warnings.push('text re-encoded as UTF-8 (Specific Character Set ISO_IR 192)');
   }
+  const checked = profile.options.retainUIDs ? identifiers : [...identifiers, ...originalUidIdentifiers(uids.originals)];
+  // The patient's own identifiers in values the profile kept are taken out, not only reported.
+  const scrub = scrubPatientIdentifiers(ds, {
+    identifiers: checked,
+    uids: uids.mapper,
+    personName: pseudonym.name,
+    engineValues: [pseudonym.name, pseudonym.id],
+    counts,
+    // Kept full dates keep a newborn's study date, which is the birth date: the option asked for it.
+    trace: options.trace,
+    keptOnPurpose: (id, el) => profile.options.retainLongFullDates && id.kind === KIND.birthDate && (el.vr === 'DA' || el.vr === 'DT'),
+  });
+  warnings.push(...scrub.warnings);
+  if (scrub.blocked) return { status: 'failed', input: path, reason: scrub.blocked, warnings };
 
   // The file meta names the class the dataset now names (class UIDs are kept, but an override may
   // change or drop (0008,0016)), so (0002,0002) and (0008,0016) never disagree.
@@ -302,7 +322,7 @@ function deidentifyParsed(path: string, parsed: ParsedFile, session: Session, op
     seriesInstanceUID,
     sopInstanceUID,
     warnings,
-    residual: scanResidual(ds, identifiers),
+    residual: scrub.residual,
     actions: counts,
     ...(pixelStep.redaction.encoding !== 'unchanged' || pixelStep.cleanPixels ? { pixels: pixelStep.redaction } : {}),
     patient: patientFacts(patient, pseudonym.id, session.pseudonyms),

@@ -99,6 +99,11 @@ export interface RunOptions {
   lookup?: string;
   /** Keep the temporary folder (for debugging). */
   keep?: boolean;
+  /**
+   * Per-attribute overrides added to the profile (to every variant under leaksUnderEveryProfile),
+   * e.g. `{ '(0029,1010)': { action: 'keep' } }` for a blob a site keeps on purpose.
+   */
+  overrides?: Profile['overrides'];
 }
 
 /** Runs `veil deidentify <inputs> --out <folder>` in-process and collects everything it wrote. */
@@ -111,7 +116,8 @@ export async function runVeil(inputs: readonly InputSpec[], options: RunOptions 
     writeFileSync(p, f.bytes);
   }
   const profilePath = join(dir, 'profile.json');
-  writeFileSync(profilePath, JSON.stringify(options.profile ?? defaultProfile()));
+  const profile = options.profile ?? defaultProfile();
+  writeFileSync(profilePath, JSON.stringify({ ...profile, overrides: { ...profile.overrides, ...options.overrides } }));
   let boxesPath: string | undefined;
   if (options.boxes) {
     boxesPath = join(dir, 'plan.json');
