@@ -15,7 +15,7 @@ import { MappingLog } from './export/mapping.ts';
 import { applyProfile, type HeaderChange } from './header/apply.ts';
 import { normalizeToUtf8 } from './header/charset-normalize.ts';
 import { settleOverlayGroups } from './header/overlay-groups.ts';
-import { restoreConformance, snapshotRequired } from './header/conformance.ts';
+import { keepLateralityCondition, restoreConformance, snapshotRequired } from './header/conformance.ts';
 import { KeyedHash, deriveSessionKey } from './header/keys.ts';
 import { markDeidentified } from './header/method.ts';
 import { PseudonymMaker, type PseudonymLookup } from './header/pseudonyms.ts';
@@ -224,6 +224,7 @@ function deidentifyParsed(path: string, parsed: ParsedFile, session: Session, op
   );
   const counts = zeroCounts();
   const required = snapshotRequired(ds, sopClassUID);
+  const bodyPartBefore = getString(ds, 0x00180015 /* BodyPartExamined */);
   // Text the profile writes (cleaned values, pseudonyms, overrides) is UTF-8, so a dataset in
   // another character set is re-encoded BEFORE it is changed: re-encoding afterwards would read
   // those new UTF-8 bytes as Latin-1, GB18030… and double-encode every non-ASCII character.
@@ -269,6 +270,7 @@ function deidentifyParsed(path: string, parsed: ParsedFile, session: Session, op
   });
   warnings.push(...scrub.warnings);
   if (scrub.blocked) return { status: 'failed', input: path, reason: scrub.blocked, warnings };
+  warnings.push(...keepLateralityCondition(ds, bodyPartBefore, { counts, trace: options.trace }));
 
   // The file meta names the class the dataset now names (class UIDs are kept, but an override may
   // change or drop (0008,0016)), so (0002,0002) and (0008,0016) never disagree.
