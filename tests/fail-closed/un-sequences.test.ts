@@ -53,20 +53,8 @@ const concat = (...parts: Uint8Array[]): Uint8Array => {
   return out;
 };
 
-/**
- * A UN element whose items are encoded in EXPLICIT VR little endian (what the standard does not
- * allow but converters write). Defined length: items of defined length; undefined: delimiters.
- */
-function unSequenceExplicit(tag: number, items: Item[], undefinedLength = false): Element {
-  const body = items.map((item) => {
-    const content = encodeDataset(item, 'explicit-le');
-    return undefinedLength
-      ? concat(tagBytes(ITEM), u32le(0xffffffff), content, tagBytes(ITEM_END), u32le(0))
-      : concat(tagBytes(ITEM), u32le(content.length), content);
-  });
-  if (undefinedLength) body.push(concat(tagBytes(SEQUENCE_END), u32le(0)));
-  return { tag, vr: 'UN', value: concat(...body), undefinedLength };
-}
+const unSequenceExplicit = (tag: number, items: Item[], undefinedLength = false): Element =>
+  unSequence(tag, items, { undefinedLength, explicit: true });
 
 /** Starts like a sequence (an item tag) but its lengths lead nowhere in either VR encoding. */
 function brokenUnSequence(tag: number): Element {

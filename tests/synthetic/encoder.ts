@@ -297,9 +297,12 @@ export function encodeDataset(elements: Element[], ts: TransferSyntaxName, opts:
  * know: the value bytes are the sequence encoded in implicit VR little endian. With
  * `undefinedLength` the element has length 0xFFFFFFFF and ends with a sequence delimiter (the
  * form PS3.5 6.2.2 describes); otherwise it has a defined length and items of defined length.
+ * With `explicit` the items are explicit VR little endian (the broken-converter case).
  */
-export function unSequence(tag: number, items: Item[], opts: { undefinedLength?: boolean; utf8?: boolean } = {}): Element {
-  const syn: Syntax = { explicit: false, little: true, utf8: opts.utf8 ?? false };
+export function unSequence(tag: number, items: Item[], opts: { undefinedLength?: boolean; utf8?: boolean; explicit?: boolean } = {}): Element {
+  // `explicit`: items in explicit VR little endian, which PS3.5 does not allow inside UN but
+  // converters write anyway.
+  const syn: Syntax = { explicit: opts.explicit ?? false, little: true, utf8: opts.utf8 ?? false };
   const sink = new Sink();
   const undef = opts.undefinedLength ?? false;
   writeItems(sink, items, undef, syn);
