@@ -517,7 +517,7 @@ function equipmentModuleCT(): Element[] {
 }
 
 /** The private block, private sequence (three deep) and UN blobs a CT slice carries. */
-function privateAndUnA(opts: { unUndefinedLength: boolean; undefinedLength: boolean; unBlobs: boolean }): Element[] {
+function privateAndUnA(opts: { unUndefinedLength: boolean; undefinedLength: boolean; unBlobs: boolean; explicitUn?: { seriesUID: string } }): Element[] {
   const creator = 'ACME PHI 1.0';
   const blobText = `BLOB:${PATIENT_A.name};${PATIENT_A.id};DOB=${PATIENT_A.birthDate};${tok('PRIVBLOB-PLANT-X', 'text')}`;
   const blob = new Uint8Array([0x01, 0x02, 0x00, 0xff, ...new TextEncoder().encode(blobText), 0x00, 0x7f]);
@@ -556,6 +556,12 @@ function privateAndUnA(opts: { unUndefinedLength: boolean; undefinedLength: bool
       e('InstitutionName', tok('UNSEQ-PLANTINST', 'institution')),
       sq('PersonIdentificationCodeSequence', [code(tok('OPID-PLANT-UN', 'id'), '99ACME', tok('ZZPLANTOPERATOR', 'name'))]),
     ]]),
+    // The same with EXPLICIT VR items inside the UN (what converters write, and PS3.5 forbids);
+    // only in explicit VR files, where other readers can step over a UN of defined length.
+    ...(opts.explicitUn ? [unSequence(D.ReferencedSeriesSequence[0], [[
+      e('SeriesInstanceUID', opts.explicitUn.seriesUID),
+      e('PerformingPhysicianName', tok('ZZPLANTUNEXPLICIT', 'name') + '^JO'),
+    ]], { explicit: true })] : []),
   ];
 }
 
@@ -683,7 +689,10 @@ function ctSlice(spec: CtSliceSpec, plants: PlantSink, utility: Record<string, U
     ]], spec.undefinedLength),
     e('CurveLabel', tok('PLANTCURVELABEL', 'text')),
     e('OverlayComments', tok('PLANTOVERLAYCOMMENT', 'text')),
-    ...privateAndUnA({ unUndefinedLength: spec.ts !== 'explicit-be', undefinedLength: spec.undefinedLength, unBlobs: spec.unBlobs }),
+    ...privateAndUnA({
+      unUndefinedLength: spec.ts !== 'explicit-be', undefinedLength: spec.undefinedLength, unBlobs: spec.unBlobs,
+      ...(spec.ts === 'explicit-le' ? { explicitUn: { seriesUID: spec.seriesUID } } : {}),
+    }),
     e('PixelData', pixels.le),
   ];
   if (spec.refersTo) {
@@ -765,10 +774,11 @@ function topLevelDates(ds: Element[]): Record<string, string> {
 /**
  * The hiding places of issue 8 ("fail closed"), on patient B's image: a kept description with her
  * Japanese name written without spaces, her name after a NUL in a kept value, an overlay group
- * whose description and label name her, a public tag no dictionary knows, a sequence written as
- * UN with EXPLICIT VR items, and an instance UID minted under the DICOM root.
+ * whose description and label name her, a public tag no dictionary knows, and an instance UID
+ * minted under the DICOM root. (Patient A's explicit VR slices carry a UN sequence with explicit
+ * VR items: see privateAndUnA.)
  */
-function failClosedPlacesB(seriesUID: string, unBlobs: boolean): Element[] {
+function failClosedPlacesB(): Element[] {
   const overlayBits = new Uint8Array(32).fill(0x5a);
   const places: Element[] = [
     e('RadiopharmaceuticalAdministrationEventUID', tok('1.2.840.10008.99999.4711.20200610', 'uid')),
@@ -786,14 +796,19 @@ function failClosedPlacesB(seriesUID: string, unBlobs: boolean): Element[] {
     // (0010,0090): one bit away from Patient's Name (0010,0010), in no dictionary.
     { tag: 0x00100090, vr: 'LO', value: tok('PLANTUNKNOWNPUBLIC', 'text', 'B') },
   ];
-  if (unBlobs) {
-    places.push(unSequence(D.ReferencedSeriesSequence[0], [[
-      e('SeriesInstanceUID', seriesUID),
-      e('PerformingPhysicianName', tok('ZZPLANTUNEXPLICIT', 'name') + '^JO'),
-    ]], { explicit: true, utf8: true }));
-  }
   return places;
 }
+
+/**
+ * Places outside Table E.1-1 where the study plants identifiers on purpose (issue 8): the table
+ * does nothing there, so only the engine's own rules (unknown tags removed, UN sequences parsed,
+ * overlay groups removed whole, the patient's identifiers scrubbed from kept values) find them.
+ */
+export const OUTSIDE_TABLE_PLACES: ReadonlySet<string> = new Set([
+  hex(D.BodyPartExamined[0]), hex(D.ReceiveCoilName[0]), hex(D.ProcessingFunction[0]), hex(0x00100090),
+  hex(D.ReferencedSeriesSequence[0]), hex(D.OverlayLabel[0]), hex(D.OverlayDescription[0]),
+  hex(D.RadiopharmaceuticalAdministrationEventUID[0]),
+]);
 
 // ---------------------------------------------------------------------------------------------
 // Recording where every planted value went.
@@ -1142,7 +1157,7 @@ export function makePhiStudy(opts: PhiStudyOptions = {}): PhiStudy {
       e('HighBit', [7]),
       e('PixelRepresentation', [0]),
       ...privateBlock(0x0009, 'ACME PHI 1.0', [{ offset: 0x10, vr: 'LO', value: PATIENT_B.name }]),
-      ...failClosedPlacesB(seriesUID, unBlobs),
+      ...failClosedPlacesB(),
       { tag: D.PixelData[0], vr: 'OB', value: px },
     ];
     const bytes = encodePart10({ sopClassUID: SOP_CLASS.US, sopInstanceUID: sopUID, transferSyntax: 'implicit-le', dataset: ds });
