@@ -22,7 +22,7 @@ import { getNumber, getString, setString, setUint16 } from '../dicom/values.ts';
 import { decodeFrame, encodeFrame, nativeBytes, transferSyntaxSupport, whyNoEncoder, type DecodedFrame, type EncodedFrame } from './codecs/index.ts';
 import { bytesOf } from './codecs/layout.ts';
 import { PixelDataError } from './codecs/types.ts';
-import { encapsulate, frameFragments, imageInfo, joinNativeFrames } from './frames.ts';
+import { encapsulate, frameFragments, framesCappedNote, framesHeldBy, imageInfo, joinNativeFrames } from './frames.ts';
 import { clearOverlayPlanesInBoxes, highBitOverlays } from './overlays.ts';
 import {
   clearWordBits, darkestFill, frameBits, paintRect,
@@ -227,10 +227,18 @@ function prepare(ds: Dataset, transferSyntaxUID: string, options: RedactOptions)
   const el = pixelElement(ds);
   const layout = pixelLayout(ds);
   if (!el || !layout) {
+    if (el && options.boxes.length > 0) {
+      // Pixels are there but cannot be located: writing them would let the boxed text out.
+      return { done: { ...done, error: `${options.boxes.length} redaction box(es) apply but Rows or Columns is missing or zero, so the pixels cannot be located; not written, so no burned-in text leaves unredacted` } };
+    }
     if (options.boxes.length > 0) warnings.push(`redaction: ${options.boxes.length} box(es) apply but the instance has no image pixels; nothing painted`);
     return { done };
   }
-  const frames = frameCount(ds);
+  // Boxes on "all" frames are planned frame by frame: the declared count must not exceed what
+  // the pixel data holds, or a forged Number of Frames sizes the plan (and the heap) at will.
+  const declared = frameCount(ds);
+  const frames = Math.min(declared, framesHeldBy(el, frameBits(layout)));
+  if (frames < declared) warnings.push(framesCappedNote(declared, frames));
   const overlays = highBitOverlays(ds, layout);
   if (overlays.inside.length) {
     warnings.push(`overlay group(s) ${overlays.inside.join(', ')} declare bits inside Bits Stored; left as image data`);
