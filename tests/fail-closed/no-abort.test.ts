@@ -176,6 +176,17 @@ describe('no input can abort the run', () => {
     expect(e.warnings.join(' ')).toMatch(/painted 1 box\(es\) on 2 frame\(s\)/);
   });
 
+  it('does not write an image whose boxes cannot be painted because Rows outgrows its Pixel Data', async () => {
+    // 200 rows declared, 16 rows of pixels stored: the stored bytes would leave unpainted.
+    const px: Element = { tag: 0x7fe00010, vr: 'OB', value: new Uint8Array(8 * 16).fill(200) };
+    const bytes = part10(6, image(6, { rows: 200, pixelData: px }));
+    const run = await runVeil([good(), { name: 'f-rows.dcm', bytes }], { boxes: PLAN });
+    expectAccounted(run, ['a-good.dcm', 'f-rows.dcm']);
+    const e = entry(run, 'f-rows.dcm');
+    expect(e.status).toBe('failed');
+    expect(e.reason).toMatch(/could not be painted/);
+  });
+
   for (const [tag, keyword] of [[0x00280010, 'Rows'], [0x00280011, 'Columns'], [0x00280100, 'BitsAllocated']] as const) {
     it(`fails a file whose ${keyword} is a 1-byte US, naming the element`, async () => {
       const bytes = shrinkElement(part10(5, image(5)), tag, 1);

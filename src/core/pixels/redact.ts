@@ -323,6 +323,20 @@ export function redactPixels(ds: Dataset, transferSyntaxUID: string, options: Re
 }
 
 function redactNative(ds: Dataset, p: Prepared): RedactResult {
+  try {
+    return paintNative(ds, p);
+  } catch (e) {
+    // Attributes no painter can honour (Bits Allocated 7…): boxes that cannot be painted block the file.
+    if (!(e instanceof PixelDataError)) throw e;
+    if (p.plan.size === 0) {
+      p.warnings.push(`overlay bits in unused high bits of Pixel Data (group ${p.overlays.groups.join(', ')}) could not be cleared: ${e.message}`);
+      return { redaction: p.redaction, warnings: p.warnings };
+    }
+    return { error: `redaction boxes could not be painted: ${e.message}; not written, so no burned-in text leaves unredacted`, redaction: p.redaction, warnings: p.warnings };
+  }
+}
+
+function paintNative(ds: Dataset, p: Prepared): RedactResult {
   const { el, layout, redaction, warnings } = p;
   const bitsPerFrame = frameBits(layout);
   const available = Math.floor((el.value.length * 8) / bitsPerFrame);
@@ -337,8 +351,9 @@ function redactNative(ds: Dataset, p: Prepared): RedactResult {
   const paintedRects = new Map<number, Rect[]>();
   for (const f of [...p.plan.keys()].sort((a, b) => a - b)) {
     if (f >= available) {
-      warnings.push(`redaction: frame ${f} is missing from the Pixel Data (only ${available} complete frame(s)); not painted`);
-      continue;
+      // Frames are capped by what the data holds, so this frame is there in part: its bytes
+      // would be written, but where its rows lie cannot be trusted enough to paint them.
+      throw new PixelDataError(`frame ${f + 1} is only partly in the Pixel Data (${el.value.length} bytes hold ${available} complete frame(s) of ${layout.rows}×${layout.columns}): the pixel data is truncated or the image attributes are wrong`);
     }
     paintFrame(p, buf, f * bitsPerFrame, layout, ctx, f, painted, paintedRects);
   }
