@@ -149,7 +149,13 @@ export async function runDeidentify(args: DeidentifyArgs): Promise<number> {
     if (!engine || !ocr || !ocr.read.has(path)) return undefined;
     const ids = ocr.identifiers.get(path);
     if (!ids) return undefined;
-    const check = await checkOutput(engine, joinParts(parts), ids, args.ocr);
+    let check: Awaited<ReturnType<typeof checkOutput>>;
+    try {
+      check = await checkOutput(engine, joinParts(parts), ids, args.ocr);
+    } catch (e) {
+      // The check was asked for and could not be done: the file is not written unchecked, and the run goes on.
+      return `BLOCKING: burned-in text check after redaction failed: ${(e as Error).message}`;
+    }
     if (check.skipped) return `burned-in text check after redaction not done: ${check.skipped}`;
     return checkWarning(check);
   };

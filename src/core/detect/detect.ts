@@ -472,7 +472,14 @@ export async function detectStudy(engine: OcrEngine, instances: readonly StudyIn
   const queue = [...plan.read];
   const runners = Array.from({ length: 2 }, async () => {
     for (let i = queue.shift(); i !== undefined; i = queue.shift()) {
-      results.set(i, await detectInstance(engine, await instances[i].open(), settings));
+      try {
+        results.set(i, await detectInstance(engine, await instances[i].open(), settings));
+      } catch (e) {
+        // One image that cannot be read (a value of impossible length, a frame too large to
+        // allocate) is skipped with the reason; it must not end the reading of the others.
+        const { sopInstanceUID, frames } = instances[i].summary;
+        results.set(i, { sopInstanceUID, frameCount: frames, framesRead: [], lines: [], boxes: [], seconds: 0, skipped: `could not be read: ${(e as Error).message}` });
+      }
     }
   });
   await Promise.all(runners);

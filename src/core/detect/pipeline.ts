@@ -53,8 +53,15 @@ export async function detectAndPlan(engine: OcrEngine, inputs: readonly OcrInput
       unreadable.push(input.path);
       continue;
     }
-    const summary = summarize(parsed.dataset);
-    identifiers.set(input.path, ocrIdentifiers(parsed.dataset));
+    let summary: ReturnType<typeof summarize>;
+    try {
+      // An unreadable value (a 1-byte Rows) makes this one image unreadable, not the whole batch.
+      summary = summarize(parsed.dataset);
+      identifiers.set(input.path, ocrIdentifiers(parsed.dataset));
+    } catch {
+      unreadable.push(input.path);
+      continue;
+    }
     if (!summary.rows || !summary.columns || !summary.sopInstanceUID) {
       unreadable.push(input.path);
       continue;

@@ -100,6 +100,9 @@ export function transferSyntaxSupport(uid: string): TransferSyntaxSupport {
   };
 }
 
+/** Largest decoded frame: far above real images (a 4096² RGB 16-bit frame is 96 MiB). */
+export const MAX_DECODED_FRAME_BYTES = 1 << 30;
+
 // --- decoding --------------------------------------------------------------------------------
 
 /**
@@ -112,6 +115,12 @@ export async function decodeFrame(ts: string, codestream: Uint8Array, info: Imag
   const s = SYNTAXES[ts];
   if (!s) throw new PixelDataError(`${transferSyntaxSupport(ts).note} (${ts})`);
   if (codestream.length === 0) throw new PixelDataError('the frame is empty');
+  // Decoders allocate by the image attributes, which are untrusted: a forged 65535×65535 must
+  // not claim gigabytes before the codestream is even looked at.
+  const frameBytes = info.rows * info.columns * info.samplesPerPixel * Math.max(1, Math.ceil(info.bitsAllocated / 8));
+  if (frameBytes > MAX_DECODED_FRAME_BYTES) {
+    throw new PixelDataError(`a ${info.columns}×${info.rows} frame of ${info.samplesPerPixel} sample(s) would take ${describeBytes(frameBytes)} decoded, more than the ${describeBytes(MAX_DECODED_FRAME_BYTES)} Veil decodes`);
+  }
   let frame: DecodedFrame;
   switch (s.family) {
     case 'native':
