@@ -264,7 +264,6 @@ const corpus = buildCorpus();
 
 async function expectNoAbort(inputs: InputSpec[], options: RunOptions): Promise<void> {
   const run = await runVeil(inputs, options);
-  if (process.env.F8_DEBUG) for (const f of run.report.files) console.log(f.input, f.status, f.reason ?? "", process.env.F8_DEBUG === "2" ? f.warnings.join(" / ") : "");
   const names = run.report.files.map((f) => f.input.split('/').pop()!);
   expect(names.sort()).toEqual(inputs.map((i) => i.name).sort());
   const bad = run.report.files.filter((f) => !['written', 'skipped', 'failed'].includes(f.status) || /internal error/i.test(f.reason ?? ''));

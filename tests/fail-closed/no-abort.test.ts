@@ -4,10 +4,20 @@
  * reason that says what was wrong and where — never "internal error"), the good file must still
  * be written, and nothing written may hold the planted identifiers.
  */
+import { execFileSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { deflateRawSync, constants as zlibConstants } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { encodePart10, type Element } from '../synthetic/encoder.ts';
 import { findPlanted, runVeil, type InputSpec, type PlantedValue, type VeilRun } from './harness.ts';
+import { deidentifyAll } from '../../src/cli/parallel.ts';
+import type { InputFile } from '../../src/cli/inputs.ts';
+import { deriveSessionKey } from '../../src/core/header/keys.ts';
+import type { FileOutcome } from '../../src/core/outcome.ts';
+import { defaultProfile } from '../../src/core/profile/profile.ts';
+
+const REPO = resolve(__dirname, '..', '..');
 
 const SC = '1.2.840.10008.5.1.4.1.1.7';
 const STUDY = '1.2.826.0.1.3680043.99998.81.1';
@@ -199,6 +209,59 @@ describe('no input can abort the run', () => {
       }
     });
   }
+});
+
+describe('a file that exhausts a worker thread does not stop the batch', () => {
+  it('fails that file with a reason and writes the others (--threads 2)', async () => {
+    // The workers run the bundled CLI, as `veil --threads` does; bin/veil.mjs rebuilds it when stale.
+    execFileSync(process.execPath, [join(REPO, 'bin', 'veil.mjs'), '--help'], { stdio: 'ignore' });
+    // A sequence of 300 000 items of eight empty elements each: the heap grows item by item, far
+    // past what the worker is given (one huge allocation would not show the path a real file takes).
+    const ITEMS = 300_000;
+    const itemBytes = 8 + 8 * 8 + 8;
+    const many = new Uint8Array(12 + ITEMS * itemBytes + 8);
+    const v = new DataView(many.buffer);
+    const tagAt = (at: number, tag: number, length: number) => {
+      v.setUint16(at, tag >>> 16, true);
+      v.setUint16(at + 2, tag & 0xffff, true);
+      v.setUint32(at + 4, length >>> 0, true);
+    };
+    // (0040,A730) Content Sequence, undefined length (implicit VR: tag + length only).
+    tagAt(0, 0x0040a730, 0xffffffff);
+    let at = 8;
+    for (let i = 0; i < ITEMS; i++) {
+      tagAt(at, 0xfffee000, 0xffffffff);
+      at += 8;
+      for (let k = 0; k < 8; k++, at += 8) tagAt(at, 0x00080100 + k * 2, 0);
+      tagAt(at, 0xfffee00d, 0);
+      at += 8;
+    }
+    tagAt(at, 0xfffee0dd, 0);
+    at += 8;
+    const base = encodePart10({ sopClassUID: SC, sopInstanceUID: `${SERIES}.7`, transferSyntax: 'implicit-le', dataset: image(7) });
+    // Appended after Pixel Data: the reader takes elements as they come.
+    const heavy = new Uint8Array(base.length + at);
+    heavy.set(base);
+    heavy.set(many.subarray(0, at), base.length);
+    const files = [good(), { name: 'b-heavy.dcm', bytes: heavy }, { name: 'c-good.dcm', bytes: part10(8, image(8)) }, { name: 'd-good.dcm', bytes: part10(9, image(9)) }];
+    const inputs: InputFile[] = files.map((f) => ({ path: f.name, read: async () => f.bytes.slice() }));
+    const outcomes = new Map<number, FileOutcome | { readError: string }>();
+    const profile = defaultProfile();
+    profile.pseudonyms.mode = 'pseudonymize';
+    const mappings = await deidentifyAll(
+      inputs,
+      { profile, key: deriveSessionKey('worker-crash') },
+      { threads: 2, workerUrl: pathToFileURL(join(REPO, 'dist-cli', 'veil.mjs')), workerHeapMb: 96 },
+      async (index, outcome) => void outcomes.set(index, outcome),
+    );
+    expect([...outcomes.keys()].sort()).toEqual([0, 1, 2, 3]);
+    const status = (i: number) => { const o = outcomes.get(i)!; return 'status' in o ? o.status : 'read error'; };
+    expect([status(0), status(1), status(2), status(3)]).toEqual(['written', 'failed', 'written', 'written']);
+    const heavyOutcome = outcomes.get(1) as FileOutcome;
+    expect(heavyOutcome.status === 'failed' && heavyOutcome.reason).toMatch(/processing stopped on this file/);
+    // The written files' re-identification records survive the worker that died.
+    expect(mappings.flatMap((m) => m.studies).map((st) => st.originalStudyUID)).toContain(STUDY);
+  }, 120_000);
 });
 
 /** Replaces the meta's Transfer Syntax UID by a longer one, fixing the element and group lengths. */
