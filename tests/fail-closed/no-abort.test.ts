@@ -211,6 +211,61 @@ describe('no input can abort the run', () => {
   }
 });
 
+/** A zip archive of the given entries (method 0 stored, 8 deflated; `size` is the declared inflated size). CRCs are left 0: JSZip does not check them by default. */
+function zipOf(entries: { name: string; data: Uint8Array; method: 0 | 8; size: number }[]): Uint8Array {
+  const parts: Uint8Array[] = [];
+  const central: Uint8Array[] = [];
+  let offset = 0;
+  for (const e of entries) {
+    const name = Buffer.from(e.name);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(e.method, 8);
+    local.writeUInt32LE(e.data.length, 18);
+    local.writeUInt32LE(e.size, 22);
+    local.writeUInt16LE(name.length, 26);
+    const dir = Buffer.alloc(46);
+    dir.writeUInt32LE(0x02014b50, 0);
+    dir.writeUInt16LE(20, 4);
+    dir.writeUInt16LE(20, 6);
+    dir.writeUInt16LE(e.method, 10);
+    dir.writeUInt32LE(e.data.length, 20);
+    dir.writeUInt32LE(e.size, 24);
+    dir.writeUInt16LE(name.length, 28);
+    dir.writeUInt32LE(offset, 42);
+    parts.push(local, name, e.data);
+    central.push(dir, name);
+    offset += 30 + name.length + e.data.length;
+  }
+  const cdSize = central.reduce((n, b) => n + b.length, 0);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(cdSize, 12);
+  end.writeUInt32LE(offset, 16);
+  return new Uint8Array(Buffer.concat([...parts, ...central, end]));
+}
+
+describe('a zip bomb given to the command line', () => {
+  it('is refused entry by entry; the other entries are written', async () => {
+    const chunk = deflateRawSync(new Uint8Array(8 << 20), { level: 9, finishFlush: zlibConstants.Z_SYNC_FLUSH });
+    const copies = 160; // 1.25 GiB inflated, past the 1 GiB an entry may take
+    const bomb = Buffer.concat([...Array.from({ length: copies }, () => chunk), deflateRawSync(new Uint8Array(0))]);
+    const goodBytes = part10(10, image(10));
+    const zip = zipOf([
+      { name: 'a-good.dcm', data: goodBytes, method: 0, size: goodBytes.length },
+      { name: 'b-bomb.dcm', data: new Uint8Array(bomb), method: 8, size: copies * (8 << 20) },
+    ]);
+    const run = await runVeil([{ name: 'archive.zip', bytes: zip }]);
+    expectAccounted(run, ['a-good.dcm', 'b-bomb.dcm']);
+    const e = entry(run, 'b-bomb.dcm');
+    expect(e.status).toBe('failed');
+    expect(e.reason).toMatch(/zip entry inflates to more than/);
+  }, 120_000);
+});
+
 describe('a file that exhausts a worker thread does not stop the batch', () => {
   it('fails that file with a reason and writes the others (--threads 2)', async () => {
     // The workers run the bundled CLI, as `veil --threads` does; bin/veil.mjs rebuilds it when stale.
