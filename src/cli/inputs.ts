@@ -60,5 +60,40 @@ async function expand(file: string, name: string): Promise<InputFile[]> {
   return Object.values(zip.files)
     .filter((entry) => !entry.dir)
     .sort((a, b) => a.name.localeCompare(b.name))
-    .map((entry) => ({ path: `${name}/${entry.name}`, read: () => entry.async('uint8array') }));
+    .map((entry) => ({ path: `${name}/${entry.name}`, read: () => readEntryCapped(entry, MAX_ZIP_ENTRY_BYTES) }));
+}
+
+/**
+ * Largest zip entry read. A zip bomb's entry inflates a thousandfold; read whole, one entry
+ * would take the process (and every other input of the run) down. Past this it is refused.
+ */
+export const MAX_ZIP_ENTRY_BYTES = 1024 * 1024 * 1024;
+
+/** An entry's bytes, inflated as a stream that is stopped as soon as it passes `limit`. */
+function readEntryCapped(entry: JSZip.JSZipObject, limit: number): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    let over = false;
+    const stream = entry.nodeStream('nodebuffer') as NodeJS.ReadableStream & { destroy?: () => void };
+    stream.on('data', (chunk: Buffer) => {
+      if (over) return;
+      total += chunk.length;
+      if (total > limit) {
+        over = true;
+        chunks.length = 0;
+        stream.pause();
+        stream.destroy?.();
+        reject(new Error(`the zip entry inflates to more than ${limit / (1024 * 1024)} MiB (the most Veil reads from one entry): refused as a likely zip bomb`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    stream.on('error', (e: Error) => {
+      if (!over) reject(e);
+    });
+    stream.on('end', () => {
+      if (!over) resolve(new Uint8Array(Buffer.concat(chunks, total)));
+    });
+  });
 }

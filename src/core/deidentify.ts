@@ -7,7 +7,8 @@
 import { DicomReadError, readPart10, type ParsedFile } from './dicom/reader.ts';
 import { T, parseTag } from './dicom/tags.ts';
 import { outputTransferSyntax, transferSyntaxName } from './dicom/transfer-syntax.ts';
-import { getNumber, getString, setString } from './dicom/values.ts';
+import { DicomValueError, getNumber, getString, setString } from './dicom/values.ts';
+import { PixelDataError } from './pixels/codecs/types.ts';
 import { writePart10Parts } from './dicom/writer.ts';
 import { KIND, collectIdentifiers, originalUidIdentifiers } from './audit/identifiers.ts';
 import { outputPathFor } from './export/layout.ts';
@@ -150,9 +151,20 @@ function parse(input: FileInput): ParsedFile | FileOutcome {
   }
 }
 
-/** A bug of ours, not the user's file: say so plainly, and keep going with the other files. */
+/**
+ * The file could not be de-identified: a value it holds cannot be read (the message names the
+ * element), its pixels could not be handled, or it asked for more memory than it can have; else
+ * a bug of ours, not the user's file — say so plainly. Either way the other files go on.
+ */
 function internalError(path: string, parsed: ParsedFile, e: unknown): FileOutcome {
-  return { status: 'failed', input: path, reason: `internal error while de-identifying: ${(e as Error).message}`, warnings: parsed.warnings };
+  const message = e instanceof Error ? e.message : String(e);
+  let reason = `internal error while de-identifying: ${message}`;
+  if (e instanceof DicomValueError || e instanceof DicomReadError) reason = message;
+  else if (e instanceof PixelDataError) reason = `the pixel data cannot be handled: ${message}`;
+  else if (e instanceof RangeError && /allocat|array length|buffer length/i.test(message)) {
+    reason = `the image attributes ask for more memory than can be allocated (${message}); not written`;
+  }
+  return { status: 'failed', input: path, reason, warnings: parsed.warnings };
 }
 
 function redactionOptions(parsed: ParsedFile, session: Session, options: DeidentifyOptions): ImageRedactionOptions {

@@ -100,8 +100,14 @@ const api: EngineWorkerApi = {
     // The outcome the export would have: skipped / failed with its reason, or written with the
     // residual-PHI findings. deidentifyFile never throws for a bad file.
     result = toCheck(deidentifyFile({ path: input.path, bytes }, s));
-    if (parsed) {
-      result = { ...result, summary: summarizeInstance(parsed) };
+    let summary: ReturnType<typeof summarizeInstance> | undefined;
+    try {
+      summary = parsed && summarizeInstance(parsed);
+    } catch {
+      // A value that cannot be read (a 1-byte Rows): the outcome already names it; no summary.
+    }
+    if (parsed && summary) {
+      result = { ...result, summary };
       if (result.status === 'written' && result.summary?.hasPixels) {
         result.identity = imageIdentity(parsed.dataset);
         try {

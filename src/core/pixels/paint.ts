@@ -13,6 +13,7 @@
  * configuration 0 and 1; MONOCHROME1, MONOCHROME2, PALETTE COLOR, RGB, YBR_FULL and (native)
  * YBR_FULL_422, whose pairs of pixels share one colour: boxes are widened to whole pairs there.
  */
+import { PixelDataError } from './codecs/types.ts';
 
 export interface PixelLayout {
   rows: number;
@@ -89,7 +90,7 @@ export function readWord(buf: Uint8Array, bit: number, bitsAllocated: number, fl
     case 64:
       return new DataView(buf.buffer, buf.byteOffset + b, 8).getFloat64(0, true);
     default:
-      throw new Error(`Bits Allocated ${bitsAllocated} is not supported for painting`);
+      throw new PixelDataError(`Bits Allocated ${bitsAllocated} is not supported for painting`);
   }
 }
 
@@ -121,7 +122,7 @@ export function writeWord(buf: Uint8Array, bit: number, bitsAllocated: number, w
       new DataView(buf.buffer, buf.byteOffset + b, 8).setFloat64(0, word, true);
       return;
     default:
-      throw new Error(`Bits Allocated ${bitsAllocated} is not supported for painting`);
+      throw new PixelDataError(`Bits Allocated ${bitsAllocated} is not supported for painting`);
   }
 }
 
