@@ -20,7 +20,7 @@ import { summarizeInstance } from '../core/summary/summary.ts';
 import { makeThumbnail } from '../core/summary/thumbnail.ts';
 import type { CheckResult, EngineWorkerApi, ExportMessage, ExportPiece, InputRef, PreviewResult, ScanResult, SessionInit } from './protocol.ts';
 import { listZip } from './zip-input.ts';
-import { crc32Parts } from './zip-stream.ts';
+import { crc32Parts } from '../core/export/crc32.ts';
 
 // The codecs' JavaScript and .wasm are bundled by Vite and served from this origin.
 setCodecLoader(browserCodecLoader);
