@@ -36,6 +36,8 @@ let exporting: { session: Session; port: MessagePort } | undefined;
 const syncReader = typeof FileReaderSync !== 'undefined' ? new FileReaderSync() : undefined;
 
 async function read(input: InputRef): Promise<Uint8Array | { error: string }> {
+  // Worded as the CLI words an input it could not read.
+  if (input.problem) return { error: `could not be read: ${input.problem}` };
   try {
     if (syncReader) return new Uint8Array(syncReader.readAsArrayBuffer(input.file));
     return new Uint8Array(await input.file.arrayBuffer());
