@@ -1,10 +1,13 @@
 /**
  * Opening and checking an exported zip in the tests: entries, the report, planted PHI in any
- * byte, and references between the de-identified files (read with dicom-parser, not our reader).
+ * byte, and references between the de-identified files (read with dicom-parser, not our reader;
+ * the zip with zip.js itself, CRC-32 checked, not through Veil's reader module).
  */
 import { readFileSync } from 'node:fs';
 import dicomParser from 'dicom-parser';
-import JSZip from 'jszip';
+import { Uint8ArrayReader, Uint8ArrayWriter, ZipReader, configure } from '@zip.js/zip.js/lib/zip-core-custom.js';
+
+configure({ useWebWorkers: false });
 
 export interface ReportFile {
   input: string;
@@ -23,9 +26,13 @@ export interface OpenedZip {
 }
 
 export async function openZip(path: string): Promise<OpenedZip> {
-  const zip = await JSZip.loadAsync(readFileSync(path));
+  const zip = new ZipReader(new Uint8ArrayReader(new Uint8Array(readFileSync(path))));
   const entries = new Map<string, Uint8Array>();
-  for (const f of Object.values(zip.files)) if (!f.dir) entries.set(f.name, await f.async('uint8array'));
+  for (const f of await zip.getEntries()) {
+    if (f.directory) continue;
+    if (entries.has(f.filename)) throw new Error(`two entries named ${f.filename} in ${path}`);
+    entries.set(f.filename, await f.getData(new Uint8ArrayWriter(), { checkCrc32: true }));
+  }
   const json = entries.get('deid-report.json');
   const csv = entries.get('deid-report.csv');
   if (!json || !csv) throw new Error(`no deid-report.json/.csv at the zip root: ${[...entries.keys()].join(', ')}`);

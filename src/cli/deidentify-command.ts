@@ -12,7 +12,7 @@ import { deidentifyAll } from './parallel.ts';
 import { buildReport, REPORT_CSV, REPORT_JSON } from '../core/export/report.ts';
 import { flagPatientConflicts } from '../core/audit/patient-consistency.ts';
 import { MAPPING_CSV } from '../core/export/mapping.ts';
-import { createFolderSink, createZipFileSink } from '../core/export/node-sinks.ts';
+import { createFolderSink, createZipFileSink } from './node-sinks.ts';
 import { PathAllocator } from '../core/export/layout.ts';
 import type { OutputSink } from '../core/export/archive.ts';
 import { TOOL_NAME, TOOL_VERSION, methodCodes } from '../core/header/method.ts';

@@ -1,12 +1,14 @@
 /**
  * The CLI's inputs: files, folders (walked recursively, in a stable order) and .zip archives
- * (each entry an input of its own, named "archive.zip/inner/path"). Bytes are read one input at
- * a time, so a large batch never sits in memory whole.
+ * (each entry an input of its own, named "archive.zip/inner/path", read through the reader the
+ * browser uses too: src/workers/zip-input.ts). Bytes are read one input at a time, so a large
+ * batch never sits in memory whole.
  */
 import { readFileSync } from 'node:fs';
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
-import JSZip from 'jszip';
+import { readZipItem, walkZip } from '../workers/zip-input.ts';
+import { zipFileSource } from './zip-file-source.ts';
 
 export interface InputFile {
   /** The name the report uses: relative to the folder the user named, or inside the zip. */
@@ -50,50 +52,12 @@ async function walk(dir: string): Promise<string[]> {
 async function expand(file: string, name: string): Promise<InputFile[]> {
   // A Buffer is a Uint8Array: no copy. Read synchronously: one file at a time is all a batch needs.
   if (!/\.zip$/i.test(file)) return [{ path: name, diskPath: file, read: async () => readFileSync(file) }];
-  let zip: JSZip;
-  try {
-    zip = await JSZip.loadAsync(await readFile(file));
-  } catch (e) {
-    // Not a readable zip: let the engine report it like any other non-DICOM file.
-    return [{ path: name, read: async () => new Uint8Array(await readFile(file)) }];
+  // Only the central directory is read here; each entry is read (and inflated, within the zip
+  // limits) when its turn comes. A .zip that is not a readable zip is reported with the reason.
+  const walked = await walkZip(zipFileSource(file, (await stat(file)).size), name);
+  if (!walked.ok) {
+    const problem = `not a readable zip: ${walked.problem}`;
+    return [{ path: name, read: async () => Promise.reject(new Error(problem)) }];
   }
-  return Object.values(zip.files)
-    .filter((entry) => !entry.dir)
-    .sort((a, b) => a.name.localeCompare(b.name))
-    .map((entry) => ({ path: `${name}/${entry.name}`, read: () => readEntryCapped(entry, MAX_ZIP_ENTRY_BYTES) }));
-}
-
-/**
- * Largest zip entry read. A zip bomb's entry inflates a thousandfold; read whole, one entry
- * would take the process (and every other input of the run) down. Past this it is refused.
- */
-export const MAX_ZIP_ENTRY_BYTES = 1024 * 1024 * 1024;
-
-/** An entry's bytes, inflated as a stream that is stopped as soon as it passes `limit`. */
-function readEntryCapped(entry: JSZip.JSZipObject, limit: number): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    let over = false;
-    const stream = entry.nodeStream('nodebuffer') as NodeJS.ReadableStream & { destroy?: () => void };
-    stream.on('data', (chunk: Buffer) => {
-      if (over) return;
-      total += chunk.length;
-      if (total > limit) {
-        over = true;
-        chunks.length = 0;
-        stream.pause();
-        stream.destroy?.();
-        reject(new Error(`the zip entry inflates to more than ${limit / (1024 * 1024)} MiB (the most Veil reads from one entry): refused as a likely zip bomb`));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    stream.on('error', (e: Error) => {
-      if (!over) reject(e);
-    });
-    stream.on('end', () => {
-      if (!over) resolve(new Uint8Array(Buffer.concat(chunks, total)));
-    });
-  });
+  return walked.items.map((item) => ({ path: item.path, read: () => readZipItem(item) }));
 }

@@ -20,7 +20,7 @@ import { summarizeInstance } from '../core/summary/summary.ts';
 import { makeThumbnail } from '../core/summary/thumbnail.ts';
 import type { CheckResult, EngineWorkerApi, ExportMessage, ExportPiece, InputRef, PreviewResult, ScanResult, SessionInit } from './protocol.ts';
 import { listZip } from './zip-input.ts';
-import { crc32Parts } from './zip-stream.ts';
+import { crc32Parts } from '../core/export/crc32.ts';
 
 // The codecs' JavaScript and .wasm are bundled by Vite and served from this origin.
 setCodecLoader(browserCodecLoader);
@@ -36,6 +36,8 @@ let exporting: { session: Session; port: MessagePort } | undefined;
 const syncReader = typeof FileReaderSync !== 'undefined' ? new FileReaderSync() : undefined;
 
 async function read(input: InputRef): Promise<Uint8Array | { error: string }> {
+  // Worded as the CLI words an input it could not read.
+  if (input.problem) return { error: `could not be read: ${input.problem}` };
   try {
     if (syncReader) return new Uint8Array(syncReader.readAsArrayBuffer(input.file));
     return new Uint8Array(await input.file.arrayBuffer());

@@ -33,6 +33,8 @@ export interface SessionInit {
 export interface InputRef {
   path: string;
   file: Blob;
+  /** Why the input has no bytes to read (a zip entry that was not unpacked): reported as failed. */
+  problem?: string;
 }
 
 /** What loading one file found: the original's summary and what export would do with it. */

@@ -2,7 +2,8 @@
  * The zip writer: one worker that receives de-identified files from the engine workers (over
  * MessagePorts: new header bytes transferred, untouched large values as byte ranges of the input
  * file), files them in input order under the output layout (one PathAllocator, as the CLI),
- * streams them into a zip (zip-stream.ts), and ends it with deid-report.csv/.json at the root.
+ * streams them into a zip (core/export/zip-writer.ts, the CLI's writer too), and ends it with
+ * deid-report.csv/.json at the root.
  *
  * Targets: a file the user picked (File System Access API: pieces are written straight to disk,
  * memory stays flat), or a Blob made of references — the input files' slices and the new bytes —
@@ -14,13 +15,14 @@ import { REPORT_CSV, REPORT_JSON, buildReport, type ReportMeta } from '../core/e
 import { flagPatientConflicts } from '../core/audit/patient-consistency.ts';
 import type { ReportedOutcome } from '../core/outcome.ts';
 import type { ExportMessage, ExportProgress, ExportSummary, ExportTarget, ZipWriterApi } from './protocol.ts';
-import { ZipStream, crc32, type ZipPiece } from './zip-stream.ts';
+import { ZipWriter, type ZipPiece } from '../core/export/zip-writer.ts';
+import { crc32 } from '../core/export/crc32.ts';
 
 /** New bytes held here before they are moved into the browser's blob store. */
 const HEAP_LIMIT = 16 * 1024 * 1024;
 
 interface Target {
-  write(piece: ZipPiece): Promise<void> | void;
+  write(piece: ZipPiece<Blob>): Promise<void> | void;
   close(): Promise<void>;
   abort(): Promise<void>;
   blob?: () => Blob;
@@ -58,7 +60,7 @@ async function openTarget(target: ExportTarget): Promise<Target> {
 interface Job {
   total: number;
   meta: Omit<ReportMeta, 'finishedAt'>;
-  zip: ZipStream;
+  zip: ZipWriter<Blob>;
   target: Target;
   onProgress: (p: ExportProgress) => void;
   finished: Map<number, ExportMessage>;
@@ -110,7 +112,8 @@ async function place(j: Job, msg: ExportMessage): Promise<void> {
     await j.zip.add(outcome.output, msg.crc, outcome.size, pieces);
   } catch (e) {
     j.outcomes.push({ status: 'failed', input: outcome.input, reason: `could not be written to the zip: ${(e as Error).message}`, warnings: outcome.warnings });
-    if (/too large for one zip entry/.test((e as Error).message)) return;
+    // Refused before any byte went out (too large, sizes that disagree): the zip is intact, go on.
+    if (/too large for one zip entry|bytes, not the \d+ declared/.test((e as Error).message)) return;
     throw e;
   }
   j.outcomes.push(outcome);
@@ -126,7 +129,7 @@ const api: ZipWriterApi = {
     paths.reserve(REPORT_JSON);
     paths.reserve(REPORT_CSV);
     job = {
-      total, meta, zip: new ZipStream((p) => out.write(p)), target: out, onProgress,
+      total, meta, zip: new ZipWriter<Blob>((p) => out.write(p)), target: out, onProgress,
       finished: new Map(), next: 0, outcomes: [], paths, firstInputFor: new Map(),
       delivering: Promise.resolve(), done, allDelivered, ports: [],
     };

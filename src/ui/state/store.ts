@@ -208,6 +208,7 @@ export class VeilStore {
         size: e.size,
         status: e.problem ? 'failed' : 'queued',
         reason: e.problem,
+        unpackProblem: e.problem,
         warnings: [],
         residual: [],
         pickKey: e.key,
@@ -581,7 +582,7 @@ export class VeilStore {
     }
     if (this.loading) await this.loading;
     const files = this.state.files;
-    const inputs = files.map((f) => ({ path: f.path, file: f.file }));
+    const inputs = files.map((f) => ({ path: f.path, file: f.file, problem: f.unpackProblem }));
     const abort = (this.exportAbort = new AbortController());
     if (this.state.export.result?.url) URL.revokeObjectURL(this.state.export.result.url);
     const bytesTotal = files.reduce((n, f) => n + f.size, 0);

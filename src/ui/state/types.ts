@@ -23,6 +23,8 @@ export interface FileEntry {
   thumb?: 'loading' | 'done';
   /** Identity of the picked file (path, size, date), to notice the same file picked twice. */
   pickKey?: string;
+  /** Why a zip entry was not unpacked (encrypted, a zip bomb…): the export reports it with this. */
+  unpackProblem?: string;
 }
 
 export interface LoadProgress {
