@@ -1,7 +1,7 @@
 /**
  * `veil` command line: the same engine, profile JSON and output layout as the browser app.
- * Exit codes: 0 when at least one file was written (or there was nothing to do), 1 when nothing
- * could be written, 2 on usage errors.
+ * Exit codes: 0 when at least one file was written, 1 when nothing could be written (or the
+ * output or mapping could not be completed), 2 on usage errors (bad options, an unsafe --out).
  */
 import { parseArgs } from 'node:util';
 import { runDeidentify, type DeidentifyArgs } from './deidentify-command.ts';
@@ -10,7 +10,10 @@ import { runWorkerIfChild } from './parallel.ts';
 const USAGE = `Usage: veil deidentify <files or folders or .zip...> --out <folder or .zip> [options]
 
 Options:
-  --out <path>           output folder, or a .zip file (required)
+  --out <path>           output folder, or a .zip file (required); must not exist yet, or be
+                         an empty folder, and must not be or lie inside an input
+  --overwrite            write into a non-empty --out folder (same names replaced), replace
+                         an existing --out zip or mapping
   --profile <file.json>  profile: PS3.15 options, per-attribute overrides, pseudonym settings
   --mode <m>             anonymize (no mapping kept) or pseudonymize (default: the profile's)
   --passphrase <text>    reproducible pseudonyms/UIDs across runs (or env VEIL_PASSPHRASE)
@@ -28,6 +31,7 @@ Options:
   -h, --help             this text`;
 
 class UsageError extends Error {}
+
 
 function parseThreads(text: string): number {
   const n = Number(text);
@@ -61,6 +65,7 @@ async function main(argv: string[]): Promise<number> {
         'read-every-frame': { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
         threads: { type: 'string' },
+        overwrite: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -93,6 +98,7 @@ async function main(argv: string[]): Promise<number> {
     ocr: values.ocr ? { keepClinicalText: values['keep-measurements'] ?? false, readEveryFrame: values['read-every-frame'] ?? false } : undefined,
     quiet: values.quiet ?? false,
     threads: values.threads === undefined ? undefined : parseThreads(values.threads),
+    overwrite: values.overwrite ?? false,
   };
   return runDeidentify(args);
 }
