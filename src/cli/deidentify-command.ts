@@ -125,8 +125,7 @@ export async function runDeidentify(args: DeidentifyArgs): Promise<number> {
     console.error(`veil: failed   ${input}: ${reason}`);
   };
 
-  // One thread by default: on the 2-core machines measured (see README, Benchmarks) a second
-  // thread only competed with V8's own GC and I/O threads; --threads helps on larger machines.
+  // The command line picks the machine's default (main.ts); called as a library, one thread.
   const threads = Math.min(args.threads ?? 1, availableParallelism() * 2, Math.max(1, inputs.length));
 
   // --ocr: read burned-in text in the originals first (sampling large series and cines), paint

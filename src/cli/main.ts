@@ -3,9 +3,20 @@
  * Exit codes: 0 when at least one file was written, 1 when nothing could be written (or the
  * output or mapping could not be completed), 2 on usage errors (bad options, an unsafe --out).
  */
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { runDeidentify, type DeidentifyArgs } from './deidentify-command.ts';
 import { runWorkerIfChild } from './parallel.ts';
+
+/** Beyond this many threads the one writer on the main thread, not de-identification, is the limit. */
+const MAX_DEFAULT_THREADS = 8;
+/**
+ * One thread per core the machine gives this process (os.availableParallelism), counting the
+ * main thread, which orders, writes and (with --ocr) checks every output while the workers
+ * de-identify: cores - 1 workers, and on a 2-core machine no workers at all — one thread in
+ * process, which measured faster there than two workers (README, Benchmarks).
+ */
+const defaultThreads = (): number => Math.max(1, Math.min(availableParallelism() - 1, MAX_DEFAULT_THREADS));
 
 const USAGE = `Usage: veil deidentify <files or folders or .zip...> --out <folder or .zip> [options]
 
@@ -26,7 +37,8 @@ Options:
                          a file whose output still shows the patient's identifiers is not written
   --keep-measurements    with --ocr: leave measurements and scale labels out of the proposals
   --read-every-frame     with --ocr: read every image and frame (no sampling of series and cines)
-  --threads <n>          worker threads for large batches on many-core machines (default 1)
+  --threads <n>          worker threads (default: the machine's cores less the one that writes,
+                         at most ${MAX_DEFAULT_THREADS}; 1 runs in process)
   -q, --quiet            only print failures and the summary
   -h, --help             this text`;
 
@@ -97,7 +109,7 @@ async function main(argv: string[]): Promise<number> {
     boxesPath: values.boxes,
     ocr: values.ocr ? { keepClinicalText: values['keep-measurements'] ?? false, readEveryFrame: values['read-every-frame'] ?? false } : undefined,
     quiet: values.quiet ?? false,
-    threads: values.threads === undefined ? undefined : parseThreads(values.threads),
+    threads: values.threads === undefined ? defaultThreads() : parseThreads(values.threads),
     overwrite: values.overwrite ?? false,
   };
   return runDeidentify(args);
