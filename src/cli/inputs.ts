@@ -119,7 +119,8 @@ export async function collectInputs(paths: readonly string[], options: CollectOp
         return;
       }
       const inside = new Set(ancestors).add(id);
-      for (const entry of entries) await visit(join(full, entry.name), `${name}/${entry.name}`, inside, entry.isSymbolicLink());
+      // join, as before: "./x" named on the command line gives "x/…", "." gives "…".
+      for (const entry of entries) await visit(join(full, entry.name), join(name, entry.name), inside, entry.isSymbolicLink());
       return;
     }
     try {
