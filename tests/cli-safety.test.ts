@@ -356,4 +356,18 @@ describe('the report and the mapping are always written', () => {
     expect(JSON.parse(readFileSync(reportPath, 'utf8')).files).toHaveLength(2);
     expect(readFileSync(mappingPath, 'utf8').split('\n').length).toBeGreaterThan(1);
   });
+
+  it('writes --report and the mapping when the report inside the output cannot be written (exit 1)', async () => {
+    const dir = fresh();
+    const input = inputFolder(dir);
+    const out = join(dir, 'out');
+    mkdirSync(join(out, 'deid-report.json'), { recursive: true });
+    const mappingPath = join(dir, 'map.csv');
+    const reportPath = join(dir, 'report.json');
+    const r = await veil({ inputs: [input], out, overwrite: true, mappingPath, reportPath });
+    expect(r.code).toBe(1);
+    expect(r.log.join('\n')).toMatch(/the output .* could not be completed/);
+    expect((JSON.parse(readFileSync(reportPath, 'utf8')) as { files: ReportEntry[] }).files.map((e) => e.status)).toEqual(['written', 'written']);
+    expect(readFileSync(mappingPath, 'utf8')).toMatch(/^record,/);
+  });
 });
