@@ -21,6 +21,7 @@ import type { ReportedOutcome } from '../core/outcome.ts';
 import { validateProfile } from '../core/profile/resolve.ts';
 import { defaultProfile, type Mode, type Profile } from '../core/profile/profile.ts';
 import { collectInputs } from './inputs.ts';
+import { checkOutputSafety, defaultMappingPath } from './output-safety.ts';
 import { parsePlan, type RedactionPlan } from '../core/pixels/plan.ts';
 import { joinParts } from '../core/dicom/writer.ts';
 import type { DetectSettings } from '../core/detect/detect.ts';
@@ -41,8 +42,10 @@ export interface DeidentifyArgs {
   boxesPath?: string;
   /** --ocr: detect burned-in text, paint the PHI boxes, check the outputs again. */
   ocr?: Pick<DetectSettings, 'keepClinicalText' | 'readEveryFrame'>;
-  /** Worker threads; default 1. */
+  /** Worker threads; default 1 here (the command line's default is the machine's cores, see main.ts). */
   threads?: number;
+  /** --overwrite: write into a non-empty --out folder / replace an existing zip or mapping. */
+  overwrite?: boolean;
   quiet: boolean;
 }
 
@@ -99,16 +102,17 @@ export async function runDeidentify(args: DeidentifyArgs): Promise<number> {
   }
   const key = deriveSessionKey(args.passphrase);
   const mapping = profile.pseudonyms.mode === 'pseudonymize' ? new MappingLog() : undefined;
+  const mappingPath = mapping ? args.mappingPath ?? defaultMappingPath(args.out, MAPPING_CSV) : undefined;
 
-  const { inputs, problems } = await collectInputs(args.inputs);
-  for (const p of problems) console.error(`veil: ${p}`);
-  if (inputs.length === 0) {
-    console.error('veil: no input files found');
-    return 1;
-  }
+  // Before the first input is read: where this run writes must be safe (usage error if not).
+  const targets = checkOutputSafety({ inputs: args.inputs, out: args.out, reportPath: args.reportPath, mappingPath, overwrite: args.overwrite });
+  const { inputs } = await collectInputs(args.inputs, { exclude: targets });
+  // Nothing to read still writes a report (and mapping) that says so.
+  if (inputs.length === 0) console.error('veil: no input files found');
 
   const toZip = /\.zip$/i.test(args.out);
-  const sink: OutputSink = toZip ? createZipFileSink(args.out) : createFolderSink(args.out);
+  const sinkOptions = { overwrite: args.overwrite ?? false };
+  const sink: OutputSink = toZip ? createZipFileSink(args.out, sinkOptions) : createFolderSink(args.out, sinkOptions);
   const outcomes: ReportedOutcome[] = [];
   const paths = new PathAllocator();
   paths.reserve(REPORT_JSON);
@@ -121,8 +125,7 @@ export async function runDeidentify(args: DeidentifyArgs): Promise<number> {
     console.error(`veil: failed   ${input}: ${reason}`);
   };
 
-  // One thread by default: on the 2-core machines measured (see README, Benchmarks) a second
-  // thread only competed with V8's own GC and I/O threads; --threads helps on larger machines.
+  // The command line picks the machine's default (main.ts); called as a library, one thread.
   const threads = Math.min(args.threads ?? 1, availableParallelism() * 2, Math.max(1, inputs.length));
 
   // --ocr: read burned-in text in the originals first (sampling large series and cines), paint
@@ -133,7 +136,7 @@ export async function runDeidentify(args: DeidentifyArgs): Promise<number> {
     engine = createNodeOcrEngine();
     const started = performance.now();
     try {
-      ocr = await detectAndPlan(engine, inputs.map((i) => ({ path: i.path, read: () => i.read() })), args.ocr);
+      ocr = await detectAndPlan(engine, inputs.filter((i) => !i.skip).map((i) => ({ path: i.path, read: () => i.read() })), args.ocr);
     } catch (e) {
       await engine.terminate();
       throw e;
@@ -163,7 +166,8 @@ export async function runDeidentify(args: DeidentifyArgs): Promise<number> {
     }
   };
 
-  let workerMappings: Awaited<ReturnType<typeof deidentifyAll>>;
+  let workerMappings: Awaited<ReturnType<typeof deidentifyAll>> = [];
+  let runError: Error | undefined;
   try {
     workerMappings = await deidentifyAll(
       inputs,
@@ -199,8 +203,20 @@ export async function runDeidentify(args: DeidentifyArgs): Promise<number> {
         log(`written  ${input.path} -> ${outcome.output}${outcome.residual.length ? `  (WARNING: ${outcome.residual.length} identifier(s) still found)` : ''}`);
       },
     );
+  } catch (e) {
+    // The report and mapping are written all the same, with every input accounted for.
+    runError = e as Error;
   } finally {
     await engine?.terminate();
+  }
+  if (runError) {
+    console.error(`veil: the run stopped: ${runError.message}`);
+    // Results are delivered in input order, one outcome each: the inputs after the last one
+    // delivered were never finished.
+    for (let i = outcomes.length; i < inputs.length; i++) {
+      outcomes.push({ status: 'failed', input: inputs[i].path, reason: `not processed: the run stopped (${runError.message})`, warnings: [] });
+    }
+    if (mapping) console.error('veil: the mapping lacks the patients of the files written before the run stopped (their sessions ended with it)');
   }
   for (const m of workerMappings) mapping?.merge(m);
   // Only here are the outcomes of every thread together: one pseudonym must stand for one person.
@@ -217,15 +233,33 @@ export async function runDeidentify(args: DeidentifyArgs): Promise<number> {
     startedAt,
     finishedAt: new Date().toISOString(),
   });
-  await sink.add(REPORT_JSON, new TextEncoder().encode(report.json));
-  await sink.add(REPORT_CSV, new TextEncoder().encode(report.csv));
-  await sink.close();
-  if (args.reportPath) await writeAt(args.reportPath, report.json);
-
-  if (mapping) {
-    const mappingPath = args.mappingPath ?? `${args.out.replace(/\.zip$/i, '').replace(/[\\/]+$/, '')}-${MAPPING_CSV}`;
-    await writeAt(mappingPath, mapping.toCsv());
-    log(`mapping  ${resolve(mappingPath)} (re-identifies patients: keep it apart from the data)`);
+  // Each of the three is attempted whatever happened to the others: a broken output must not
+  // also lose the report that says what is in it, nor the key to the pseudonyms it holds.
+  // The output or the key to it lost: exit code 1, as when nothing could be written.
+  let incomplete = false;
+  try {
+    await sink.add(REPORT_JSON, new TextEncoder().encode(report.json));
+    await sink.add(REPORT_CSV, new TextEncoder().encode(report.csv));
+    await sink.close();
+  } catch (e) {
+    incomplete = true;
+    console.error(`veil: the output ${args.out} could not be completed: ${(e as Error).message}`);
+  }
+  if (args.reportPath) {
+    try {
+      await writeAt(args.reportPath, report.json);
+    } catch (e) {
+      console.error(`veil: --report ${args.reportPath} could not be written: ${(e as Error).message}`);
+    }
+  }
+  if (mapping && mappingPath) {
+    try {
+      await writeAt(mappingPath, mapping.toCsv());
+      log(`mapping  ${resolve(mappingPath)} (re-identifies patients: keep it apart from the data)`);
+    } catch (e) {
+      incomplete = true;
+      console.error(`veil: the mapping ${mappingPath} could not be written: ${(e as Error).message}`);
+    }
   }
 
   const skipped = outcomes.filter((o) => o.status === 'skipped').length;
@@ -235,7 +269,7 @@ export async function runDeidentify(args: DeidentifyArgs): Promise<number> {
     `veil: ${inputs.length} input(s): ${written} written, ${skipped} skipped, ${failedCount} failed` +
       `${residual ? `, ${residual} with identifiers still found (see report)` : ''} -> ${args.out}`,
   );
-  return written > 0 ? 0 : 1;
+  return written > 0 && !incomplete ? 0 : 1;
 }
 
 async function writeAt(path: string, text: string): Promise<void> {

@@ -5,7 +5,6 @@
  * back to the main thread, which hands them to `onResult` in input order (deterministic output
  * names and report order), holding at most a small window of finished files in memory.
  */
-import { readFileSync } from 'node:fs';
 import { getHeapStatistics } from 'node:v8';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { createSession, deidentifyFileAsync, type Session } from '../core/deidentify.ts';
@@ -15,6 +14,7 @@ import type { FileOutcome } from '../core/outcome.ts';
 import type { Profile } from '../core/profile/profile.ts';
 import type { Pseudonym } from '../core/header/pseudonyms.ts';
 import type { InputFile } from './inputs.ts';
+import { readInputFile } from './read-file.ts';
 
 export interface SessionInit {
   profile: Profile;
@@ -52,7 +52,7 @@ export function runWorkerIfChild(): boolean {
     }
     let bytes: Uint8Array;
     try {
-      bytes = msg.bytes ?? readFileSync(msg.diskPath!);
+      bytes = msg.bytes ?? readInputFile(msg.diskPath!);
     } catch (e) {
       port.postMessage({ index: msg.index, outcome: { status: 'failed', input: msg.path, reason: `could not be read from disk: ${(e as Error).message}`, warnings: [] } } satisfies FromWorker);
       return;
@@ -65,6 +65,10 @@ export function runWorkerIfChild(): boolean {
   };
   return true;
 }
+
+/** An input the walk decided not to open (FIFO, unreadable, missing…) is reported, never read. */
+const skippedOutcome = (input: InputFile): FileOutcome | undefined =>
+  input.skip === undefined ? undefined : { status: 'skipped', input: input.path, reason: input.skip, warnings: [] };
 
 export interface ParallelOptions {
   threads: number;
@@ -87,6 +91,11 @@ export async function deidentifyAll(
   if (options.threads <= 1) {
     const session = sessionFrom(init);
     for (let i = 0; i < inputs.length; i++) {
+      const skip = skippedOutcome(inputs[i]);
+      if (skip) {
+        await onResult(i, skip);
+        continue;
+      }
       let bytes: Uint8Array;
       try {
         bytes = await inputs[i].read();
@@ -178,6 +187,12 @@ export async function deidentifyAll(
 
     const send = async (w: Worker, index: number): Promise<void> => {
       const input = inputs[index];
+      const skip = skippedOutcome(input);
+      if (skip) {
+        finished.set(index, skip);
+        deliver();
+        return feed(w);
+      }
       inFlight.get(w)?.add(index);
       if (input.diskPath) {
         w.postMessage({ index, path: input.path, diskPath: input.diskPath } satisfies ToWorker);
