@@ -1,23 +1,22 @@
 /**
  * `veil deidentify`: every input through the engine, outputs into a folder or zip, then the
- * report at the output root and the mapping (pseudonymize mode) beside — never inside — it.
+ * report at the output root (inputs named by neutral references), and beside — never inside —
+ * it the operator's report (the same rows with the input paths) and the mapping (pseudonymize
+ * mode).
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { deriveSessionKey } from '../core/header/keys.ts';
-import { MappingLog } from '../core/export/mapping.ts';
 import { deidentifyAll } from './parallel.ts';
-import { buildReport, REPORT_CSV, REPORT_JSON } from '../core/export/report.ts';
-import { flagPatientConflicts } from '../core/audit/patient-consistency.ts';
 import { MAPPING_CSV } from '../core/export/mapping.ts';
 import { createFolderSink, createZipFileSink } from '../core/export/node-sinks.ts';
-import { PathAllocator } from '../core/export/layout.ts';
 import type { OutputSink } from '../core/export/archive.ts';
-import { TOOL_NAME, TOOL_VERSION, methodCodes } from '../core/header/method.ts';
+import { afterRedaction } from '../core/export/ocr-gate.ts';
+import { OPERATOR_REPORT, reportMeta } from '../core/export/report.ts';
+import { ExportRun } from '../core/export/run.ts';
 import { parseLookupCsv } from '../core/header/pseudonyms.ts';
-import type { ReportedOutcome } from '../core/outcome.ts';
 import { validateProfile } from '../core/profile/resolve.ts';
 import { defaultProfile, type Mode, type Profile } from '../core/profile/profile.ts';
 import { collectInputs } from './inputs.ts';
@@ -26,7 +25,7 @@ import { joinParts } from '../core/dicom/writer.ts';
 import type { DetectSettings } from '../core/detect/detect.ts';
 import type { OcrEngine } from '../core/detect/ocr-engine.ts';
 import { createNodeOcrEngine } from '../core/detect/ocr-node.ts';
-import { checkOutput, checkWarning, detectAndPlan, mergePlans, type PlannedDetection } from '../core/detect/pipeline.ts';
+import { checkOutput, detectAndPlan, mergePlans, type PlannedDetection } from '../core/detect/pipeline.ts';
 
 export interface DeidentifyArgs {
   inputs: string[];
@@ -37,6 +36,8 @@ export interface DeidentifyArgs {
   lookupPath?: string;
   reportPath?: string;
   mappingPath?: string;
+  /** The operator's report (.csv and .json, with the input paths); default beside the output. */
+  operatorReportPath?: string;
   /** Redaction plan JSON (--boxes). */
   boxesPath?: string;
   /** --ocr: detect burned-in text, paint the PHI boxes, check the outputs again. */
@@ -98,7 +99,6 @@ export async function runDeidentify(args: DeidentifyArgs): Promise<number> {
     }
   }
   const key = deriveSessionKey(args.passphrase);
-  const mapping = profile.pseudonyms.mode === 'pseudonymize' ? new MappingLog() : undefined;
 
   const { inputs, problems } = await collectInputs(args.inputs);
   for (const p of problems) console.error(`veil: ${p}`);
@@ -108,18 +108,15 @@ export async function runDeidentify(args: DeidentifyArgs): Promise<number> {
   }
 
   const toZip = /\.zip$/i.test(args.out);
+  const base = args.out.replace(/\.zip$/i, '').replace(/[\\/]+$/, '');
+  const operatorBase = (args.operatorReportPath ?? `${base}-${OPERATOR_REPORT}.csv`).replace(/\.(csv|json)$/i, '');
+  const mappingPath = args.mappingPath ?? `${base}-${MAPPING_CSV}`;
+  // What re-identifies stays with the operator: never write it into the output.
+  for (const [option, path] of [['--operator-report', `${operatorBase}.csv`], ['--mapping', mappingPath]] as const) {
+    if (!toZip && isInside(resolve(path), resolve(args.out))) throw usage(`${option} ${path}: must not be inside the output folder ${args.out}`);
+  }
   const sink: OutputSink = toZip ? createZipFileSink(args.out) : createFolderSink(args.out);
-  const outcomes: ReportedOutcome[] = [];
-  const paths = new PathAllocator();
-  paths.reserve(REPORT_JSON);
-  paths.reserve(REPORT_CSV);
-  const firstInputFor = new Map<string, string>();
-  let written = 0;
   const log = (line: string) => { if (!args.quiet) console.log(line); };
-  const failed = (input: string, reason: string, warnings: string[] = []) => {
-    outcomes.push({ status: 'failed', input, reason, warnings });
-    console.error(`veil: failed   ${input}: ${reason}`);
-  };
 
   // One thread by default: on the 2-core machines measured (see README, Benchmarks) a second
   // thread only competed with V8's own GC and I/O threads; --threads helps on larger machines.
@@ -146,96 +143,84 @@ export async function runDeidentify(args: DeidentifyArgs): Promise<number> {
     for (const [path, why] of ocr.failed) log(`ocr      not read, will not be written: ${path}: ${why}`);
     plan = mergePlans(plan, ocr.plan);
   }
-  // --ocr fails closed: an image whose text could not be read before, or its output after,
-  // redaction is refused (BLOCKING), never written unchecked. Sampled-out images are a decision,
-  // not a failure: they took their boxes over from images of their series that were read.
-  const ocrCheck = async (path: string, parts: Uint8Array[]): Promise<string | undefined> => {
-    if (!engine || !ocr) return undefined;
-    const before = ocr.failed.get(path);
-    if (before !== undefined) return `BLOCKING: burned-in text could not be checked: ${before}`;
-    const ids = ocr.identifiers.get(path);
-    if (!ids) return 'BLOCKING: burned-in text could not be checked: the OCR step could not read the file';
-    if (!ocr.read.has(path)) return undefined;
-    try {
-      return checkWarning(await checkOutput(engine, joinParts(parts), ids, args.ocr));
-    } catch (e) {
-      return `BLOCKING: burned-in text could not be checked after redaction: ${(e as Error).message}`;
-    }
-  };
+  const ocrEngine = engine;
+  const findings = ocr;
 
-  let workerMappings: Awaited<ReturnType<typeof deidentifyAll>>;
+  // The run (src/core/export/run.ts) does the rest, as in the app: the after-redaction check,
+  // output paths, twins, the sink, the reports. This host reads, schedules and logs.
+  const run = new ExportRun<Uint8Array>({
+    paths: inputs.map((i) => i.path),
+    key,
+    sink,
+    meta: reportMeta(profile, startedAt),
+    // --ocr fails closed: an image whose text could not be read before, or its output after,
+    // redaction is refused (BLOCKING), never written unchecked.
+    check: ocrEngine && findings
+      ? (path, pieces) => afterRedaction(findings, path, (ids) => checkOutput(ocrEngine, joinParts(pieces), ids, args.ocr))
+      : undefined,
+    onPlaced: (index, outcome, path) => {
+      if (outcome.status === 'written') {
+        log(`written  ${path} -> ${outcome.output}${outcome.residual.length ? `  (WARNING: ${outcome.residual.length} identifier(s) still found)` : ''}`);
+      } else if (outcome.status === 'failed') console.error(`veil: failed   ${path} (${run.ref(index)}): ${outcome.reason}`);
+      else log(`skipped  ${path}: ${outcome.reason}`);
+    },
+  });
+
+  let workerMappings: Awaited<ReturnType<typeof deidentifyAll>> = [];
+  let stopped: string | undefined;
   try {
     workerMappings = await deidentifyAll(
       inputs,
       { profile, key, lookup: lookup ? [...lookup] : undefined, plan },
       { threads, workerUrl: new URL(import.meta.url) },
       async (index, outcome) => {
-        const input = inputs[index];
-        if ('readError' in outcome) return failed(input.path, `could not be read: ${outcome.readError}`);
-        if (outcome.status !== 'written') {
-          outcomes.push(outcome);
-          if (outcome.status === 'failed') console.error(`veil: failed   ${input.path}: ${outcome.reason}`);
-          else log(`skipped  ${input.path}: ${outcome.reason}`);
-          return;
+        if ('readError' in outcome) {
+          return run.deliver(index, { outcome: { status: 'failed', input: inputs[index].path, reason: `could not be read: ${outcome.readError}`, warnings: [] } });
         }
-        // --ocr: identifiers still readable in the output's pixels block the file.
-        const blocking = await ocrCheck(input.path, outcome.parts);
-        if (blocking?.startsWith('BLOCKING')) return failed(input.path, `not written: ${blocking}`, outcome.warnings);
-        if (blocking) outcome.warnings.push(blocking);
-        // The same instance dropped twice (or copies of one image in several encodings) keeps both
-        // files, the second with a suffix, and says so.
-        const twin = firstInputFor.get(outcome.sopInstanceUID);
-        if (twin) outcome.warnings.push(`same SOP Instance UID as ${twin}; written beside it with a suffix`);
-        else firstInputFor.set(outcome.sopInstanceUID, input.path);
-        outcome.output = paths.claim(outcome.output);
-        try {
-          await sink.add(outcome.output, outcome.parts);
-        } catch (e) {
-          return failed(input.path, `could not be written to the output: ${(e as Error).message}`, outcome.warnings);
-        }
-        written++;
-        const { parts: _written, ...reported } = outcome; // the bytes are on disk now; keep the report light
-        outcomes.push(reported);
-        log(`written  ${input.path} -> ${outcome.output}${outcome.residual.length ? `  (WARNING: ${outcome.residual.length} identifier(s) still found)` : ''}`);
+        if (outcome.status !== 'written') return run.deliver(index, { outcome });
+        const { parts, ...reported } = outcome; // the bytes go to the sink; the report stays light
+        return run.deliver(index, { outcome: reported, pieces: parts });
       },
     );
+  } catch (e) {
+    // A worker that died stops the batch, but every input is still accounted for and the
+    // reports and mapping are still written.
+    stopped = (e as Error).message;
+    console.error(`veil: the run stopped: ${stopped}`);
   } finally {
     await engine?.terminate();
   }
-  for (const m of workerMappings) mapping?.merge(m);
-  // Only here are the outcomes of every thread together: one pseudonym must stand for one person.
-  const patientConflicts = flagPatientConflicts(outcomes);
+  const result = await run.finish(workerMappings, stopped);
+  const patientConflicts = result.outcomes.filter((o) => o.warnings.some((w) => w.startsWith('patient check:'))).length;
   if (patientConflicts) console.error(`veil: ${patientConflicts} file(s) with a patient identity conflict (Patient ID with another name, birth date or issuer): see the report's warnings`);
+  if (result.sinkError) console.error(`veil: ${result.sinkError}`);
 
-  const options = profile.options;
-  const report = buildReport(outcomes, {
-    tool: TOOL_NAME,
-    version: TOOL_VERSION,
-    profileSummary: methodCodes(options).map((c) => c.codeMeaning).join('; '),
-    optionsApplied: Object.entries(options).filter(([, on]) => on).map(([k]) => k),
-    mode: profile.pseudonyms.mode,
-    startedAt,
-    finishedAt: new Date().toISOString(),
-  });
-  await sink.add(REPORT_JSON, new TextEncoder().encode(report.json));
-  await sink.add(REPORT_CSV, new TextEncoder().encode(report.csv));
-  await sink.close();
-  if (args.reportPath) await writeAt(args.reportPath, report.json);
-
-  if (mapping) {
-    const mappingPath = args.mappingPath ?? `${args.out.replace(/\.zip$/i, '').replace(/[\\/]+$/, '')}-${MAPPING_CSV}`;
-    await writeAt(mappingPath, mapping.toCsv());
+  // Beside the output, never inside it: the operator's report names the input paths, the
+  // mapping re-identifies patients. Written also when outputs failed.
+  await writeAt(`${operatorBase}.csv`, result.operatorReport.csv);
+  await writeAt(`${operatorBase}.json`, result.operatorReport.json);
+  log(`report   ${resolve(`${operatorBase}.csv`)} (the operator's report: names the input paths, keep it with you)`);
+  if (args.reportPath) await writeAt(args.reportPath, result.report.json);
+  if (result.mappingCsv !== undefined) {
+    await writeAt(mappingPath, result.mappingCsv);
     log(`mapping  ${resolve(mappingPath)} (re-identifies patients: keep it apart from the data)`);
   }
 
+  const outcomes = result.outcomes;
   const skipped = outcomes.filter((o) => o.status === 'skipped').length;
   const failedCount = outcomes.filter((o) => o.status === 'failed').length;
   const residual = outcomes.filter((o) => o.status === 'written' && o.residual.length > 0).length;
   console.log(
-    `veil: ${inputs.length} input(s): ${written} written, ${skipped} skipped, ${failedCount} failed` +
+    `veil: ${inputs.length} input(s): ${result.written} written, ${skipped} skipped, ${failedCount} failed` +
       `${residual ? `, ${residual} with identifiers still found (see report)` : ''} -> ${args.out}`,
   );
-  return written > 0 ? 0 : 1;
+  return result.written > 0 && !result.sinkError ? 0 : 1;
+}
+
+/** Is `path` the folder `dir` or inside it? */
+function isInside(path: string, dir: string): boolean {
+  const rel = relative(dir, path);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
 async function writeAt(path: string, text: string): Promise<void> {
