@@ -41,8 +41,8 @@ const token = (word: string): RegExp => new RegExp(`(?<![A-Za-z0-9])${escapeRegE
  * patient, is as telling as the path), each replaced with `ref`.
  */
 export function withoutPath(text: string, path: string, ref: string): string {
-  if (!path) return text;
-  let out = text.split(path).join(ref);
+  if (path.length < 3) return text;
+  let out = text.replace(token(path), ref);
   const segments = [...new Set(path.split(/[\\/]+/).filter((s) => s.length >= 3))].sort((a, b) => b.length - a.length);
   for (const s of segments) {
     const stem = s.replace(/\.[A-Za-z0-9]{1,5}$/, '');
