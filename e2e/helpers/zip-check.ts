@@ -2,12 +2,18 @@
  * Opening and checking an exported zip in the tests: entries, the report, planted PHI in any
  * byte, and references between the de-identified files (read with dicom-parser, not our reader).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import dicomParser from 'dicom-parser';
 import JSZip from 'jszip';
 
 export interface ReportFile {
+  /**
+   * The input's path, from the operator's report (the zip's own report names it only by `ref`).
+   * The zip's reference itself when no operator's report was found.
+   */
   input: string;
+  /** The neutral reference the zip's report names the input by (`#0007-3f9a2c1b`). */
+  ref: string;
   status: 'written' | 'skipped' | 'failed';
   output?: string;
   reason?: string;
@@ -22,14 +28,62 @@ export interface OpenedZip {
   csv: string;
 }
 
-export async function openZip(path: string): Promise<OpenedZip> {
+/** RFC 4180 records (quoted fields, doubled quotes, CRLF). */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') row.push(field), (field = '');
+    else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(field), rows.push(row), (row = []), (field = ''), i++;
+    } else field += c;
+  }
+  if (field || row.length) row.push(field), rows.push(row);
+  return rows;
+}
+
+const REF = /^#\d{4,}-[0-9a-f]{8}$/;
+
+/**
+ * Opens an exported zip. The zip's report names inputs by reference only (checked here, for every
+ * export the tests make: no input path or file name in it); the operator's report beside the zip
+ * (`operatorCsv`, default `<zip>.operator-report.csv` as exportZip saves it, or the CLI's
+ * `<out>-operator-report.csv`) gives each row's path back, in `input`.
+ */
+export async function openZip(path: string, operatorCsv?: string): Promise<OpenedZip> {
   const zip = await JSZip.loadAsync(readFileSync(path));
   const entries = new Map<string, Uint8Array>();
   for (const f of Object.values(zip.files)) if (!f.dir) entries.set(f.name, await f.async('uint8array'));
   const json = entries.get('deid-report.json');
   const csv = entries.get('deid-report.csv');
   if (!json || !csv) throw new Error(`no deid-report.json/.csv at the zip root: ${[...entries.keys()].join(', ')}`);
-  return { names: [...entries.keys()], entries, report: JSON.parse(Buffer.from(json).toString('utf8')), csv: Buffer.from(csv).toString('utf8') };
+  const report = JSON.parse(Buffer.from(json).toString('utf8')) as OpenedZip['report'];
+  const csvText = Buffer.from(csv).toString('utf8');
+  const operatorPath = operatorCsv ?? [`${path}.operator-report.csv`, path.replace(/\.zip$/i, '-operator-report.csv')].find((p) => existsSync(p));
+  const rows = operatorPath ? parseCsv(readFileSync(operatorPath, 'utf8')) : undefined;
+  if (rows && rows.length - 1 !== report.files.length) throw new Error(`the operator's report has ${rows.length - 1} rows, the zip's ${report.files.length}`);
+  report.files.forEach((f, i) => {
+    if (!REF.test(f.input)) throw new Error(`the zip's report names an input ${JSON.stringify(f.input)}, not a reference`);
+    f.ref = f.input;
+    if (!rows) return;
+    const [ref, inputPath] = rows[i + 1];
+    if (ref !== f.ref) throw new Error(`operator's report row ${i + 1} is ${ref}, the zip's ${f.ref}`);
+    for (const text of [json, csv].map((b) => Buffer.from(b).toString('utf8'))) {
+      for (const name of [inputPath, inputPath.split('/').pop()!].filter((n) => n.length >= 6)) {
+        if (text.includes(name)) throw new Error(`the zip's report holds the input name ${JSON.stringify(name)}`);
+      }
+    }
+    f.input = inputPath;
+  });
+  return { names: [...entries.keys()], entries, report, csv: csvText };
 }
 
 const lowerLatin1 = (b: Uint8Array): string => Buffer.from(b).toString('latin1').toLowerCase();
