@@ -80,8 +80,12 @@ interface Job {
   zip: ZipStream;
   target: Target;
   ports: MessagePort[];
-  /** Writes still being placed: finish() waits for them. */
-  pending: Promise<void>[];
+  /**
+   * Settles once every input has been placed. finish() waits for it: the engine workers' messages
+   * come over their own ports, which may arrive after the page's finish() call on this one.
+   */
+  allPlaced: Promise<void>;
+  stop: () => void;
 }
 
 let job: Job | undefined;
@@ -91,6 +95,9 @@ const api: ZipWriterApi = {
     if (job) await api.abort();
     const out = await openTarget(target);
     const zip = new ZipStream((p) => out.write(p));
+    let stop!: () => void;
+    const allPlaced = new Promise<void>((resolve) => (stop = resolve));
+    if (init.paths.length === 0) stop();
     const run: ExportRun<ZipPiece> = new ExportRun<ZipPiece>({
       paths: init.paths,
       key: init.key,
@@ -111,9 +118,12 @@ const api: ZipWriterApi = {
               afterRedaction(findings, path, (ids) => check(new Blob(pieces as BlobPart[], { type: 'application/dicom' }), ids));
           })()
         : undefined,
-      onPlaced: (index) => onProgress({ done: index + 1, bytes: zip.size }),
+      onPlaced: (index) => {
+        onProgress({ done: index + 1, bytes: zip.size });
+        if (index + 1 === init.paths.length) stop();
+      },
     });
-    job = { run, zip, target: out, ports: [], pending: [] };
+    job = { run, zip, target: out, ports: [], allPlaced, stop };
   },
 
   attach(port) {
@@ -125,14 +135,16 @@ const api: ZipWriterApi = {
       const msg = event.data;
       const file = msg.file;
       const pieces = msg.pieces && file ? msg.pieces.map((p) => (p instanceof Uint8Array ? p : file.slice(p.start, p.end))) : undefined;
-      j.pending.push(j.run.deliver(msg.index, { outcome: msg.outcome, pieces, crc: msg.crc }));
+      void j.run.deliver(msg.index, { outcome: msg.outcome, pieces, crc: msg.crc }).then(() => {
+        if (j.run.stopped) j.stop();
+      });
     };
   },
 
   async finish(): Promise<ExportSummary> {
     const j = job;
     if (!j) throw new Error('finish() before begin()');
-    await Promise.all(j.pending);
+    await j.allPlaced;
     const result = await j.run.finish();
     for (const p of j.ports) p.close();
     job = undefined;
@@ -148,6 +160,7 @@ const api: ZipWriterApi = {
     job = undefined;
     if (!j) return;
     for (const p of j.ports) p.close();
+    j.stop();
     await j.target.abort();
   },
 };

@@ -98,6 +98,11 @@ export class ExportRun<P> {
     return this.next;
   }
 
+  /** Set when placing stopped on an unexpected error: finish() reports the rest as not processed. */
+  get stopped(): boolean {
+    return this.failure !== undefined;
+  }
+
   /** The reference of input `index`. */
   ref(index: number): string {
     return this.refs[index];
