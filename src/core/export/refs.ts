@@ -36,20 +36,13 @@ const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\
 const token = (word: string): RegExp => new RegExp(`(?<![A-Za-z0-9])${escapeRegExp(word)}(?![A-Za-z0-9])`, 'g');
 
 /**
- * Removes one input's own path from a message about it: the whole path, then each folder or file
- * name in it of three characters or more, as a whole token, (the file name alone, or a folder named after the
- * patient, is as telling as the path), each replaced with `ref`.
+ * Replaces one input's own path in a message about it with `ref`, as a whole token. The engine's
+ * messages never quote the path; the hosts' do (Node's "ENOENT: … open '/exports/DOE^JOHN/1.dcm'"
+ * ends in the path as given). Folder and file names alone are not replaced: a folder named
+ * "odd" or a file named "DICOMDIR" would eat the words of every message about it.
  */
 export function withoutPath(text: string, path: string, ref: string): string {
-  if (path.length < 3) return text;
-  let out = text.replace(token(path), ref);
-  const segments = [...new Set(path.split(/[\\/]+/).filter((s) => s.length >= 3))].sort((a, b) => b.length - a.length);
-  for (const s of segments) {
-    const stem = s.replace(/\.[A-Za-z0-9]{1,5}$/, '');
-    out = out.replace(token(s), ref);
-    if (stem.length >= 3 && stem !== s) out = out.replace(token(stem), ref);
-  }
-  return out;
+  return path.length < 3 ? text : text.replace(token(path), ref);
 }
 
 /** A message fit for the output: no path of this input, no original UID. */

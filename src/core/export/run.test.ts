@@ -132,6 +132,9 @@ describe('ExportRun', () => {
   it('keeps UIDs of the standard and words that merely contain a short path readable', () => {
     expect(neutralMessage('transfer syntax 1.2.840.10008.1.2.4.50 decoded', 'a/b.dcm', '#0001-00000000')).toBe('transfer syntax 1.2.840.10008.1.2.4.50 decoded');
     expect(neutralMessage('box ocr-1.2.3.4.5-1 outside', 'x', '#1')).toBe('box ocr-<UID>-1 outside');
+    // Only the whole path goes: a file named DICOMDIR or a folder named "odd" keeps its words.
+    expect(neutralMessage('DICOMDIR (media directory): not copied', 'case/DICOMDIR', '#1')).toBe('DICOMDIR (media directory): not copied');
+    expect(neutralMessage("ENOENT: no such file, open '/srv/case/odd/a.dcm' (odd length)", 'case/odd/a.dcm', '#2')).toBe("ENOENT: no such file, open '/srv/#2' (odd length)");
   });
 
   it('orders inputs as the CLI walks a folder', () => {
