@@ -1,5 +1,5 @@
 /** Shared steps of the app's end-to-end tests. */
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect, type BrowserContext, type Page } from '@playwright/test';
 import { screenshotDir } from './fixtures.ts';
@@ -18,13 +18,22 @@ export async function waitForCounts(page: Page, instances: number, errors: numbe
   await expect(page.getByTestId('load-progress')).toHaveCount(0, { timeout: 60_000 });
 }
 
-/** Clicks export-zip and returns the downloaded zip's path once the export dialog says done. */
+/**
+ * Clicks export-zip and returns the downloaded zip's path once the export dialog says done. The
+ * operator's report (export-operator-report) is downloaded too and kept beside it as
+ * `<zip>.operator-report.csv`, where openZip finds it to tell which input each row is.
+ */
 export async function exportZip(page: Page): Promise<string> {
   const download = page.waitForEvent('download', { timeout: 120_000 });
   await page.getByTestId('export-zip').click();
   const d = await download;
   const file = await d.path();
   await expect(page.getByTestId('export-done')).toBeVisible({ timeout: 60_000 });
+  const operator = page.waitForEvent('download');
+  await page.getByTestId('export-operator-report').click();
+  const o = await operator;
+  expect(o.suggestedFilename()).toMatch(/^veil-operator-report-.*\.csv$/);
+  copyFileSync(await o.path(), `${file}.operator-report.csv`);
   return file;
 }
 

@@ -30,6 +30,10 @@ Options:
   --passphrase <text>    reproducible pseudonyms/UIDs across runs (or env VEIL_PASSPHRASE)
   --lookup <file.csv>    pseudonyms to use: original Patient ID, pseudonym name, pseudonym ID
   --report <file.json>   also write the JSON report here (it is always in the output root)
+  --operator-report <file.csv>
+                         the operator's report: the same rows with the input paths, as .csv
+                         and .json (default: beside the output, <out>-operator-report.csv);
+                         never inside the output
   --mapping <file.csv>   where to write the re-identification mapping (pseudonymize mode);
                          default: beside the output, never inside it
   --boxes <plan.json>    redaction plan: boxes to paint over burned-in text (the app exports it)
@@ -71,6 +75,7 @@ async function main(argv: string[]): Promise<number> {
         lookup: { type: 'string' },
         report: { type: 'string' },
         mapping: { type: 'string' },
+        'operator-report': { type: 'string' },
         boxes: { type: 'string' },
         ocr: { type: 'boolean' },
         'keep-measurements': { type: 'boolean' },
@@ -106,6 +111,7 @@ async function main(argv: string[]): Promise<number> {
     lookupPath: values.lookup,
     reportPath: values.report,
     mappingPath: values.mapping,
+    operatorReportPath: values['operator-report'],
     boxesPath: values.boxes,
     ocr: values.ocr ? { keepClinicalText: values['keep-measurements'] ?? false, readEveryFrame: values['read-every-frame'] ?? false } : undefined,
     quiet: values.quiet ?? false,

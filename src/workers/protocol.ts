@@ -12,6 +12,8 @@ import type { PixelRedaction } from '../core/pixels/redact.ts';
 import type { Profile } from '../core/profile/profile.ts';
 import type { InstanceSummary } from '../core/summary/summary.ts';
 import type { ZipListing } from './zip-input.ts';
+import type { OcrIdentifiers } from '../core/detect/classify.ts';
+import type { DetectSettings, RedactionCheck } from '../core/detect/detect.ts';
 
 export type { ImageIdentity, InstanceReview, InstanceSummary, MappingSnapshot, PixelRedaction, RedactionBox, RedactionPlan, ReportedOutcome, ResidualFinding, ZipListing };
 
@@ -120,12 +122,43 @@ export interface ExportSummary {
   /** The zip, when the target was a Blob. */
   blob?: Blob;
   bytes: number;
+  /** In input order, each named by its neutral reference (`#0007-3f9a2c1b`). */
   outcomes: ReportedOutcome[];
+  /** deid-report.csv/.json as written into the zip. */
   report: { json: string; csv: string };
+  /** The operator's report: the same rows with the input paths; downloaded apart, never in the zip. */
+  operatorReport: { json: string; csv: string };
+}
+
+/**
+ * What burned-in text detection found, kept by the page after `Detect text` for the export's
+ * after-redaction check (structured-clone form of core/export/ocr-gate.ts's OcrFindings). The
+ * identifiers are the ORIGINAL files' values: they stay on this machine, in memory.
+ */
+export interface OcrFindingsInit {
+  identifiers: [string, OcrIdentifiers][];
+  read: string[];
+  failed: [string, string][];
+  /** The inputs detection was given. */
+  covered: string[];
+  settings: DetectSettings;
+}
+
+/** Reads a de-identified output again (in the OCR worker): identifiers of the original still readable. */
+export type OutputReader = (output: Blob, ids: OcrIdentifiers) => Promise<RedactionCheck>;
+
+export interface WriterInit {
+  /** Every input's path, in export order. */
+  paths: string[];
+  /** The session key: the report's neutral references are keyed with it. */
+  key: Uint8Array;
+  meta: Omit<ReportMeta, 'finishedAt'>;
+  /** Set when detection ran: outputs it covers are checked with the `check` reader. */
+  ocr?: Omit<OcrFindingsInit, 'settings'>;
 }
 
 export interface ZipWriterApi {
-  begin(total: number, meta: Omit<ReportMeta, 'finishedAt'>, target: ExportTarget, onProgress: (p: ExportProgress) => void): Promise<void>;
+  begin(init: WriterInit, target: ExportTarget, onProgress: (p: ExportProgress) => void, check?: OutputReader): Promise<void>;
   /** Adds a port an engine worker sends ExportMessages on. */
   attach(port: MessagePort): void;
   /** Waits for every input, writes the report, closes the zip. */

@@ -101,7 +101,7 @@ const planted: PlantedValue[] = [
   { value: PATIENT_ID, kind: 'id', inMapping: true },
 ];
 
-const statusOf = (run: VeilRun, name: string) => run.report.files.find((f) => f.input.endsWith(name))!;
+const statusOf = (run: VeilRun, name: string) => run.operator.files.find((f) => f.path!.endsWith(name))!;
 
 describe('--ocr fails closed', () => {
   it('an image whose compressed pixels cannot be decoded is not written; the others are', async () => {

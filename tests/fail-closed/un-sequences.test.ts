@@ -141,7 +141,7 @@ const planted: PlantedValue[] = [
 ];
 
 const outputOf = (run: VeilRun, input: string): dicomParser.DataSet => {
-  const entry = run.report.files.find((f) => f.input.endsWith(input));
+  const entry = run.operator.files.find((f) => f.path!.endsWith(input));
   if (!entry?.output) throw new Error(`${input} was not written: ${entry?.status} ${entry?.reason}`);
   return dicomParser.parseDicom(run.outputs.get(entry.output)!);
 };
@@ -173,7 +173,7 @@ describe('sequences encoded as UN (issue 8, item 4)', () => {
     const run = await runVeil(inputs);
     for (const [input, tag] of [['broken.dcm', 'x00081115'], ['broken-implicit.dcm', 'x00081250']] as const) {
       expect(outputOf(run, input).elements[tag], input).toBeUndefined();
-      const entry = run.report.files.find((f) => f.input.endsWith(input))!;
+      const entry = run.operator.files.find((f) => f.path!.endsWith(input))!;
       const warning = entry.warnings.find((w) => /could not be read as a sequence/.test(w));
       expect(warning, input).toBeDefined();
       expect(warning).not.toContain('WINTERBOTTOM');

@@ -9,6 +9,7 @@
  * "accepted" (painted unless a person rejects them), other text is "proposed" (painted only once
  * a person accepts it). With `keepClinicalText`, measurements and scale labels are not proposed.
  */
+import { sha256 } from '@noble/hashes/sha2.js';
 import type { Dataset } from '../dicom/dataset.ts';
 import type { RedactionBox } from '../pixels/plan.ts';
 import { KIND } from '../audit/identifiers.ts';
@@ -18,6 +19,15 @@ import { boxWithMargin, overlapRatio, wordsToLines, type Rect, type TextLine } f
 import type { OcrEngine, Word } from './ocr-engine.ts';
 import { displayParams, invert, normalizePolarity, pad, removeLongRuns, resample, textScale, toGray8, type DecodedFrame, type DisplayParams, type Gray8 } from './render.ts';
 import { planReads, sampleFrames, summarize, type InstanceSummary } from './sampling.ts';
+
+/**
+ * The instance part of an OCR box id: a digest of its SOP Instance UID, not the UID. Box ids
+ * reach the report inside the output ("redaction: painted ocr-1a2b3c4d-1 …"), which must not
+ * carry original UIDs; the digest keeps ids stable when detection runs again on the same image.
+ */
+function boxIdStem(sopInstanceUID: string): string {
+  return [...sha256(new TextEncoder().encode(`veil/ocr-box\u0000${sopInstanceUID}`)).subarray(0, 4)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
 
 export interface DetectSettings {
   /** Do not propose measurements, scale labels and acoustic output indices. */
@@ -439,7 +449,7 @@ function toBoxes(lines: ReadLine[], coverage: Map<ReadLine, Set<number>>, frameC
     }
   }
   return accs.map((a, k) => ({
-    id: `ocr-${sopInstanceUID}-${k + 1}`,
+    id: `ocr-${boxIdStem(sopInstanceUID)}-${k + 1}`,
     ...a.box,
     frames: a.frames.size >= frameCount ? 'all' : [...a.frames].sort((x, y) => x - y),
     scope: { kind: 'instance', sopInstanceUID },
@@ -502,7 +512,7 @@ export async function detectStudy(engine: OcrEngine, instances: readonly StudyIn
     let k = 0;
     for (const r of from) {
       for (const b of r.boxes) {
-        boxes.push({ ...b, id: `ocr-${target}-p${++k}`, scope: { kind: 'instance', sopInstanceUID: target }, label: `${b.label ?? ''} [carried over from sampled image ${r.sopInstanceUID}]` });
+        boxes.push({ ...b, id: `ocr-${boxIdStem(target)}-p${++k}`, scope: { kind: 'instance', sopInstanceUID: target }, label: `${b.label ?? ''} [carried over from sampled image ${r.sopInstanceUID}]` });
       }
     }
   }

@@ -26,12 +26,18 @@ export function DetectTextSlot() {
   const start = async () => {
     setRun({ phase: 'running', done: 0, total: images.length });
     try {
+      const settings = { keepClinicalText: keepClinical };
       const result = await detectText(
         images.map((f) => ({ path: f.path, file: f.file })),
-        { keepClinicalText: keepClinical },
+        settings,
         (p) => setRun({ phase: 'running', done: p.done, total: p.total }),
       );
       store.addProposals(result.plan.boxes);
+      // The export reads these images again after redaction, as `veil deidentify --ocr` does.
+      store.setOcrFindings({
+        identifiers: result.identifiers, read: result.read, failed: result.failed,
+        covered: images.map((f) => f.path), settings,
+      });
       setRun({
         phase: 'done',
         regions: result.plan.boxes.length,

@@ -76,7 +76,7 @@ export function ExportDialog() {
               </div>
             </dl>
             <p className="muted small">
-              The zip holds one folder per pseudonymous patient, study and series, and <code>deid-report.csv</code> / <code>deid-report.json</code> at its root: every input file, where it went or why it was not written.
+              The zip holds one folder per pseudonymous patient, study and series, and <code>deid-report.csv</code> / <code>deid-report.json</code> at its root: every input file — named by a reference such as <code>#0007-3f9a2c1b</code>, never by its path — where it went or why it was not written. The operator report adds the paths: keep it with you.
             </p>
             {r.withResidual ? (
               <p className="notice notice-warn">
@@ -91,13 +91,24 @@ export function ExportDialog() {
                 <ul>
                   {r.rejected.map((x, i) => (
                     <li key={i}>
-                      <span className={`status-pill status-${x.status}`}>{x.status}</span> <span className="rejected-path">{x.input}</span> — {x.reason}
+                      <span className={`status-pill status-${x.status}`}>{x.status}</span> <span className="rejected-path">{x.input}</span> <span className="muted">({x.ref})</span> — {x.reason}
                     </li>
                   ))}
                 </ul>
               </details>
             ) : null}
             <div className="dialog-actions">
+              {ex.operatorReportCsv ? (
+                <button
+                  type="button"
+                  className="btn"
+                  data-testid="export-operator-report"
+                  onClick={() => store.downloadOperatorReport()}
+                  title="The zip's report names files by reference (#0007-…); this one adds their paths here. Keep it with you, not with the data"
+                >
+                  <Download /> Operator report
+                </button>
+              ) : null}
               {mode === 'pseudonymize' && ex.mappingCsv ? (
                 <button type="button" className="btn" onClick={() => store.downloadMapping()} title="Re-identifies the patients: store it apart from the data">
                   <Download /> Download mapping

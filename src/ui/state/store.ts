@@ -8,8 +8,10 @@ import { validateProfile } from '../../core/profile/resolve.ts';
 import { defaultProfile, type OptionKey, type Override, type Profile } from '../../core/profile/profile.ts';
 import {
   CancelledError, EngineClient,
-  type InputRef, type PreviewResult, type RedactionBox, type RedactionPlan, type ScanResult, type SessionInit,
+  type InputRef, type OcrFindingsInit, type PreviewResult, type RedactionBox, type RedactionPlan, type ScanResult, type SessionInit,
 } from '../../workers/client.ts';
+import { OPERATOR_REPORT } from '../../core/export/report.ts';
+import { compareInputPaths } from '../../core/export/run.ts';
 import { isZipName, type PickedInput } from '../input/collect.ts';
 import { emptyPlan, mergeProposals } from './plan-edit.ts';
 import type { AppState, ExportState, FileEntry, SeriesMode, Settings, View } from './types.ts';
@@ -75,6 +77,8 @@ export class VeilStore {
   private recheckTimer?: ReturnType<typeof setTimeout>;
   private recheckAbort?: AbortController;
   private exportAbort?: AbortController;
+  /** Set by `Detect text`: the export's after-redaction check (see setOcrFindings). */
+  private ocrFindings?: OcrFindingsInit;
   private seen = new Set<string>();
   /** Plan versions for undo and redo. */
   private past: RedactionPlan[] = [];
@@ -324,6 +328,7 @@ export class VeilStore {
   /** Forgets every loaded file (the originals on disk are untouched). */
   clear(): void {
     this.cancelLoad();
+    this.ocrFindings = undefined;
     this.recheckAbort?.abort();
     for (const f of this.state.files) if (f.thumbUrl) URL.revokeObjectURL(f.thumbUrl);
     if (this.state.export.result?.url) URL.revokeObjectURL(this.state.export.result.url);
@@ -581,7 +586,9 @@ export class VeilStore {
       }
     }
     if (this.loading) await this.loading;
-    const files = this.state.files;
+    // In path order, folder by folder, as the CLI walks a folder: the same files give the same
+    // report (references hold positions) and the same twin suffixes in both hosts.
+    const files = [...this.state.files].sort((a, b) => compareInputPaths(a.path, b.path));
     const inputs = files.map((f) => ({ path: f.path, file: f.file, problem: f.unpackProblem }));
     const abort = (this.exportAbort = new AbortController());
     if (this.state.export.result?.url) URL.revokeObjectURL(this.state.export.result.url);
@@ -594,6 +601,7 @@ export class VeilStore {
         target: handle ? { kind: 'file', handle } : { kind: 'blob' },
         signal: abort.signal,
         onProgress: (p) => this.set({ export: { ...this.state.export, done: p.done, bytes: p.bytes } }),
+        ocr: this.ocrFindings,
       });
       const outcomes = result.outcomes;
       const url = result.blob ? downloadBlob(result.blob, fileName) : undefined;
@@ -604,6 +612,7 @@ export class VeilStore {
           done: inputs.length,
           finishedAt: performance.now(),
           mappingCsv: result.mapping?.toCsv(),
+          operatorReportCsv: result.operatorReport.csv,
           result: {
             fileName: handle?.name ?? fileName,
             url,
@@ -614,7 +623,8 @@ export class VeilStore {
             failed: outcomes.filter((o) => o.status === 'failed').length,
             withResidual: outcomes.filter((o) => o.status === 'written' && o.residual.length > 0).length,
             painted: outcomes.filter((o) => o.status === 'written' && (o.pixels?.painted.length ?? 0) > 0).length,
-            rejected: outcomes.filter((o) => o.status !== 'written').map((o) => ({ input: o.input, status: o.status, reason: 'reason' in o ? o.reason : '' })),
+            // Outcomes are in input order and name inputs by reference; the operator sees paths.
+            rejected: outcomes.flatMap((o, i) => (o.status === 'written' ? [] : [{ input: inputs[i].path, ref: o.input, status: o.status, reason: o.reason }])),
           },
         },
       });
@@ -639,6 +649,21 @@ export class VeilStore {
   downloadAgain(): void {
     const r = this.state.export.result;
     if (r?.url) clickDownload(r.url, r.fileName);
+  }
+
+  downloadOperatorReport(): void {
+    const csv = this.state.export.operatorReportCsv;
+    if (!csv) return;
+    const url = downloadBlob(new Blob([csv], { type: 'text/csv' }), `veil-${OPERATOR_REPORT}-${timestamp()}.csv`);
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  }
+
+  /**
+   * What `Detect text` found (original identifiers by path, images read or not readable): the
+   * export reads those images' outputs again and blocks a file whose identifiers still show.
+   */
+  setOcrFindings(findings: OcrFindingsInit | undefined): void {
+    this.ocrFindings = findings;
   }
 
   downloadMapping(): void {

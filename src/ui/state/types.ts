@@ -78,10 +78,13 @@ export interface ExportState {
     withResidual: number;
     /** Written files that had redaction boxes painted over their pixels. */
     painted: number;
-    rejected: { input: string; status: string; reason: string }[];
+    /** `input`: the path here, on the operator's screen; `ref`: how the zip's report names it. */
+    rejected: { input: string; ref: string; status: string; reason: string }[];
   };
   /** pseudonymize mode: the mapping CSV of the last export. */
   mappingCsv?: string;
+  /** The operator's report of the last export: the in-zip report's rows with the input paths. */
+  operatorReportCsv?: string;
   dialogOpen: boolean;
 }
 
