@@ -16,7 +16,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import JSZip from 'jszip';
+import { Uint8ArrayReader, Uint8ArrayWriter, ZipReader, ZipWriter, configure } from '@zip.js/zip.js/lib/zip-core-custom.js';
 import { runDeidentify, type DeidentifyArgs } from '../../src/cli/deidentify-command.ts';
 import type { ReportJson } from '../../src/core/export/report.ts';
 import { OPTION_KEYS, defaultProfile, type OptionKey, type Profile } from '../../src/core/profile/profile.ts';
@@ -120,10 +120,11 @@ export async function runVeil(inputs: readonly InputSpec[], options: RunOptions 
   const dir = mkdtempSync(join(tmpdir(), 'veil-fail-closed-'));
   const inDir = join(dir, 'in');
   if (options.inputZip) {
-    const zip = new JSZip();
-    for (const f of inputs) zip.file(f.name, f.bytes);
+    configure({ useWebWorkers: false });
+    const zip = new ZipWriter(new Uint8ArrayWriter());
+    for (const f of inputs) await zip.add(f.name, new Uint8ArrayReader(f.bytes));
     mkdirSync(inDir, { recursive: true });
-    writeFileSync(join(inDir, options.inputZip), await zip.generateAsync({ type: 'uint8array' }));
+    writeFileSync(join(inDir, options.inputZip), await zip.close());
   }
   for (const f of options.inputZip ? [] : inputs) {
     const p = join(inDir, f.name);
@@ -170,8 +171,12 @@ export async function runVeil(inputs: readonly InputSpec[], options: RunOptions 
     }
   };
   if (options.zipOutput && existsSync(out)) {
-    const zip = await JSZip.loadAsync(readFileSync(out));
-    for (const entry of Object.values(zip.files)) if (!entry.dir) outputs.set(entry.name, await entry.async('uint8array'));
+    configure({ useWebWorkers: false });
+    const zip = new ZipReader(new Uint8ArrayReader(new Uint8Array(readFileSync(out))));
+    for (const entry of await zip.getEntries()) {
+      if (!entry.directory) outputs.set(entry.filename, await entry.getData!(new Uint8ArrayWriter(), { checkCrc32: true }));
+    }
+    await zip.close();
   } else walkDir(out);
   const reportBytes = outputs.get('deid-report.json');
   if (!reportBytes) throw new Error(`veil wrote no deid-report.json (exit ${exitCode}):\n${log.join('\n')}`);
