@@ -79,7 +79,7 @@ describe('veil deidentify: the operator report', () => {
     const target = (JSON.parse(readFileSync(join(first, 'deid-report.json'), 'utf8')) as ReportJson).files[1].output!;
     const out = join(dir, 'second');
     mkdirSync(join(out, target), { recursive: true });
-    const code = await quietly(() => runDeidentify({ inputs: [inDir], out, passphrase: 'p', quiet: true, mode: 'pseudonymize' }));
+    const code = await quietly(() => runDeidentify({ inputs: [inDir], out, passphrase: 'p', quiet: true, mode: 'pseudonymize', overwrite: true }));
     expect(code).toBe(0);
     const report = JSON.parse(readFileSync(join(out, 'deid-report.json'), 'utf8')) as ReportJson;
     expect(report.files.map((f) => f.status)).toEqual(['written', 'failed', 'written']);

@@ -25,7 +25,7 @@ const CT = join(fixturesDir, 'transfer-syntax/CTImage_explicit_vr_le.dcm');
 const MR = join(fixturesDir, 'transfer-syntax/MR_small_bigendian.dcm');
 const BIN = resolve(repoRoot, 'bin/veil.mjs');
 
-interface ReportEntry { input: string; status: 'written' | 'skipped' | 'failed'; output?: string; reason?: string; warnings: string[] }
+interface ReportEntry { input: string; path?: string; status: 'written' | 'skipped' | 'failed'; output?: string; reason?: string; warnings: string[] }
 
 let root: string;
 let n = 0;
@@ -59,7 +59,13 @@ async function veil(args: Partial<DeidentifyArgs> & Pick<DeidentifyArgs, 'inputs
     console.error = origErr;
   }
 }
-const reportOf = (out: string): ReportEntry[] => (JSON.parse(readFileSync(join(out, 'deid-report.json'), 'utf8')) as { files: ReportEntry[] }).files;
+/**
+ * The operator's report beside the output (the report inside it names inputs by reference only),
+ * its rows keyed by input path in `input`, as these tests look them up.
+ */
+const reportOf = (out: string): ReportEntry[] =>
+  (JSON.parse(readFileSync(`${out.replace(/\.zip$/i, '').replace(/[\\/]+$/, '')}-operator-report.json`, 'utf8')) as { files: ReportEntry[] }).files
+    .map((e) => ({ ...e, input: e.path ?? e.input }));
 /** Every file under `dir`, relative path → bytes. */
 function filesUnder(dir: string): Map<string, Buffer> {
   const files = new Map<string, Buffer>();
@@ -165,7 +171,7 @@ describe('--out is checked before any input is read', () => {
       [{ inputs: [join(input, 'ct.dcm')], out: join(dir, 'out'), reportPath: join(input, 'ct.dcm') }, /--report .* is the input/],
       [{ inputs: [input], out: join(dir, 'out'), mappingPath: join(input, 'map.csv') }, /--mapping .* is inside the input/],
       // The mapping re-identifies patients: never inside the output.
-      [{ inputs: [input], out: join(dir, 'out'), mappingPath: join(dir, 'out', 'map.csv') }, /--mapping .* is inside --out/],
+      [{ inputs: [input], out: join(dir, 'out'), mappingPath: join(dir, 'out', 'map.csv') }, /--mapping .* (is inside --out|must not be inside)/],
       [{ inputs: [input], out: join(dir, 'out'), reportPath: join(dir, 'empty') }, /--report .* is a folder/],
     ];
     for (const [args, why] of cases) {
@@ -286,7 +292,7 @@ describe('what the walk reads, follows and skips', () => {
     expect(r.code).toBe(1);
     const unzip = spawnSync('unzip', ['-p', out, 'deid-report.json'], { encoding: 'utf8' });
     const files = (JSON.parse(unzip.stdout) as { files: ReportEntry[] }).files;
-    expect(files).toEqual([expect.objectContaining({ input: 'nope', status: 'skipped', reason: 'no such file or folder' })]);
+    expect(files).toEqual([expect.objectContaining({ input: expect.stringMatching(/^#0001-[0-9a-f]{8}$/), status: 'skipped', reason: 'no such file or folder' })]);
   });
 
   it('lists unreadable files and folders as skipped', () => {
@@ -366,7 +372,7 @@ describe('the report and the mapping are always written', () => {
     const reportPath = join(dir, 'report.json');
     const r = await veil({ inputs: [input], out, overwrite: true, mappingPath, reportPath });
     expect(r.code).toBe(1);
-    expect(r.log.join('\n')).toMatch(/the output .* could not be completed/);
+    expect(r.log.join('\n')).toMatch(/the report could not be written into the output/);
     expect((JSON.parse(readFileSync(reportPath, 'utf8')) as { files: ReportEntry[] }).files.map((e) => e.status)).toEqual(['written', 'written']);
     expect(readFileSync(mappingPath, 'utf8')).toMatch(/^record,/);
   });

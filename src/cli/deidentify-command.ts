@@ -107,14 +107,14 @@ export async function runDeidentify(args: DeidentifyArgs): Promise<number> {
   const pseudonymize = profile.pseudonyms.mode === 'pseudonymize';
   const mappingPath = args.mappingPath ?? defaultMappingPath(args.out, MAPPING_CSV);
   const operatorBase = (args.operatorReportPath ?? defaultMappingPath(args.out, `${OPERATOR_REPORT}.csv`)).replace(/\.(csv|json)$/i, '');
-  // What re-identifies stays with the operator: never written into the output.
-  for (const [option, path] of [['--operator-report', `${operatorBase}.csv`], ['--mapping', mappingPath]] as const) {
-    if (!toZip && isWithin(resolve(path), resolve(args.out))) throw usage(`${option} ${path}: must not be inside the output folder ${args.out}`);
-  }
   // Before the first input is read: where this run writes must be safe (usage error if not).
   const targets = checkOutputSafety({
     inputs: args.inputs, out: args.out, reportPath: args.reportPath, mappingPath: pseudonymize ? mappingPath : undefined, overwrite: args.overwrite,
   });
+  // The operator's report names the input paths: it stays with the operator, never in the output.
+  if (!toZip && isWithin(resolve(`${operatorBase}.csv`), resolve(args.out))) {
+    throw usage(`--operator-report ${operatorBase}.csv: must not be inside the output folder ${args.out}`);
+  }
   const { inputs } = await collectInputs(args.inputs, { exclude: [...targets, resolve(`${operatorBase}.csv`), resolve(`${operatorBase}.json`)] });
   // Nothing to read still writes a report (and mapping) that says so.
   if (inputs.length === 0) console.error('veil: no input files found');

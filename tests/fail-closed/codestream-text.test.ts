@@ -291,8 +291,8 @@ beforeAll(() => {
 // Reading the outputs back
 
 function outputFor(run: VeilRun, index: number): { status: string; output?: string; bytes?: Uint8Array<ArrayBuffer>; warnings: string[] } {
-  const entry = run.report.files.find((f) => f.input.endsWith(`case-${String(index).padStart(2, '0')}.dcm`));
-  if (!entry) throw new Error(`no report entry for case ${index}: ${JSON.stringify(run.report.files.map((f) => f.input))}`);
+  const entry = run.operator.files.find((f) => f.path!.endsWith(`case-${String(index).padStart(2, '0')}.dcm`));
+  if (!entry) throw new Error(`no report entry for case ${index}: ${JSON.stringify(run.operator.files.map((f) => f.path!))}`);
   const bytes = entry.output ? (run.outputs.get(entry.output) as Uint8Array<ArrayBuffer> | undefined) : undefined;
   return { status: entry.status, output: entry.output, bytes, warnings: entry.warnings };
 }

@@ -264,10 +264,10 @@ const corpus = buildCorpus();
 
 async function expectNoAbort(inputs: InputSpec[], options: RunOptions): Promise<void> {
   const run = await runVeil(inputs, options);
-  const names = run.report.files.map((f) => f.input.split('/').pop()!);
+  const names = run.operator.files.map((f) => f.path!.split('/').pop()!);
   expect(names.sort()).toEqual(inputs.map((i) => i.name).sort());
-  const bad = run.report.files.filter((f) => !['written', 'skipped', 'failed'].includes(f.status) || /internal error/i.test(f.reason ?? ''));
-  expect(bad.map((f) => `${f.input}: ${f.status} ${f.reason}`)).toEqual([]);
+  const bad = run.operator.files.filter((f) => !['written', 'skipped', 'failed'].includes(f.status) || /internal error/i.test(f.reason ?? ''));
+  expect(bad.map((f) => `${f.path}: ${f.status} ${f.reason}`)).toEqual([]);
   // Not a run where everything was refused: the search for planted values has outputs to search.
   expect(run.report.totals.written).toBeGreaterThan(0);
   expect(findPlanted(run, PLANTED)).toEqual([]);

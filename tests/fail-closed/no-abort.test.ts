@@ -120,17 +120,17 @@ const PLAN = {
 const good = (): InputSpec => ({ name: 'a-good.dcm', bytes: part10(1, image(1)) });
 
 function expectAccounted(run: VeilRun, names: string[]): void {
-  const inputs = run.report.files.map((f) => f.input.split('/').pop());
+  const inputs = run.operator.files.map((f) => f.path!.split('/').pop());
   expect(inputs.sort()).toEqual([...names].sort());
-  for (const f of run.report.files) {
+  for (const f of run.operator.files) {
     expect(['written', 'skipped', 'failed']).toContain(f.status);
     expect(f.reason ?? '').not.toMatch(/internal error/i);
   }
-  expect(run.report.files.find((f) => f.input.endsWith('a-good.dcm'))?.status).toBe('written');
+  expect(run.operator.files.find((f) => f.path!.endsWith('a-good.dcm'))?.status).toBe('written');
   expect(findPlanted(run, PLANTED)).toEqual([]);
 }
 
-const entry = (run: VeilRun, name: string) => run.report.files.find((f) => f.input.endsWith(name))!;
+const entry = (run: VeilRun, name: string) => run.operator.files.find((f) => f.path!.endsWith(name))!;
 
 describe('no input can abort the run', () => {
   // First: peak RSS is a process-wide high-water mark, so this test must run before the others grow it.
