@@ -23,6 +23,8 @@ Options:
                          a file whose output still shows the patient's identifiers is not written
   --keep-measurements    with --ocr: leave measurements and scale labels out of the proposals
   --read-every-frame     with --ocr: read every image and frame (no sampling of series and cines)
+  --require-pixel-review do not write images whose burned-in text nobody painted or reviewed
+                         (US, screen captures, Burned In Annotation YES, template or OCR hits)
   --threads <n>          worker threads for large batches on many-core machines (default 1)
   -q, --quiet            only print failures and the summary
   -h, --help             this text`;
@@ -59,6 +61,7 @@ async function main(argv: string[]): Promise<number> {
         ocr: { type: 'boolean' },
         'keep-measurements': { type: 'boolean' },
         'read-every-frame': { type: 'boolean' },
+        'require-pixel-review': { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
         threads: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -91,6 +94,7 @@ async function main(argv: string[]): Promise<number> {
     mappingPath: values.mapping,
     boxesPath: values.boxes,
     ocr: values.ocr ? { keepClinicalText: values['keep-measurements'] ?? false, readEveryFrame: values['read-every-frame'] ?? false } : undefined,
+    requirePixelReview: values['require-pixel-review'] ?? false,
     quiet: values.quiet ?? false,
     threads: values.threads === undefined ? undefined : parseThreads(values.threads),
   };
