@@ -47,7 +47,8 @@ test('boxes: draw, move, resize, undo/redo, delete, scopes, carry-forward and pr
   const sop1 = (plan.boxes[0].scope as { sopInstanceUID: string }).sopInstanceUID;
   expect(plan.boxes[0]).toMatchObject({ id: 'u1', x: 2, y: 2, width: 8, height: 4, frames: 'all', source: 'user', scope: { kind: 'instance' } });
 
-  // Move it by dragging its inside, resize it by its bottom-right handle.
+  // Move it by dragging its inside (not with the draw tool: there a drag always draws), resize it by its bottom-right handle.
+  await page.getByTestId('tool-windowLevel').click();
   await dragPixels(page, where, [6, 4], [8, 9]);
   await dragPixels(page, where, [12, 11], [14, 14]);
   plan = await exportedPlan(page);

@@ -18,10 +18,23 @@ export async function waitForCounts(page: Page, instances: number, errors: numbe
   await expect(page.getByTestId('load-progress')).toHaveCount(0, { timeout: 60_000 });
 }
 
-/** Clicks export-zip and returns the downloaded zip's path once the export dialog says done. */
-export async function exportZip(page: Page): Promise<string> {
+/**
+ * Clicks export-zip and returns the downloaded zip's path once the export dialog says done.
+ * Images that need pixel review stop the export at the gate (pixel-review-needed): with
+ * `anyway` the helper chooses export-anyway there, without it the gate is a test failure.
+ */
+export async function exportZip(page: Page, options: { anyway?: boolean } = {}): Promise<string> {
   const download = page.waitForEvent('download', { timeout: 120_000 });
   await page.getByTestId('export-zip').click();
+  const gate = page.getByTestId('pixel-review-needed');
+  const dialog = page.getByTestId('export-dialog');
+  await expect(dialog).toBeVisible({ timeout: 60_000 });
+  // The gate shows before anything runs; a running or finished export has no gate.
+  await expect(gate.or(page.getByTestId('export-done')).or(dialog.getByText(/Exporting/))).toBeVisible({ timeout: 60_000 });
+  if (await gate.isVisible()) {
+    if (!options.anyway) throw new Error(`export stopped at the pixel-review gate: ${await gate.innerText()}`);
+    await page.getByTestId('export-anyway').click();
+  }
   const d = await download;
   const file = await d.path();
   await expect(page.getByTestId('export-done')).toBeVisible({ timeout: 60_000 });
