@@ -421,7 +421,9 @@ function StackViewer({ series, images }: { series: SeriesNode; images: FileEntry
           data-ready={controller && info?.imageId ? 'true' : 'false'}
           tabIndex={0}
           style={cursor ? { cursor } : undefined}
-          aria-label="Image viewport"
+          role="application"
+          aria-roledescription="image viewer"
+          aria-label="Image viewport: arrow keys change the image, B draws a box, ? lists every key"
         >
           <div ref={elementRef} className="viewer-element" />
           {controller ? <BoxLayer controller={controller} boxes={boxes} selectedId={preview ? undefined : selectedId} draft={draft} renderTick={renderTick} quiet={showingOutput} /> : null}
