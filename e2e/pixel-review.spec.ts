@@ -99,9 +99,9 @@ test('draw mode: a drag over an existing box draws a new box; Clear asks first',
   const plan = await planOf(page);
   const user = plan.boxes.filter((b) => b.source === 'user');
   expect(user).toHaveLength(2);
-  // Within a pixel: the mouse lands on CSS pixels, not image pixels.
+  // Within a CSS pixel (about 2.3 image pixels at this zoom): the mouse lands on CSS pixels.
   const near = (b: RedactionPlan['boxes'][number], x: number, y: number, w: number, h: number) =>
-    [b.x - x, b.y - y, b.width - w, b.height - h].every((d) => Math.abs(d) <= 1);
+    [b.x - x, b.y - y, b.width - w, b.height - h].every((d) => Math.abs(d) <= 3);
   expect(near(user[0], 300, 300, 200, 100), JSON.stringify(user[0])).toBe(true);
   expect(near(user[1], 350, 320, 100, 60), JSON.stringify(user[1])).toBe(true);
 

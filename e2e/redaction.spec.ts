@@ -146,7 +146,8 @@ test('frame scope on a multi-frame image; template proposals accepted, rejected,
   await proposal.getByTestId('accept-box').click();
   await expect(proposal).toHaveAttribute('data-state', 'paint');
 
-  // accept-all-boxes accepts the rest (the YBR ultrasound's template).
+  // accept-all-boxes, for every series, accepts the rest (the YBR ultrasound's template).
+  await page.getByTestId('accept-every-series').check();
   await expect(page.getByTestId('accept-all-boxes')).toContainText('(1)');
   await page.getByTestId('accept-all-boxes').click();
   await expect(page.getByTestId('accept-all-boxes')).toBeDisabled();
@@ -222,6 +223,7 @@ test('burned-in fixtures: draw a box with the mouse, apply it to the series, pre
   await dragPixels(page, greyWhere, [8, 58], [100, 172]);
   await expect(rows(page)).toHaveCount(2);
   await shot(page, 'redaction-02-user-and-template-boxes');
+  await page.getByTestId('accept-every-series').check();
   await page.getByTestId('accept-all-boxes').click();
   await expect(rows(page).filter({ hasText: 'Template' })).toHaveAttribute('data-state', 'paint');
 

@@ -39,14 +39,14 @@ export function ExportDialog() {
   return (
     <div className="dialog-backdrop" role="presentation">
       <div ref={ref} tabIndex={-1} className={`dialog${ex.phase === 'gate' ? ' dialog-wide' : ''}`} role="dialog" aria-modal="true" aria-labelledby="export-title" data-testid="export-dialog">
-        <header className="dialog-head">
+        <div className="dialog-head">
           <h2 id="export-title">{TITLES[ex.phase]}</h2>
           {ex.phase !== 'running' ? (
             <button type="button" className="icon-button" aria-label="Close" onClick={() => store.closeExportDialog()}>
               <Close />
             </button>
           ) : null}
-        </header>
+        </div>
 
         {ex.phase === 'gate' ? <PixelGate /> : null}
 

@@ -3,7 +3,7 @@
  * screen (scope, source, accept / reject / delete), and the plan as a whole (accept every
  * proposal, import and export the plan JSON the CLI reads with --boxes).
  */
-import { useRef, useState, type ChangeEvent, type ReactNode } from 'react';
+import { useMemo, useRef, useState, type ChangeEvent, type ReactNode } from 'react';
 import { useAppState, useVeilStore } from '../state/hooks.ts';
 import {
   SCOPE_HELP, SCOPE_LABELS, acceptProposals, boxState, proposalsFor, countProposals, describeScope, isReviewed, removeBox, rescopeBox,
@@ -45,8 +45,13 @@ export function BoxPanel(p: BoxPanelProps) {
   const live = p.boxes.filter((b) => boxState(b) !== 'rejected');
   const rejectedHere = p.boxes.filter((b) => boxState(b) === 'rejected');
   const reviewed = p.image ? isReviewed(p.plan, p.image.sopInstanceUID) : false;
-  const phiHere = proposalsFor(p.plan, p.seriesImages, 'phi').length;
-  const otherHere = proposalsFor(p.plan, p.seriesImages, 'other').length;
+  // Accept works on the series on screen, or — a deliberate choice — on every loaded image.
+  const [everySeries, setEverySeries] = useState(false);
+  const files = useAppState((s) => s.files);
+  const allImages = useMemo(() => files.flatMap((f) => (f.identity ? [f.identity] : [])), [files]);
+  const acceptOn = everySeries ? allImages : p.seriesImages;
+  const phiHere = proposalsFor(p.plan, acceptOn, 'phi').length;
+  const otherHere = proposalsFor(p.plan, acceptOn, 'other').length;
 
   const onImport = async (e: ChangeEvent<HTMLInputElement>) => {
     const file = e.target.files?.[0];
@@ -99,8 +104,8 @@ export function BoxPanel(p: BoxPanelProps) {
             className="btn btn-small"
             data-testid="accept-all-boxes"
             disabled={p.readOnly || phiHere === 0}
-            onClick={() => store.editPlan((plan) => acceptProposals(plan, p.seriesImages, 'phi'))}
-            title="Accept the proposals over patient data (device templates, text read as PHI) on the images of this series (Shift+A)"
+            onClick={() => store.editPlan((plan) => acceptProposals(plan, acceptOn, 'phi'))}
+            title={`Accept the proposals over patient data (device templates, text read as PHI) on ${everySeries ? 'every loaded image' : 'the images of this series (Shift+A)'}`}
           >
             Accept PHI proposals{phiHere ? ` (${phiHere})` : ''}
           </button>
@@ -109,12 +114,16 @@ export function BoxPanel(p: BoxPanelProps) {
             className="btn btn-small btn-quiet"
             data-testid="accept-other-text"
             disabled={p.readOnly || otherHere === 0}
-            onClick={() => store.editPlan((plan) => acceptProposals(plan, p.seriesImages, 'other'))}
+            onClick={() => store.editPlan((plan) => acceptProposals(plan, acceptOn, 'other'))}
             title="Also paint the other text detected on this series: measurements, labels, scales"
           >
             Paint other text too{otherHere ? ` (${otherHere})` : ''}
           </button>
         </div>
+        <label className="check small">
+          <input type="checkbox" data-testid="accept-every-series" checked={everySeries} onChange={(e) => setEverySeries(e.target.checked)} />
+          <span>Accept in every series, not only this one</span>
+        </label>
         <div className="inline-actions">
           <button type="button" className="btn btn-small" data-testid="export-plan" onClick={() => store.downloadPlan()} title="The same JSON the command line reads with --boxes">
             Export plan
