@@ -343,7 +343,11 @@ describe('images without a box', () => {
           expect(Buffer.compare(padded, b!.fragments![i]), `fragment ${i}`).toBe(0);
         });
       } else expect(Buffer.compare(a!.value, b!.value)).toBe(0);
-      expect(getString(after, T.BurnedInAnnotation)).toBe(getString(before, T.BurnedInAnnotation));
+      // Burned In Annotation is kept; where it was absent on an image that needs pixel review
+      // (issue 10: US, screen captures, templates…), the output says YES.
+      const was = getString(before, T.BurnedInAnnotation)?.trim();
+      const needsReview = outcome.pixelReview?.status === 'needs-review';
+      expect(getString(after, T.BurnedInAnnotation)?.trim()).toBe(!was && needsReview ? 'YES' : was);
       const codes = (after.get(T.DeidentificationMethodCodeSequence)?.items ?? []).map((i) => getString(i, T.CodeValue));
       expect(codes).not.toContain('113101');
     });

@@ -43,6 +43,8 @@ export interface DeidentifyArgs {
   boxesPath?: string;
   /** --ocr: detect burned-in text, paint the PHI boxes, check the outputs again. */
   ocr?: Pick<DetectSettings, 'keepClinicalText' | 'readEveryFrame'>;
+  /** --require-pixel-review: images that need pixel review are refused (see core/pixels/review-status.ts). */
+  requirePixelReview?: boolean;
   /** Worker threads; default 1 here (the command line's default is the machine's cores, see main.ts). */
   threads?: number;
   /** --overwrite: write into a non-empty --out folder / replace an existing zip, mapping or operator report. */
@@ -175,7 +177,7 @@ export async function runDeidentify(args: DeidentifyArgs): Promise<number> {
   try {
     workerMappings = await deidentifyAll(
       inputs,
-      { profile, key, lookup: lookup ? [...lookup] : undefined, plan },
+      { profile, key, lookup: lookup ? [...lookup] : undefined, plan, pixelReview: { require: args.requirePixelReview ?? false } },
       { threads, workerUrl: new URL(import.meta.url) },
       async (index, outcome) => {
         if ('readError' in outcome) {
@@ -231,6 +233,17 @@ export async function runDeidentify(args: DeidentifyArgs): Promise<number> {
     `veil: ${inputs.length} input(s): ${result.written} written, ${skipped} skipped, ${failedCount} failed` +
       `${residual ? `, ${residual} with identifiers still found (see report)` : ''} -> ${args.out}`,
   );
+  // Images with burned-in text nobody painted or reviewed: always counted, so nobody misses them.
+  const needReview = outcomes.filter((o) => o.pixelReview?.status === 'needs-review');
+  if (needReview.length) {
+    const refused = needReview.filter((o) => o.status !== 'written').length;
+    console.log(
+      `veil: ${needReview.length} image(s) need pixel review (burned-in text not painted or reviewed): ` +
+        (refused ? `${refused} not written (--require-pixel-review)` : 'written with Burned In Annotation YES; paint them (--boxes, --ocr) or use --require-pixel-review'),
+    );
+  } else {
+    console.log('veil: 0 image(s) need pixel review');
+  }
   return result.written > 0 && !incomplete ? 0 : 1;
 }
 

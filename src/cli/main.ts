@@ -41,6 +41,8 @@ Options:
                          a file whose output still shows the patient's identifiers is not written
   --keep-measurements    with --ocr: leave measurements and scale labels out of the proposals
   --read-every-frame     with --ocr: read every image and frame (no sampling of series and cines)
+  --require-pixel-review do not write images whose burned-in text nobody painted or reviewed
+                         (US, screen captures, Burned In Annotation YES, template or OCR hits)
   --threads <n>          worker threads (default: the machine's cores less the one that writes,
                          at most ${MAX_DEFAULT_THREADS}; 1 runs in process)
   -q, --quiet            only print failures and the summary
@@ -80,6 +82,7 @@ async function main(argv: string[]): Promise<number> {
         ocr: { type: 'boolean' },
         'keep-measurements': { type: 'boolean' },
         'read-every-frame': { type: 'boolean' },
+        'require-pixel-review': { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
         threads: { type: 'string' },
         overwrite: { type: 'boolean' },
@@ -114,6 +117,7 @@ async function main(argv: string[]): Promise<number> {
     operatorReportPath: values['operator-report'],
     boxesPath: values.boxes,
     ocr: values.ocr ? { keepClinicalText: values['keep-measurements'] ?? false, readEveryFrame: values['read-every-frame'] ?? false } : undefined,
+    requirePixelReview: values['require-pixel-review'] ?? false,
     quiet: values.quiet ?? false,
     threads: values.threads === undefined ? defaultThreads() : parseThreads(values.threads),
     overwrite: values.overwrite ?? false,

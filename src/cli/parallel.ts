@@ -7,7 +7,7 @@
  */
 import { getHeapStatistics } from 'node:v8';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { createSession, deidentifyFileAsync, type Session } from '../core/deidentify.ts';
+import { createSession, deidentifyFileAsync, type PixelReviewOptions, type Session } from '../core/deidentify.ts';
 import type { RedactionPlan } from '../core/pixels/plan.ts';
 import { MappingLog, type MappingSnapshot } from '../core/export/mapping.ts';
 import type { FileOutcome } from '../core/outcome.ts';
@@ -22,6 +22,8 @@ export interface SessionInit {
   lookup?: [string, Pseudonym][];
   /** Redaction plan (--boxes): the same for every thread. */
   plan?: RedactionPlan;
+  /** --require-pixel-review: images whose pixels need review are not written. */
+  pixelReview?: PixelReviewOptions;
 }
 
 type ToWorker = { index: number; path: string; bytes?: Uint8Array; diskPath?: string } | { done: true };
@@ -32,7 +34,7 @@ type ToWorker = { index: number; path: string; bytes?: Uint8Array; diskPath?: st
 type FromWorker = { index: number; outcome: FileOutcome; mapping?: MappingSnapshot } | { mapping: MappingSnapshot | undefined };
 
 export const sessionFrom = (init: SessionInit): Session =>
-  createSession({ profile: init.profile, key: init.key, lookup: init.lookup ? new Map(init.lookup) : undefined, plan: init.plan });
+  createSession({ profile: init.profile, key: init.key, lookup: init.lookup ? new Map(init.lookup) : undefined, plan: init.plan, pixelReview: init.pixelReview });
 
 /** Worker side: started with the same bundle, told apart by isMainThread. */
 export function runWorkerIfChild(): boolean {

@@ -29,8 +29,9 @@ import { checkCodestream } from './pixels/codestream-check.ts';
 import { matchPixelEncoding } from './pixels/encoding-match.ts';
 import { stripCodestreamText } from './pixels/codestream-strip.ts';
 import { compilePlan, type CompiledPlan, type RedactionPlan } from './pixels/plan.ts';
-import { redactImage, redactImageAsync, type ImageRedactionOptions, type ImageRedactionResult } from './pixels/redact.ts';
-import { zeroCounts, type FileOutcome } from './outcome.ts';
+import { imageIdentity, redactImage, redactImageAsync, type ImageRedactionOptions, type ImageRedactionResult } from './pixels/redact.ts';
+import { zeroCounts, type FileOutcome, type PixelReviewOutcome } from './outcome.ts';
+import { assessPixels, pixelFacts, planFacts } from './pixels/review-status.ts';
 import { compileProfile, type CompiledProfile } from './profile/resolve.ts';
 import { defaultProfile, type Profile } from './profile/profile.ts';
 
@@ -48,6 +49,15 @@ export interface SessionOptions {
   plan?: RedactionPlan;
   /** Paint built-in device template regions (CTP) on every matching image. */
   applyTemplates?: boolean;
+  /** Images whose pixels need review (see pixels/review-status.ts): refuse them, or let the listed input paths through. */
+  pixelReview?: PixelReviewOptions;
+}
+
+export interface PixelReviewOptions {
+  /** Refuse to write an image that needs review (the CLI's --require-pixel-review; the app's export gate). */
+  require?: boolean;
+  /** Input paths a person chose to export although they need review ("Export anyway"): written, and the report says so. */
+  exportAnyway?: readonly string[];
 }
 
 export interface Session {
@@ -59,6 +69,7 @@ export interface Session {
   readonly mapping?: MappingLog;
   /** Pixel redaction settings for the session's files. */
   readonly redaction: { plan?: CompiledPlan; applyTemplates: boolean };
+  readonly pixelReview: { require: boolean; exportAnyway: ReadonlySet<string> };
 }
 
 export function createSession(options: SessionOptions = {}): Session {
@@ -71,6 +82,7 @@ export function createSession(options: SessionOptions = {}): Session {
     pseudonyms: new PseudonymMaker(hash, profile.profile.pseudonyms, options.lookup),
     mapping: profile.profile.pseudonyms.mode === 'pseudonymize' ? new MappingLog() : undefined,
     redaction: { plan: options.plan ? compilePlan(options.plan) : undefined, applyTemplates: options.applyTemplates ?? false },
+    pixelReview: { require: options.pixelReview?.require ?? false, exportAnyway: new Set(options.pixelReview?.exportAnyway ?? []) },
   };
 }
 
@@ -223,6 +235,10 @@ function deidentifyParsed(path: string, parsed: ParsedFile, session: Session, op
   warnings.push(...codestream.warnings);
   if (codestream.error) return { status: 'failed', input: path, reason: codestream.error, warnings };
 
+  // Pixel status, from the ORIGINAL header (the profile has not run yet) and the plan.
+  const review = pixelReviewOf(path, parsed, session, options, pixelStep);
+  if (review?.refused) return review.refused;
+
   const profile = session.profile.profile;
   const patient = patientIdentity(ds);
   const pseudonym = session.pseudonyms.pseudonymFor(patient);
@@ -263,6 +279,8 @@ function deidentifyParsed(path: string, parsed: ParsedFile, session: Session, op
     setString(ds, T.BurnedInAnnotation, 'NO', 'CS');
     markDeidentified(ds, profile.options, [CLEAN_PIXEL_DATA]);
   } else {
+    // Burned In Annotation stays YES, and says YES where it was absent on an image that needs review.
+    if (review?.outcome.status === 'needs-review' && !getString(ds, T.BurnedInAnnotation)?.trim()) setString(ds, T.BurnedInAnnotation, 'YES', 'CS');
     markDeidentified(ds, profile.options);
   }
   if (normalizeToUtf8(ds, /[^\x00-\x7f]/.test(pseudonym.name + pseudonym.id)) || transcoded) {
@@ -340,5 +358,36 @@ function deidentifyParsed(path: string, parsed: ParsedFile, session: Session, op
     actions: counts,
     ...(pixelStep.redaction.encoding !== 'unchanged' || pixelStep.cleanPixels ? { pixels: pixelStep.redaction } : {}),
     patient: patientFacts(patient, pseudonym.id, session.pseudonyms),
+    ...(review ? { pixelReview: review.outcome } : {}),
+  };
+}
+
+/**
+ * The image's pixel status under the plan (pixels/review-status.ts). An image that needs review
+ * is refused when the session requires review and nobody chose "export anyway" for it.
+ */
+function pixelReviewOf(
+  path: string, parsed: ParsedFile, session: Session, options: DeidentifyOptions, pixelStep: ImageRedactionResult,
+): { outcome: PixelReviewOutcome; refused?: FileOutcome } | undefined {
+  const { dataset: ds, warnings } = parsed;
+  const facts = pixelFacts(ds, parsed.meta);
+  if (!facts.hasPixels) return undefined;
+  const plan = redactionOptions(parsed, session, options).plan;
+  const found = planFacts(plan, imageIdentity(ds));
+  const painted = pixelStep.redaction.painted.length > 0;
+  const outcome: PixelReviewOutcome = assessPixels(facts, { ...found, painted });
+  if (outcome.status !== 'needs-review') return { outcome };
+  if (session.pixelReview.exportAnyway.has(path)) {
+    outcome.exportedAnyway = true;
+    warnings.push(`pixels not reviewed (${outcome.reasons.join('; ')}): exported anyway at the user's explicit choice`);
+    return { outcome };
+  }
+  if (!session.pixelReview.require) return { outcome };
+  return {
+    outcome,
+    refused: {
+      status: 'failed', input: path, warnings, pixelReview: outcome,
+      reason: `not written: pixels need review (${outcome.reasons.join('; ')}) — paint or review the burned-in text first, or export anyway`,
+    },
   };
 }

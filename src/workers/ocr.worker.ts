@@ -57,14 +57,19 @@ function ocr(): OcrEngine {
 
 const api: OcrWorkerApi = {
   async detect(inputs, settings, onProgress) {
-    let done = 0;
+    // An input is read more than once (listed, then opened again when its pixels are read):
+    // progress counts each input once, so it never says "5/3".
+    const seen = new Set<string>();
     const result = await detectAndPlan(
       ocr(),
       inputs.map((input) => ({
         path: input.path,
         read: async () => {
           const bytes = new Uint8Array(await input.file.arrayBuffer());
-          onProgress?.({ done: ++done, total: inputs.length });
+          if (!seen.has(input.path)) {
+            seen.add(input.path);
+            onProgress?.({ done: seen.size, total: inputs.length });
+          }
           return bytes;
         },
       })),

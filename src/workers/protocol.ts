@@ -10,12 +10,14 @@ import type { ReportedOutcome, ResidualFinding } from '../core/outcome.ts';
 import type { ImageIdentity, RedactionBox, RedactionPlan } from '../core/pixels/plan.ts';
 import type { PixelRedaction } from '../core/pixels/redact.ts';
 import type { Profile } from '../core/profile/profile.ts';
+import type { PixelReviewOptions } from '../core/deidentify.ts';
+import type { PixelAssessment, PixelFacts } from '../core/pixels/review-status.ts';
 import type { InstanceSummary } from '../core/summary/summary.ts';
 import type { ZipListing } from './zip-input.ts';
 import type { OcrIdentifiers } from '../core/detect/classify.ts';
 import type { DetectSettings, RedactionCheck } from '../core/detect/detect.ts';
 
-export type { ImageIdentity, InstanceReview, InstanceSummary, MappingSnapshot, PixelRedaction, RedactionBox, RedactionPlan, ReportedOutcome, ResidualFinding, ZipListing };
+export type { ImageIdentity, PixelAssessment, PixelFacts, PixelReviewOptions, InstanceReview, InstanceSummary, MappingSnapshot, PixelRedaction, RedactionBox, RedactionPlan, ReportedOutcome, ResidualFinding, ZipListing };
 
 /** Everything a worker needs to de-identify exactly as every other worker does. */
 export interface SessionInit {
@@ -29,6 +31,8 @@ export interface SessionInit {
    * only the ones a person accepted are painted.
    */
   plan?: RedactionPlan;
+  /** Export only: images that need pixel review are refused unless listed as "export anyway". */
+  pixelReview?: PixelReviewOptions;
 }
 
 /** One input as the workers see it. */
@@ -54,6 +58,8 @@ export interface ScanResult {
   identity?: ImageIdentity;
   /** Boxes proposed by the built-in device templates (status "proposed", device scope). */
   templates?: RedactionBox[];
+  /** What the original header says about burned-in text (images only); the app assesses it under its plan. */
+  pixelFacts?: PixelFacts;
 }
 
 /** The de-identified output of one instance under a plan, for the viewer's preview. */
@@ -77,7 +83,7 @@ export interface EngineWorkerApi {
   configure(init: SessionInit): void;
   scan(input: InputRef, thumbnail: boolean): Promise<ScanResult>;
   check(input: InputRef): Promise<CheckResult>;
-  /** PNG preview of the first frame of a native image, made on demand (visible cards only). */
+  /** PNG preview of the first frame, made on demand (visible cards only); compressed images are decoded with the codecs. */
   thumbnail(input: InputRef): Promise<Blob | undefined>;
   review(input: InputRef): Promise<InstanceReview>;
   /** De-identifies one input exactly as export would under this plan and returns the output bytes. */

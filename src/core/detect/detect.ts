@@ -397,7 +397,7 @@ export async function detectInstance(engine: OcrEngine, input: DetectInstanceInp
       // Lines read on extra frames carry over like the others.
       for (const set of coverage.values()) for (let f = 0; f < frameCount; f++) if (!result.framesRead.includes(f)) set.add(f);
     }
-    result.boxes = toBoxes(result.lines, coverage, frameCount, summary.sopInstanceUID);
+    result.boxes = toBoxes(result.lines, coverage, frameCount, summary.sopInstanceUID, width, height);
   } catch (e) {
     if (!(e instanceof FrameAccessError)) throw e;
     result.skipped = e.message;
@@ -424,7 +424,25 @@ function sameRegion(a: Gray8, b: Gray8, r: Rect): boolean {
 }
 
 /** Lines → plan boxes: the same text at the same place on several frames is one box. */
-function toBoxes(lines: ReadLine[], coverage: Map<ReadLine, Set<number>>, frameCount: number, sopInstanceUID: string): RedactionBox[] {
+/** Other text read with less confidence than this (0..100) is not proposed: mostly texture read as letters. */
+export const OTHER_TEXT_MIN_CONFIDENCE = 60;
+/** Share of the width and height, from each edge, outside which the middle of an image is anatomy. */
+const ANATOMY_INSET = 0.25;
+
+/**
+ * Other text that is not worth proposing: read with little confidence, or lying over the middle
+ * of the image, where the anatomy is (a chest CR's heart read as a 319×155 "line"). PHI is
+ * always proposed, wherever it is.
+ */
+export function dropOtherText(box: Rect, confidence: number, width: number, height: number): boolean {
+  if (confidence < OTHER_TEXT_MIN_CONFIDENCE) return true;
+  if (!width || !height) return false;
+  const cx = box.x + box.width / 2;
+  const cy = box.y + box.height / 2;
+  return cx > ANATOMY_INSET * width && cx < (1 - ANATOMY_INSET) * width && cy > ANATOMY_INSET * height && cy < (1 - ANATOMY_INSET) * height;
+}
+
+function toBoxes(lines: ReadLine[], coverage: Map<ReadLine, Set<number>>, frameCount: number, sopInstanceUID: string, width = 0, height = 0): RedactionBox[] {
   interface Acc { line: ReadLine; box: Rect; frames: Set<number>; readFrames: Set<number>; texts: Set<string>; phi: boolean; reasons: Set<string>; confidence: number }
   const accs: Acc[] = [];
   for (const line of lines) {
@@ -448,7 +466,7 @@ function toBoxes(lines: ReadLine[], coverage: Map<ReadLine, Set<number>>, frameC
       accs.push({ line, box: line.box, frames: new Set(frames), readFrames: new Set([line.frame]), texts: new Set([line.text]), phi, reasons: new Set(line.classification.reasons), confidence: line.confidence });
     }
   }
-  return accs.map((a, k) => ({
+  return accs.flatMap((a) => (!a.phi && dropOtherText(a.box, a.confidence, width, height) ? [] : [a])).map((a, k) => ({
     id: `ocr-${boxIdStem(sopInstanceUID)}-${k + 1}`,
     ...a.box,
     frames: a.frames.size >= frameCount ? 'all' : [...a.frames].sort((x, y) => x - y),

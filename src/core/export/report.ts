@@ -68,6 +68,10 @@ export interface ReportTotals {
   filesWithWarnings: number;
   filesWithResidualWarnings: number;
   residualFindings: number;
+  /** Images that needed pixel review and were not painted or reviewed: written anyway, or refused. */
+  needPixelReview: number;
+  /** Of those, written because a person chose "export anyway". */
+  exportedWithoutPixelReview: number;
   actions: ActionCounts;
 }
 
@@ -86,6 +90,10 @@ export interface ReportEntry {
   /** Kind and location only: the identifier value itself stays out of the report. */
   residual: { kind: string; where: string }[];
   actions?: ActionCounts;
+  /** Images: clean-by-source, painted, reviewed or needs-review, why, and whether a person exported it anyway. */
+  pixelStatus?: string;
+  pixelReviewReasons?: string[];
+  exportedAnyway?: boolean;
 }
 
 export interface ReportJson {
@@ -99,6 +107,7 @@ const ACTION_KEYS = ['removed', 'emptied', 'dummied', 'kept', 'cleaned', 'uidsRe
 export const CSV_COLUMNS = [
   'input', 'status', 'output', 'reason', 'warnings', 'residual_warnings', 'transfer_syntax', 'modality',
   'removed', 'emptied', 'dummied', 'kept', 'cleaned', 'uids_replaced', 'dates_shifted', 'pseudonymized', 'overridden',
+  'pixel_status', 'pixel_review_reasons', 'exported_anyway',
 ] as const;
 
 /**
@@ -126,7 +135,8 @@ export function buildReport(outcomes: readonly ReportedOutcome[], meta: ReportMe
 
   const totals: ReportTotals = {
     inputs: outcomes.length, written: 0, skipped: 0, failed: 0,
-    filesWithWarnings: 0, filesWithResidualWarnings: 0, residualFindings: 0, actions: zeroCounts(),
+    filesWithWarnings: 0, filesWithResidualWarnings: 0, residualFindings: 0,
+    needPixelReview: 0, exportedWithoutPixelReview: 0, actions: zeroCounts(),
   };
   const files: ReportEntry[] = [];
   const paths = options.paths;
@@ -138,6 +148,11 @@ export function buildReport(outcomes: readonly ReportedOutcome[], meta: ReportMe
   for (const [i, o] of outcomes.entries()) {
     const warnings = o.warnings.map(clean);
     if (warnings.length > 0) totals.filesWithWarnings++;
+    const px = o.pixelReview;
+    if (px?.status === 'needs-review') totals.needPixelReview++;
+    if (px?.exportedAnyway) totals.exportedWithoutPixelReview++;
+    const pixelFields = px ? { pixelStatus: px.status, pixelReviewReasons: [...px.reasons], ...(px.exportedAnyway ? { exportedAnyway: true } : {}) } : {};
+    const pixelCsv = px ? [px.status, px.reasons.join(' | '), px.exportedAnyway ? 'yes' : ''] : ['', '', ''];
     if (o.status === 'written') {
       totals.written++;
       if (o.residual.length > 0) totals.filesWithResidualWarnings++;
@@ -155,18 +170,20 @@ export function buildReport(outcomes: readonly ReportedOutcome[], meta: ReportMe
         // Deliberately no `value`: the report ships with the data it describes.
         residual: o.residual.map((r) => ({ kind: r.kind, where: r.where })),
         actions: { ...o.actions },
+        ...pixelFields,
       };
       files.push(entry);
       csv += row(i, [
         entry.input, o.status, o.output, '', warnings.join(' | '), o.residual.length, o.transferSyntaxUID, o.modality,
         ...ACTION_KEYS.map((k) => o.actions[k]),
+        ...pixelCsv,
       ]);
     } else {
       if (o.status === 'skipped') totals.skipped++;
       else totals.failed++;
-      const entry: ReportEntry = { input: clean(o.input), ...(paths ? { path: paths[i] } : {}), status: o.status, reason: clean(o.reason), warnings, residual: [] };
+      const entry: ReportEntry = { input: clean(o.input), ...(paths ? { path: paths[i] } : {}), status: o.status, reason: clean(o.reason), warnings, residual: [], ...pixelFields };
       files.push(entry);
-      csv += row(i, [entry.input, o.status, '', entry.reason, warnings.join(' | '), '', '', '', ...ACTION_KEYS.map(() => '')]);
+      csv += row(i, [entry.input, o.status, '', entry.reason, warnings.join(' | '), '', '', '', ...ACTION_KEYS.map(() => ''), ...pixelCsv]);
     }
   }
 
