@@ -21,7 +21,7 @@ const CR = 'burned-in/CR_pseudo_phi_burned_in_rle.dcm';
 const CT = 'transfer-syntax/CTImage_explicit_vr_le.dcm';
 const FILES = [US_BIA_YES, US_NO_BIA, CR, CT];
 
-type Entry = { input: string; status: string; reason?: string; output?: string; pixelStatus?: string; pixelReviewReasons?: string[]; exportedAnyway?: boolean };
+type Entry = { input: string; path?: string; status: string; reason?: string; output?: string; pixelStatus?: string; pixelReviewReasons?: string[]; exportedAnyway?: boolean };
 type Report = { totals: { needPixelReview: number; written: number; failed: number }; files: Entry[] };
 
 let dir: string;
@@ -35,10 +35,11 @@ function run(name: string, extra: string[] = []): { stdout: string; status: numb
   const out = join(dir, name);
   const r = veil([...FILES.map((f) => join(fixturesDir, f)), '--out', out, '--passphrase', 'p', '-q', ...extra]);
   if (r.status === 2) throw new Error(r.stderr);
-  return { stdout: r.stdout, status: r.status, report: JSON.parse(readFileSync(join(out, 'deid-report.json'), 'utf8')) as Report, out };
+  // The operator's report beside the output: the same rows as the one inside, plus each input's path.
+  return { stdout: r.stdout, status: r.status, report: JSON.parse(readFileSync(`${out}-operator-report.json`, 'utf8')) as Report, out };
 }
 
-const entry = (report: Report, path: string): Entry => report.files.find((f) => f.input.endsWith(path.split('/').pop()!))!;
+const entry = (report: Report, path: string): Entry => report.files.find((f) => f.path!.endsWith(path.split('/').pop()!))!;
 
 function dicomFiles(folder: string): string[] {
   const out: string[] = [];
