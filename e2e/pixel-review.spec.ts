@@ -12,7 +12,7 @@ import { expect, test, type Page } from '@playwright/test';
 import type { RedactionPlan } from '../src/core/pixels/plan.ts';
 import { readFileSync } from 'node:fs';
 import { CR_MONO1_RLE, US_GREY, US_RGB, US_YBR_RLE, makeFolder } from './helpers/burned-in.ts';
-import { collectProblems, exportZip, waitForCounts } from './helpers/session.ts';
+import { collectProblems, exportZip, saveOperatorReport, waitForCounts } from './helpers/session.ts';
 import { dragPixels, knownFileQuirks, openViewer, placement } from './helpers/viewer.ts';
 import { openZip, outputsByInput, str } from './helpers/zip-check.ts';
 
@@ -48,7 +48,9 @@ test('export without detection stops at the gate; export anyway writes Burned In
 
   const download = page.waitForEvent('download');
   await page.getByTestId('export-anyway').click();
-  const zip = await openZip(await (await download).path());
+  const zipPath = await (await download).path();
+  await saveOperatorReport(page, zipPath);
+  const zip = await openZip(zipPath);
   await expect(page.getByTestId('exported-anyway')).toContainText('3 images were exported without pixel review');
   const outputs = outputsByInput(zip);
   for (const f of fx.files) {

@@ -39,13 +39,21 @@ export async function exportZip(page: Page, options: { anyway?: boolean } = {}):
   }
   const d = await download;
   const file = await d.path();
+  await saveOperatorReport(page, file);
+  return file;
+}
+
+/**
+ * Once the export dialog says done: downloads the operator's report (export-operator-report) and
+ * keeps it beside the zip as `<zip>.operator-report.csv`, where openZip finds it.
+ */
+export async function saveOperatorReport(page: Page, zipPath: string): Promise<void> {
   await expect(page.getByTestId('export-done')).toBeVisible({ timeout: 60_000 });
   const operator = page.waitForEvent('download');
   await page.getByTestId('export-operator-report').click();
   const o = await operator;
   expect(o.suggestedFilename()).toMatch(/^veil-operator-report-.*\.csv$/);
-  copyFileSync(await o.path(), `${file}.operator-report.csv`);
-  return file;
+  copyFileSync(await o.path(), `${zipPath}.operator-report.csv`);
 }
 
 /** Records every request of the context: pages, workers and the service worker. */

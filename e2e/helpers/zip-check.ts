@@ -74,7 +74,10 @@ export async function openZip(path: string, operatorCsv?: string): Promise<Opene
   if (!json || !csv) throw new Error(`no deid-report.json/.csv at the zip root: ${[...entries.keys()].join(', ')}`);
   const report = JSON.parse(Buffer.from(json).toString('utf8')) as OpenedZip['report'];
   const csvText = Buffer.from(csv).toString('utf8');
-  const operatorPath = operatorCsv ?? [`${path}.operator-report.csv`, path.replace(/\.zip$/i, '-operator-report.csv')].find((p) => existsSync(p));
+  // Beside the zip as the e2e helpers save it, or the CLI's `<out>-operator-report.csv` (a download's
+  // temporary path has no .zip to replace: never take the zip itself for the report).
+  const beside = /\.zip$/i.test(path) ? [path.replace(/\.zip$/i, '-operator-report.csv')] : [];
+  const operatorPath = operatorCsv ?? [`${path}.operator-report.csv`, ...beside].find((p) => existsSync(p));
   const rows = operatorPath ? parseCsv(readFileSync(operatorPath, 'utf8')) : undefined;
   if (rows && rows.length - 1 !== report.files.length) throw new Error(`the operator's report has ${rows.length - 1} rows, the zip's ${report.files.length}`);
   report.files.forEach((f, i) => {
