@@ -33,6 +33,10 @@ import path from 'node:path';
 import { createSession, deidentifyFile } from '../../src/core/deidentify.ts';
 import { defaultProfile } from '../../src/core/profile/profile.ts';
 import { BENCH_DIR, ROOT, makeCtSeries, type Series } from './make-ct-series.ts';
+import { useNodeCodecs } from '../../src/cli/codec-loader.ts';
+
+// Core has no codec loader of its own: the benchmark runs in Node, as the CLI does.
+useNodeCodecs();
 
 // ----------------------------------------------------------------------------- arguments
 

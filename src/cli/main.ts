@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { runDeidentify, type DeidentifyArgs } from './deidentify-command.ts';
+import { useNodeCodecs } from './codec-loader.ts';
 import { runWorkerIfChild } from './parallel.ts';
 
 const USAGE = `Usage: veil deidentify <files or folders or .zip...> --out <folder or .zip> [options]
@@ -97,6 +98,8 @@ async function main(argv: string[]): Promise<number> {
   return runDeidentify(args);
 }
 
+// The main thread and every worker thread (the same bundle) load codecs from node_modules.
+useNodeCodecs();
 if (!runWorkerIfChild()) main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

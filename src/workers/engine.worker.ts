@@ -10,7 +10,7 @@ import * as Comlink from 'comlink';
 import { createSession, deidentifyFile, deidentifyFileAsync, type Session } from '../core/deidentify.ts';
 import { subjectFromDataset, templatesFor } from '../core/detect/templates.ts';
 import { setCodecLoader } from '../core/pixels/codecs/index.ts';
-import { browserCodecLoader } from '../core/pixels/codecs/browser.ts';
+import { browserCodecLoader } from './codec-loader.ts';
 import { imageIdentity } from '../core/pixels/redact.ts';
 import { DicomReadError, readPart10, type ParsedFile } from '../core/dicom/reader.ts';
 import { deriveSessionKey } from '../core/header/keys.ts';

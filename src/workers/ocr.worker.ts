@@ -12,7 +12,7 @@ import { checkOutput, checkWarning, detectAndPlan } from '../core/detect/pipelin
 import type { DetectSettings } from '../core/detect/detect.ts';
 import type { OcrIdentifiers } from '../core/detect/classify.ts';
 import { setCodecLoader } from '../core/pixels/codecs/index.ts';
-import { browserCodecLoader } from '../core/pixels/codecs/browser.ts';
+import { browserCodecLoader } from './codec-loader.ts';
 import type { RedactionPlan } from '../core/pixels/plan.ts';
 import type { InputRef } from './protocol.ts';
 

@@ -16,7 +16,7 @@ import { joinParts } from '../../src/core/dicom/writer.ts';
 import { readPart10 } from '../../src/core/dicom/reader.ts';
 import { identifierMatches, ocrIdentifiers } from '../../src/core/detect/classify.ts';
 import { frameSource } from '../../src/core/detect/frames.ts';
-import { createNodeOcrEngine } from '../../src/core/detect/ocr-node.ts';
+import { createNodeOcrEngine } from '../../src/cli/ocr-node.ts';
 import { checkOutput, checkWarning, detectAndPlan, type PlannedDetection } from '../../src/core/detect/pipeline.ts';
 import { displayParams, toGray8 } from '../../src/core/detect/render.ts';
 import type { OcrEngine } from '../../src/core/detect/ocr-engine.ts';

@@ -19,7 +19,7 @@ import { decodeRle, encodeRle } from './rle.ts';
 import { PixelDataError, type DecodedFrame, type DecodeOptions, type EncodedFrame, type ImageInfo, type PixelArray } from './types.ts';
 
 export { PixelDataError, type DecodedFrame, type DecodeOptions, type EncodedFrame, type ImageInfo, type PixelArray } from './types.ts';
-export { setCodecLoader, loadCodec, nodeCodecLoader, type CodecLoader, type WasmCodecName } from './loader.ts';
+export { setCodecLoader, loadCodec, type CodecLoader, type WasmCodecName } from './loader.ts';
 export { readJpegHeader, type JpegHeader } from './jpeg.ts';
 export { bytesOf } from './layout.ts';
 
