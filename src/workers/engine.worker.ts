@@ -7,7 +7,7 @@
  * compressed pixel data with the same-origin wasm codecs.
  */
 import * as Comlink from 'comlink';
-import { createSession, deidentifyFile, deidentifyFileAsync, type Session } from '../core/deidentify.ts';
+import { createSession, deidentifyFileAsync, type Session } from '../core/deidentify.ts';
 import { subjectFromDataset, templatesFor } from '../core/detect/templates.ts';
 import { setCodecLoader } from '../core/pixels/codecs/index.ts';
 import { browserCodecLoader } from './codec-loader.ts';
@@ -98,8 +98,8 @@ const api: EngineWorkerApi = {
       if (!(e instanceof DicomReadError)) throw e;
     }
     // The outcome the export would have: skipped / failed with its reason, or written with the
-    // residual-PHI findings. deidentifyFile never throws for a bad file.
-    result = toCheck(deidentifyFile({ path: input.path, bytes }, s));
+    // residual-PHI findings. deidentifyFileAsync never throws for a bad file.
+    result = toCheck(await deidentifyFileAsync({ path: input.path, bytes }, s));
     if (parsed) {
       result = { ...result, summary: summarizeInstance(parsed) };
       if (result.status === 'written' && result.summary?.hasPixels) {
@@ -126,14 +126,14 @@ const api: EngineWorkerApi = {
     const s = needSession();
     const bytes = await read(input);
     if ('error' in bytes) return { status: 'failed', reason: bytes.error, warnings: [], residual: [] };
-    return toCheck(deidentifyFile({ path: input.path, bytes }, s));
+    return toCheck(await deidentifyFileAsync({ path: input.path, bytes }, s));
   },
 
   async review(input) {
     const s = needSession();
     const bytes = await read(input);
     if ('error' in bytes) return { status: 'failed', reason: bytes.error, rows: [], warnings: [], residual: [] };
-    return reviewInstance({ path: input.path, bytes }, s);
+    return reviewInstance(bytes, s.profile, (trace) => deidentifyFileAsync({ path: input.path, bytes }, s, { trace }));
   },
 
   async preview(input, plan) {

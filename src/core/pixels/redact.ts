@@ -17,7 +17,7 @@
  */
 import type { Dataset, DataElement } from '../dicom/dataset.ts';
 import { T } from '../dicom/tags.ts';
-import { outputTransferSyntax, transferSyntaxName } from '../dicom/transfer-syntax.ts';
+import { outputTransferSyntax } from '../dicom/transfer-syntax.ts';
 import { getNumber, getString, setString, setUint16 } from '../dicom/values.ts';
 import { decodeFrame, encodeFrame, nativeBytes, transferSyntaxSupport, whyNoEncoder, type DecodedFrame, type EncodedFrame } from './codecs/index.ts';
 import { bytesOf } from './codecs/layout.ts';
@@ -29,7 +29,6 @@ import {
   type Fill, type FillContext, type PaletteLut, type PixelLayout, type Rect,
 } from './paint.ts';
 import { clipBox, framesInScope, type CompiledPlan, type ImageIdentity, type RedactionBox } from './plan.ts';
-import { subjectFromDataset, templatesFor } from '../detect/templates.ts';
 
 export const FLOAT_PIXEL_DATA = 0x7fe00008;
 export const DOUBLE_FLOAT_PIXEL_DATA = 0x7fe00009;
@@ -295,29 +294,6 @@ function finish(ds: Dataset, p: Prepared, painted: Map<string, PaintedBox>, pain
   }
 }
 
-/**
- * Redacts the image in `ds` (in place: the pixel element gets a new value; the input bytes are
- * not touched). `transferSyntaxUID` is the input's; the result says which to write. Synchronous:
- * native pixel data only — compressed images that need painting get an `error` here; use
- * redactPixelsAsync for them.
- */
-export function redactPixels(ds: Dataset, transferSyntaxUID: string, options: RedactOptions): RedactResult {
-  const { prepared: p, done } = prepare(ds, transferSyntaxUID, options);
-  if (!p) return done;
-  if (p.el.fragments) {
-    if (p.plan.size === 0) {
-      p.warnings.push(`overlay bits in unused high bits of compressed Pixel Data (group ${p.overlays.groups.join(', ')}) were not cleared: decoding ${transferSyntaxName(transferSyntaxUID)} needs the asynchronous engine (deidentifyFileAsync)`);
-      return { redaction: p.redaction, warnings: p.warnings };
-    }
-    return {
-      error: `${p.plan.size} frame(s) have redaction boxes, but ${transferSyntaxName(transferSyntaxUID)} pixel data must be decoded first (deidentifyFileAsync); not written, so no burned-in text leaves unredacted`,
-      redaction: p.redaction,
-      warnings: p.warnings,
-    };
-  }
-  return redactNative(ds, p);
-}
-
 function redactNative(ds: Dataset, p: Prepared): RedactResult {
   const { el, layout, redaction, warnings } = p;
   const bitsPerFrame = frameBits(layout);
@@ -372,7 +348,9 @@ function decodedLayout(f: DecodedFrame, source: PixelLayout): PixelLayout {
 }
 
 /**
- * redactPixels for any transfer syntax: compressed frames are decoded, painted and written
+ * Redacts the image in `ds` (in place: the pixel element gets a new value; the input bytes are
+ * not touched). `transferSyntaxUID` is the input's; the result says which to write. Native pixel
+ * data is painted in a copy; compressed frames are decoded, painted and written
  * back — re-encoded losslessly with the same codec where it can encode (frames without a box
  * keep their original codestreams when the colour model stays the same), otherwise as Explicit
  * VR Little Endian; lossy sources are always written uncompressed, never through a second lossy
@@ -504,10 +482,12 @@ export function describePainted(r: PixelRedaction): string {
 export interface ImageRedactionOptions {
   /** The redaction plan (compiled once per session: compilePlan). */
   plan?: CompiledPlan;
-  /** Also paint every region of every built-in device template the image matches. */
-  applyTemplates?: boolean;
-  /** File meta of the input, for template conditions on group 0002 (Implementation Version Name). */
-  meta?: Dataset;
+  /**
+   * Also paint these boxes, as accepted: the regions of the built-in device templates the image
+   * matches (detect/templates.ts), asked for only when the image has pixels. Passed in by the
+   * caller, so the pixel layer does not import detection, which sits above it.
+   */
+  templateBoxes?: (ds: Dataset) => readonly RedactionBox[];
 }
 
 export interface ImageRedactionResult extends RedactResult {
@@ -520,12 +500,6 @@ export interface ImageRedactionResult extends RedactResult {
  * finds the plan's boxes for this image (and template boxes, when asked), paints them, clears
  * hidden overlay bits. Changes only the pixel element (and kept overlay planes) of `ds`.
  */
-export function redactImage(ds: Dataset, transferSyntaxUID: string, options: ImageRedactionOptions = {}): ImageRedactionResult {
-  const { boxes, reviewed } = boxesForImage(ds, options);
-  return withCleanFlag(ds, redactPixels(ds, transferSyntaxUID, { boxes }), reviewed);
-}
-
-/** redactImage for any transfer syntax (decodes and re-encodes compressed pixel data). */
 export async function redactImageAsync(ds: Dataset, transferSyntaxUID: string, options: ImageRedactionOptions = {}): Promise<ImageRedactionResult> {
   const { boxes, reviewed } = boxesForImage(ds, options);
   return withCleanFlag(ds, await redactPixelsAsync(ds, transferSyntaxUID, { boxes }), reviewed);
@@ -534,8 +508,8 @@ export async function redactImageAsync(ds: Dataset, transferSyntaxUID: string, o
 function boxesForImage(ds: Dataset, options: ImageRedactionOptions): { boxes: RedactionBox[]; reviewed: boolean } {
   const identity = imageIdentity(ds);
   const boxes: RedactionBox[] = options.plan ? options.plan.boxesFor(identity) : [];
-  if (options.applyTemplates && pixelElement(ds)) {
-    for (const b of templatesFor(subjectFromDataset(ds, options.meta))) boxes.push({ ...b, status: 'accepted' });
+  if (options.templateBoxes && pixelElement(ds)) {
+    for (const b of options.templateBoxes(ds)) boxes.push({ ...b, status: 'accepted' });
   }
   return { boxes, reviewed: options.plan?.isReviewed(identity.sopInstanceUID) ?? false };
 }
