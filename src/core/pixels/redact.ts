@@ -17,7 +17,7 @@
  */
 import type { Dataset, DataElement } from '../dicom/dataset.ts';
 import { T } from '../dicom/tags.ts';
-import { outputTransferSyntax } from '../dicom/transfer-syntax.ts';
+import { TS, outputTransferSyntax } from '../dicom/transfer-syntax.ts';
 import { getNumber, getString, setString, setUint16 } from '../dicom/values.ts';
 import { decodeFrame, encodeFrame, nativeBytes, transferSyntaxSupport, whyNoEncoder, type DecodedFrame, type EncodedFrame } from './codecs/index.ts';
 import { bytesOf } from './codecs/layout.ts';
@@ -325,7 +325,6 @@ function redactNative(ds: Dataset, p: Prepared): RedactResult {
   return { redaction, warnings };
 }
 
-const EXPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2.1';
 const LOSSY_IMAGE_COMPRESSION = 0x00282110;
 const EXTENDED_OFFSET_TABLE = 0x7fe00001;
 const EXTENDED_OFFSET_TABLE_LENGTHS = 0x7fe00002;
@@ -465,7 +464,7 @@ async function redactEncapsulated(ds: Dataset, ts: string, p: Prepared): Promise
     ds.delete(EXTENDED_OFFSET_TABLE_LENGTHS);
     if (lossy && !ds.has(LOSSY_IMAGE_COMPRESSION)) setString(ds, LOSSY_IMAGE_COMPRESSION, '01', 'CS');
     redaction.encoding = 'decompressed';
-    redaction.transferSyntaxUID = EXPLICIT_VR_LITTLE_ENDIAN;
+    redaction.transferSyntaxUID = TS.ExplicitVRLittleEndian;
     const colour = first.photometric !== p.layout.photometric ? `; Photometric Interpretation ${p.layout.photometric} → ${first.photometric} as decoded` : '';
     warnings.push(`${support.name} source written as Explicit VR Little Endian after redaction: ${why || 'no encoder'}${colour}`);
   }
