@@ -18,7 +18,8 @@ import { identifierMatches, ocrIdentifiers } from '../../src/core/detect/classif
 import { frameSource } from '../../src/core/detect/frames.ts';
 import { createNodeOcrEngine } from '../../src/cli/ocr-node.ts';
 import { checkOutput, checkWarning, detectAndPlan, type PlannedDetection } from '../../src/core/detect/pipeline.ts';
-import { displayParams, toGray8 } from '../../src/core/detect/render.ts';
+import { toGray8 } from '../../src/core/detect/render.ts';
+import { displayParams } from '../../src/core/pixels/display.ts';
 import type { OcrEngine } from '../../src/core/detect/ocr-engine.ts';
 import { fixturesDir } from '../helpers/fixtures.ts';
 import { nativeTesseractAvailable, readWithNativeTesseract } from '../helpers/tesseract-native.ts';

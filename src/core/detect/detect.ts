@@ -16,7 +16,8 @@ import { classifyText, identifierMatches, ocrIdentifiers, type Classification, t
 import { frameSource, FrameAccessError, type FrameSource } from './frames.ts';
 import { boxWithMargin, overlapRatio, wordsToLines, type Rect, type TextLine } from './lines.ts';
 import type { OcrEngine, Word } from './ocr-engine.ts';
-import { displayParams, invert, normalizePolarity, pad, removeLongRuns, resample, textScale, toGray8, type DecodedFrame, type DisplayParams, type Gray8 } from './render.ts';
+import { displayParams, type DisplayParams } from '../pixels/display.ts';
+import { invert, normalizePolarity, pad, removeLongRuns, resample, textScale, toGray8, type DecodedFrame, type Gray8 } from './render.ts';
 import { planReads, sampleFrames, summarize, type InstanceSummary } from './sampling.ts';
 
 export interface DetectSettings {

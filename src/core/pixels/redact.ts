@@ -26,8 +26,9 @@ import { encapsulate, frameFragments, imageInfo, joinNativeFrames } from './fram
 import { canonicalizeUnusedBits, clearOverlayPlanesInBoxes, highBitOverlays } from './overlays.ts';
 import {
   clearWordBits, darkestFill, frameBits, paintRect,
-  type Fill, type FillContext, type PaletteLut, type PixelLayout, type Rect,
+  type Fill, type FillContext, type PixelLayout, type Rect,
 } from './paint.ts';
+import { hasInversePresentationLut, readPalette } from './display.ts';
 import { clipBox, framesInScope, type CompiledPlan, type ImageIdentity, type RedactionBox } from './plan.ts';
 
 export const FLOAT_PIXEL_DATA = 0x7fe00008;
@@ -37,7 +38,6 @@ const PLANAR_CONFIGURATION = 0x00280006;
 const BITS_STORED = 0x00280101;
 const HIGH_BIT = 0x00280102;
 const PIXEL_REPRESENTATION = 0x00280103;
-const PRESENTATION_LUT_SHAPE = 0x20500020;
 
 /** The pixel element of a dataset: Pixel Data, Float Pixel Data or Double Float Pixel Data. */
 export function pixelElement(ds: Dataset): DataElement | undefined {
@@ -85,70 +85,6 @@ export function frameCount(ds: Dataset): number {
   return n !== undefined && Number.isFinite(n) && n >= 1 ? Math.trunc(n) : 1;
 }
 
-/** Palette Color LUTs (non-segmented), entries as numbers, or undefined. */
-export function paletteLut(ds: Dataset, pixelRepresentation: number): PaletteLut | undefined {
-  const channel = (descriptorTag: number, dataTag: number): { first: number; entries: number[] } | undefined => {
-    const d = ds.get(descriptorTag);
-    const data = ds.get(dataTag);
-    if (!d || d.value.length < 6 || !data || data.value.length === 0) return undefined;
-    const dv = new DataView(d.value.buffer, d.value.byteOffset, 6);
-    const count = dv.getUint16(0, true) || 65536;
-    let first = dv.getUint16(2, true);
-    if (pixelRepresentation === 1 && (d.vr === 'SS' || first >= 0x8000)) first = dv.getInt16(2, true);
-    const bytes = data.value;
-    const entries: number[] = [];
-    if (dataTag >= 0x00281221) {
-      const words: number[] = [];
-      for (let i = 0; i + 1 < bytes.length; i += 2) words.push(bytes[i] | (bytes[i + 1] << 8));
-      const expanded = expandSegmentedLut(words);
-      if (expanded.length === 0) return undefined;
-      return { first, entries: expanded.slice(0, count) };
-    }
-    if (bytes.length >= 2 * count) {
-      for (let i = 0; i < count; i++) entries.push(bytes[2 * i] | (bytes[2 * i + 1] << 8));
-    } else if (bytes.length >= count) {
-      for (let i = 0; i < count; i++) entries.push(bytes[i] << 8);
-    } else return undefined;
-    return { first, entries };
-  };
-  const segmented = !ds.has(0x00281201) && ds.has(0x00281221);
-  const r = channel(0x00281101, segmented ? 0x00281221 : 0x00281201);
-  const g = channel(0x00281102, segmented ? 0x00281222 : 0x00281202);
-  const b = channel(0x00281103, segmented ? 0x00281223 : 0x00281203);
-  if (!r || !g || !b) return undefined;
-  return { firstMapped: r.first, red: r.entries, green: g.entries, blue: b.entries };
-}
-
-/**
- * Expands Segmented Palette Color LUT Data (PS3.3 C.7.9.2): discrete (0), linear (1) and
- * indirect (2, offset in bytes from the start of the data) segments.
- */
-export function expandSegmentedLut(words: readonly number[], start = 0, maxSegments = Infinity, depth = 0): number[] {
-  const out: number[] = [];
-  let i = start;
-  let segments = 0;
-  while (i < words.length && segments < maxSegments && out.length <= 65536) {
-    const op = words[i];
-    const n = words[i + 1] ?? 0;
-    if (op === 0) {
-      for (let k = 0; k < n; k++) out.push(words[i + 2 + k] ?? 0);
-      i += 2 + n;
-    } else if (op === 1) {
-      const y0 = out.length ? out[out.length - 1] : 0;
-      const y1 = words[i + 2] ?? 0;
-      for (let k = 1; k <= n; k++) out.push(Math.round(y0 + ((y1 - y0) * k) / n));
-      i += 3;
-    } else if (op === 2) {
-      if (depth > 2) break;
-      const offset = ((words[i + 2] ?? 0) | ((words[i + 3] ?? 0) << 16)) >>> 0;
-      out.push(...expandSegmentedLut(words, offset / 2, n, depth + 1));
-      i += 4;
-    } else break;
-    segments++;
-  }
-  return out;
-}
-
 function fillContext(ds: Dataset, l: PixelLayout): FillContext {
   const ctx: FillContext = {};
   const padEl = ds.get(PIXEL_PADDING_VALUE);
@@ -157,8 +93,8 @@ function fillContext(ds: Dataset, l: PixelLayout): FillContext {
     // US or SS by Pixel Representation; implicit VR files read it as US, so decide by the image.
     ctx.paddingValue = l.pixelRepresentation === 1 ? v.getInt16(0, true) : v.getUint16(0, true);
   }
-  if ((getString(ds, PRESENTATION_LUT_SHAPE) ?? '').trim().toUpperCase() === 'INVERSE') ctx.inverse = true;
-  if (l.photometric === 'PALETTE COLOR') ctx.palette = paletteLut(ds, l.pixelRepresentation);
+  if (hasInversePresentationLut(ds)) ctx.inverse = true;
+  if (l.photometric === 'PALETTE COLOR') ctx.palette = readPalette(ds, l.pixelRepresentation === 1);
   return ctx;
 }
 
