@@ -13,6 +13,7 @@ import { T } from '../dicom/tags.ts';
 import { elementText, getNumber } from '../dicom/values.ts';
 import type { BoxScope, RedactionBox } from '../pixels/plan.ts';
 import { CTP_TEMPLATES } from './templates.generated.ts';
+import { readImagePixel } from '../pixels/image-pixel.ts';
 
 export type TemplateMethod =
   | 'equals' | 'equalsIgnoreCase' | 'contains' | 'containsIgnoreCase'
@@ -167,8 +168,8 @@ export function subjectFromDataset(ds: Dataset, meta?: Dataset): TemplateSubject
   return {
     manufacturer: text(T.Manufacturer),
     model: text(T.ManufacturerModelName),
-    rows: getNumber(ds, T.Rows) ?? 0,
-    columns: getNumber(ds, T.Columns) ?? 0,
+    rows: readImagePixel(ds).rows ?? 0,
+    columns: readImagePixel(ds).columns ?? 0,
     modality: text(MODALITY),
     attribute: (tag) => {
       if (tag >>> 16 === 0x0002 && !meta) return undefined;

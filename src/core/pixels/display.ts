@@ -8,6 +8,7 @@
 import type { Dataset } from '../dicom/dataset.ts';
 import { T } from '../dicom/tags.ts';
 import { getNumber, getString, getStrings } from '../dicom/values.ts';
+import { readImagePixel } from './image-pixel.ts';
 
 /** A Palette Color lookup table (PS3.3 C.7.9), entries scaled to 16 bits. */
 export interface PaletteLut {
@@ -44,17 +45,17 @@ export function isShownInverted(photometric: string, inversePresentationLut: boo
 export const hasInversePresentationLut = (ds: Dataset): boolean => (getString(ds, T.PresentationLUTShape) ?? '').trim().toUpperCase() === 'INVERSE';
 
 export function displayParams(ds: Dataset): DisplayParams {
-  const photometric = (getString(ds, T.PhotometricInterpretation) ?? 'MONOCHROME2').trim().toUpperCase();
+  const image = readImagePixel(ds);
+  const photometric = image.photometric ?? 'MONOCHROME2';
   const centers = getStrings(ds, T.WindowCenter).map(Number).filter(Number.isFinite);
   const widths = getStrings(ds, T.WindowWidth).map(Number).filter(Number.isFinite);
   const slope = getNumber(ds, T.RescaleSlope);
-  const bitsAllocated = getNumber(ds, T.BitsAllocated) ?? 16;
   const params: DisplayParams = {
     rescaleSlope: slope !== undefined && slope !== 0 ? slope : 1,
     rescaleIntercept: getNumber(ds, T.RescaleIntercept) ?? 0,
     inverted: isShownInverted(photometric, hasInversePresentationLut(ds)),
-    bitsStored: getNumber(ds, T.BitsStored) ?? bitsAllocated,
-    signed: getNumber(ds, T.PixelRepresentation) === 1,
+    bitsStored: image.bitsStored ?? image.bitsAllocated ?? 16,
+    signed: image.pixelRepresentation === 1,
   };
   if (centers.length && widths.length && widths[0] > 0) {
     params.windowCenter = centers[0];

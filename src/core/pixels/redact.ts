@@ -23,6 +23,7 @@ import { decodeFrame, encodeFrame, nativeBytes, transferSyntaxSupport, whyNoEnco
 import { bytesOf } from './codecs/layout.ts';
 import { PixelDataError } from './codecs/types.ts';
 import { encapsulate, frameFragments, imageInfo, joinNativeFrames } from './frames.ts';
+import { pixelElement, readImagePixel } from './image-pixel.ts';
 import { canonicalizeUnusedBits, clearOverlayPlanesInBoxes, highBitOverlays } from './overlays.ts';
 import {
   clearWordBits, darkestFill, frameBits, paintRect,
@@ -31,18 +32,7 @@ import {
 import { hasInversePresentationLut, readPalette } from './display.ts';
 import { clipBox, framesInScope, type CompiledPlan, type ImageIdentity, type RedactionBox } from './plan.ts';
 
-export const FLOAT_PIXEL_DATA = 0x7fe00008;
-export const DOUBLE_FLOAT_PIXEL_DATA = 0x7fe00009;
-const PIXEL_PADDING_VALUE = 0x00280120;
-const PLANAR_CONFIGURATION = 0x00280006;
-const BITS_STORED = 0x00280101;
-const HIGH_BIT = 0x00280102;
-const PIXEL_REPRESENTATION = 0x00280103;
-
-/** The pixel element of a dataset: Pixel Data, Float Pixel Data or Double Float Pixel Data. */
-export function pixelElement(ds: Dataset): DataElement | undefined {
-  return ds.get(T.PixelData) ?? ds.get(FLOAT_PIXEL_DATA) ?? ds.get(DOUBLE_FLOAT_PIXEL_DATA);
-}
+export { pixelElement } from './image-pixel.ts';
 
 /** The original image's identifiers and geometry, to match plan scopes and templates against. */
 export function imageIdentity(ds: Dataset): ImageIdentity {
@@ -51,31 +41,31 @@ export function imageIdentity(ds: Dataset): ImageIdentity {
     seriesInstanceUID: getString(ds, T.SeriesInstanceUID)?.trim() ?? '',
     manufacturer: getString(ds, T.Manufacturer)?.trim(),
     model: getString(ds, T.ManufacturerModelName)?.trim(),
-    rows: getNumber(ds, T.Rows) ?? 0,
-    columns: getNumber(ds, T.Columns) ?? 0,
+    rows: readImagePixel(ds).rows ?? 0,
+    columns: readImagePixel(ds).columns ?? 0,
   };
 }
 
 /** Pixel layout from the Image Pixel module; undefined when the dataset has no pixels. */
 export function pixelLayout(ds: Dataset): PixelLayout | undefined {
-  const el = pixelElement(ds);
+  const a = readImagePixel(ds);
+  const el = a.pixels;
   if (!el) return undefined;
-  const rows = getNumber(ds, T.Rows);
-  const columns = getNumber(ds, T.Columns);
+  const { rows, columns } = a;
   if (!rows || !columns) return undefined;
-  const float = el.tag === FLOAT_PIXEL_DATA || el.tag === DOUBLE_FLOAT_PIXEL_DATA;
-  const bitsAllocated = float ? (el.tag === FLOAT_PIXEL_DATA ? 32 : 64) : getNumber(ds, T.BitsAllocated) ?? 0;
-  const bitsStored = float ? bitsAllocated : getNumber(ds, BITS_STORED) ?? bitsAllocated;
+  const float = a.float;
+  const bitsAllocated = float ? (el.tag === T.FloatPixelData ? 32 : 64) : a.bitsAllocated ?? 0;
+  const bitsStored = float ? bitsAllocated : a.bitsStored ?? bitsAllocated;
   return {
     rows,
     columns,
-    samplesPerPixel: getNumber(ds, T.SamplesPerPixel) ?? 1,
+    samplesPerPixel: a.samplesPerPixel ?? 1,
     bitsAllocated,
     bitsStored,
-    highBit: float ? bitsAllocated - 1 : getNumber(ds, HIGH_BIT) ?? bitsStored - 1,
-    pixelRepresentation: getNumber(ds, PIXEL_REPRESENTATION) ?? 0,
-    planarConfiguration: getNumber(ds, PLANAR_CONFIGURATION) ?? 0,
-    photometric: (getString(ds, T.PhotometricInterpretation) ?? 'MONOCHROME2').trim().toUpperCase(),
+    highBit: float ? bitsAllocated - 1 : a.highBit ?? bitsStored - 1,
+    pixelRepresentation: a.pixelRepresentation ?? 0,
+    planarConfiguration: a.planarConfiguration ?? 0,
+    photometric: a.photometric ?? 'MONOCHROME2',
     float,
   };
 }
@@ -87,7 +77,7 @@ export function frameCount(ds: Dataset): number {
 
 function fillContext(ds: Dataset, l: PixelLayout): FillContext {
   const ctx: FillContext = {};
-  const padEl = ds.get(PIXEL_PADDING_VALUE);
+  const padEl = ds.get(T.PixelPaddingValue);
   if (padEl && padEl.value.length >= 2 && !l.float) {
     const v = new DataView(padEl.value.buffer, padEl.value.byteOffset, padEl.value.byteLength);
     // US or SS by Pixel Representation; implicit VR files read it as US, so decide by the image.
@@ -261,9 +251,6 @@ function redactNative(ds: Dataset, p: Prepared): RedactResult {
   return { redaction, warnings };
 }
 
-const LOSSY_IMAGE_COMPRESSION = 0x00282110;
-const EXTENDED_OFFSET_TABLE = 0x7fe00001;
-const EXTENDED_OFFSET_TABLE_LENGTHS = 0x7fe00002;
 
 /** The layout of a frame as a codec decoded it (values in the low Bits Stored bits; 1-bit as bytes). */
 function decodedLayout(f: DecodedFrame, source: PixelLayout): PixelLayout {
@@ -376,9 +363,9 @@ async function redactEncapsulated(ds: Dataset, ts: string, p: Prepared): Promise
   if (encoded) {
     p.el.fragments = encapsulate(encoded);
     setString(ds, T.PhotometricInterpretation, encodedPhotometric, 'CS');
-    if (p.layout.samplesPerPixel > 1) setUint16(ds, PLANAR_CONFIGURATION, encodedPlanar);
-    ds.delete(EXTENDED_OFFSET_TABLE);
-    ds.delete(EXTENDED_OFFSET_TABLE_LENGTHS);
+    if (p.layout.samplesPerPixel > 1) setUint16(ds, T.PlanarConfiguration, encodedPlanar);
+    ds.delete(T.ExtendedOffsetTable);
+    ds.delete(T.ExtendedOffsetTableLengths);
     redaction.encoding = 're-encoded';
     redaction.transferSyntaxUID = ts;
     const n = decoded.size;
@@ -395,10 +382,10 @@ async function redactEncapsulated(ds: Dataset, ts: string, p: Prepared): Promise
     p.el.value = value;
     p.el.vr = info.bitsAllocated > 8 ? 'OW' : 'OB';
     setString(ds, T.PhotometricInterpretation, first.photometric, 'CS');
-    if (first.samplesPerPixel > 1) setUint16(ds, PLANAR_CONFIGURATION, first.planarConfiguration);
-    ds.delete(EXTENDED_OFFSET_TABLE);
-    ds.delete(EXTENDED_OFFSET_TABLE_LENGTHS);
-    if (lossy && !ds.has(LOSSY_IMAGE_COMPRESSION)) setString(ds, LOSSY_IMAGE_COMPRESSION, '01', 'CS');
+    if (first.samplesPerPixel > 1) setUint16(ds, T.PlanarConfiguration, first.planarConfiguration);
+    ds.delete(T.ExtendedOffsetTable);
+    ds.delete(T.ExtendedOffsetTableLengths);
+    if (lossy && !ds.has(T.LossyImageCompression)) setString(ds, T.LossyImageCompression, '01', 'CS');
     redaction.encoding = 'decompressed';
     redaction.transferSyntaxUID = TS.ExplicitVRLittleEndian;
     const colour = first.photometric !== p.layout.photometric ? `; Photometric Interpretation ${p.layout.photometric} → ${first.photometric} as decoded` : '';

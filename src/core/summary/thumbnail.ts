@@ -6,10 +6,9 @@
  * a placeholder (decoding codecs is the viewer's job). DOM-free.
  */
 import type { Dataset } from '../dicom/dataset.ts';
-import { T } from '../dicom/tags.ts';
 import { encodingOf } from '../dicom/transfer-syntax.ts';
-import { getNumber, getString } from '../dicom/values.ts';
 import { displayParams, grayLevels, voiRange } from '../pixels/display.ts';
+import { readImagePixel } from '../pixels/image-pixel.ts';
 
 export interface Thumbnail {
   width: number;
@@ -48,15 +47,17 @@ export function thumbnailSize(rows: number, columns: number, maxSize: number): {
 
 export function makeThumbnail(ds: Dataset, transferSyntaxUID: string, maxSize = 128): Thumbnail | undefined {
   if (encodingOf(transferSyntaxUID).encapsulated) return undefined;
-  const pixels = ds.get(T.PixelData);
-  if (!pixels || pixels.fragments || pixels.value.length === 0) return undefined;
-  const rows = getNumber(ds, T.Rows) ?? 0;
-  const columns = getNumber(ds, T.Columns) ?? 0;
-  const spp = getNumber(ds, T.SamplesPerPixel) ?? 1;
-  const bitsAllocated = getNumber(ds, T.BitsAllocated) ?? 0;
-  const bitsStored = getNumber(ds, T.BitsStored) ?? bitsAllocated;
-  const signed = (getNumber(ds, T.PixelRepresentation) ?? 0) === 1;
-  const photometric = (getString(ds, T.PhotometricInterpretation) ?? '').trim().toUpperCase();
+  const image = readImagePixel(ds);
+  const pixels = image.pixels;
+  // Float and Double Float Pixel Data (parametric maps) get the placeholder.
+  if (!pixels || image.float || pixels.fragments || pixels.value.length === 0) return undefined;
+  const rows = image.rows ?? 0;
+  const columns = image.columns ?? 0;
+  const spp = image.samplesPerPixel ?? 1;
+  const bitsAllocated = image.bitsAllocated ?? 0;
+  const bitsStored = image.bitsStored ?? bitsAllocated;
+  const signed = image.pixelRepresentation === 1;
+  const photometric = image.photometric ?? '';
   if (rows < 1 || columns < 1 || rows > 65535 || columns > 65535) return undefined;
   const bytesPerSample = bitsAllocated / 8;
   if (!Number.isInteger(bytesPerSample) || bytesPerSample < 1) return undefined;
@@ -71,7 +72,7 @@ export function makeThumbnail(ds: Dataset, transferSyntaxUID: string, maxSize = 
     return grayscale(ds, read, rows, columns, width, height);
   }
   if (spp === 3 && bitsAllocated === 8 && (photometric === 'RGB' || photometric === 'YBR_FULL')) {
-    const planar = (getNumber(ds, T.PlanarConfiguration) ?? 0) === 1;
+    const planar = image.planarConfiguration === 1;
     return color(frame, rows, columns, width, height, planar, photometric === 'YBR_FULL');
   }
   return undefined;
