@@ -61,8 +61,6 @@ export interface TesseractEngineOptions {
   workers?: number;
   /** Jobs a recogniser runs before it is replaced by a fresh one (default 100). */
   recycleAfter?: number;
-  /** Page segmentation: '11' sparse text (default), '12' sparse text with orientation. */
-  psm?: '11' | '12';
 }
 
 type TessWorker = Tesseract.Worker;
@@ -106,7 +104,8 @@ export function createTesseractEngine(options: TesseractEngineOptions): OcrEngin
     if (options.workerPath) workerOptions.workerBlobURL = false;
     return options.tesseract.createWorker('eng', LSTM_ONLY, workerOptions).then(async (w) => {
       await w.setParameters({
-        tessedit_pageseg_mode: (options.psm ?? '11') as Tesseract.PSM,
+        // Page segmentation 11: sparse text, as burned-in annotations are.
+        tessedit_pageseg_mode: '11' as Tesseract.PSM,
         // Polarity is handled before recognition (render.ts); Tesseract's own retry of every
         // low-confidence word inverted doubles the time for nothing.
         tessedit_do_invert: '0',

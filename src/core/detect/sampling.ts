@@ -31,15 +31,12 @@ export interface InstanceSummary {
   geometry: string;
 }
 
-const PIXEL_SPACING = 0x00280030;
-const IMAGE_ORIENTATION = 0x00200037;
-
 export function summarize(ds: Dataset): InstanceSummary {
   const image = readImagePixel(ds);
   const rows = image.rows ?? 0;
   const columns = image.columns ?? 0;
-  const orientation = getStrings(ds, IMAGE_ORIENTATION).map((v) => Math.round(Number(v) * 100) / 100).join(',');
-  const spacing = getStrings(ds, PIXEL_SPACING).map((v) => Number(v).toFixed(3)).join(',');
+  const orientation = getStrings(ds, T.ImageOrientationPatient).map((v) => Math.round(Number(v) * 100) / 100).join(',');
+  const spacing = getStrings(ds, T.PixelSpacing).map((v) => Number(v).toFixed(3)).join(',');
   const photometric = image.photometric ?? '';
   return {
     sopInstanceUID: getString(ds, T.SOPInstanceUID)?.trim() ?? '',

@@ -61,15 +61,13 @@ export interface TemplateSubject {
   attribute?: (tag: number) => string | undefined;
 }
 
-const MODALITY = 0x00080060;
-
 function valueOf(s: TemplateSubject, tag: number): string | undefined {
   switch (tag) {
     case T.Manufacturer: if (s.manufacturer !== undefined) return s.manufacturer; break;
     case T.ManufacturerModelName: if (s.model !== undefined) return s.model; break;
     case T.Rows: return String(s.rows);
     case T.Columns: return String(s.columns);
-    case MODALITY: if (s.modality !== undefined) return s.modality; break;
+    case T.Modality: if (s.modality !== undefined) return s.modality; break;
   }
   return s.attribute?.(tag);
 }
@@ -170,7 +168,7 @@ export function subjectFromDataset(ds: Dataset, meta?: Dataset): TemplateSubject
     model: text(T.ManufacturerModelName),
     rows: readImagePixel(ds).rows ?? 0,
     columns: readImagePixel(ds).columns ?? 0,
-    modality: text(MODALITY),
+    modality: text(T.Modality),
     attribute: (tag) => {
       if (tag >>> 16 === 0x0002 && !meta) return undefined;
       const el = (tag >>> 16 === 0x0002 ? meta : ds)?.get(tag);

@@ -8,7 +8,7 @@
  */
 import { Dataset, type DataElement } from '../dicom/dataset.ts';
 import { readPart10, type ParsedFile } from '../dicom/reader.ts';
-import { elementOf, formatTag, groupOf, isPrivateCreatorTag, isPrivateTag, keywordOf, lookupDictionary } from '../dicom/tags.ts';
+import { T, elementOf, formatTag, groupOf, isPrivateCreatorTag, isPrivateTag, keywordOf, lookupDictionary } from '../dicom/tags.ts';
 import { elementText } from '../dicom/values.ts';
 import { STRING_VRS } from '../dicom/vr.ts';
 import { joinParts } from '../dicom/writer.ts';
@@ -126,11 +126,11 @@ function classify(change: HeaderChange): ReviewAction {
 }
 
 const ENGINE_MARKS: Record<number, string> = {
-  0x00080005: 'Specific Character Set: text re-encoded as UTF-8',
-  0x00120062: 'Patient Identity Removed: marks the dataset as de-identified (PS3.15 E.1.1)',
-  0x00120063: 'De-identification Method: names the tool and the profile applied',
-  0x00120064: 'De-identification Method Code Sequence: CID 7050 codes of the profile and options applied',
-  0x00280303: 'Longitudinal Temporal Information Modified: says whether dates were kept, shifted or removed',
+  [T.SpecificCharacterSet]: 'Specific Character Set: text re-encoded as UTF-8',
+  [T.PatientIdentityRemoved]: 'Patient Identity Removed: marks the dataset as de-identified (PS3.15 E.1.1)',
+  [T.DeidentificationMethod]: 'De-identification Method: names the tool and the profile applied',
+  [T.DeidentificationMethodCodeSequence]: 'De-identification Method Code Sequence: CID 7050 codes of the profile and options applied',
+  [T.LongitudinalTemporalInformationModified]: 'Longitudinal Temporal Information Modified: says whether dates were kept, shifted or removed',
 };
 
 function nameOf(tag: number): string {

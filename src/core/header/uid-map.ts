@@ -26,9 +26,4 @@ export class UidMapper {
     }
     return mapped;
   }
-
-  /** Every original → replacement pair made so far (for the pseudonymize-mode mapping file). */
-  entries(): IterableIterator<[string, string]> {
-    return this.cache.entries();
-  }
 }

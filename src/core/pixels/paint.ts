@@ -52,9 +52,6 @@ export function frameBits(layout: PixelLayout): number {
   return layout.rows * layout.columns * samples * layout.bitsAllocated;
 }
 
-/** Bytes of one frame for byte-aligned layouts (rounded up for 1-bit). */
-export const frameBytes = (layout: PixelLayout): number => Math.ceil(frameBits(layout) / 8);
-
 const is422 = (l: PixelLayout): boolean => l.photometric === 'YBR_FULL_422' && l.samplesPerPixel === 3;
 
 /** Index (in samples from the frame start) of sample k of pixel (row, column). */

@@ -16,6 +16,7 @@ import { decodeJpegLs, encodeJpegLs } from './jpegls.ts';
 import { decodeJxl, encodeJxlLossless } from './jxl.ts';
 import { bytesOf, bytesPerSample, deinterleave, nativeFrameBytes, packBits, pixelsFromBytes, unpackBits, upsampleYbr422, withPlanar } from './layout.ts';
 import { decodeRle, encodeRle } from './rle.ts';
+import { T } from '../../dicom/tags.ts';
 import { TS, transferSyntaxInfo, type TransferSyntaxInfo } from '../../dicom/transfer-syntax.ts';
 import { PixelDataError, type DecodedFrame, type DecodeOptions, type EncodedFrame, type ImageInfo, type PixelArray } from './types.ts';
 
@@ -203,27 +204,21 @@ export function whyNoEncoder(ts: string, frame: Pick<DecodedFrame, 'samplesPerPi
   }
 }
 
-export interface EncodeOptions {
-  /**
-   * Decode the new codestream again and require exactly the same samples (default true). Costs
-   * one decode per re-encoded frame, and catches encoder bugs before they reach a user's files.
-   */
-  verify?: boolean;
-}
-
 /**
  * Encodes a decoded (and painted) frame losslessly for transfer syntax `ts`, or returns undefined
  * when there is no lossless encoder for it (lossy syntaxes, JPEG lossless, or a frame layout the
  * encoder cannot take — whyNoEncoder says which): the caller then writes the frame uncompressed,
  * in Explicit VR Little Endian. Native syntaxes return the frame's native bytes (1-bit frames
- * packed from bit 0; join frames with joinNativeFrames).
+ * packed from bit 0; join frames with joinNativeFrames). Every new codestream is decoded again
+ * and must give exactly the same samples: one decode per re-encoded frame, to catch encoder bugs
+ * before they reach a user's files.
  */
-export function encodeFrame(ts: string, frame: DecodedFrame, options: EncodeOptions = {}): Promise<EncodedFrame> | undefined {
+export function encodeFrame(ts: string, frame: DecodedFrame): Promise<EncodedFrame> | undefined {
   if (whyNoEncoder(ts, frame) !== undefined) return undefined;
-  return encodeChecked(ts, frame, options.verify ?? true);
+  return encodeChecked(ts, frame);
 }
 
-async function encodeChecked(ts: string, frame: DecodedFrame, verify: boolean): Promise<EncodedFrame> {
+async function encodeChecked(ts: string, frame: DecodedFrame): Promise<EncodedFrame> {
   const s = transferSyntaxInfo(ts)!; // whyNoEncoder said it is one we encode
   const interleaved = withPlanar(frame, false);
   let out: EncodedFrame;
@@ -255,7 +250,7 @@ async function encodeChecked(ts: string, frame: DecodedFrame, verify: boolean): 
     default:
       throw new PixelDataError(`no encoder for ${s.name}`);
   }
-  if (verify) await verifyRoundTrip(ts, frame, out);
+  await verifyRoundTrip(ts, frame, out);
   return out;
 }
 
@@ -270,7 +265,7 @@ export function infoForFrame(frame: DecodedFrame, photometric = frame.photometri
   return {
     rows: frame.rows, columns: frame.columns, samplesPerPixel: frame.samplesPerPixel, bitsAllocated: frame.bitsAllocated,
     bitsStored: frame.bitsStored, highBit: frame.bitsStored - 1, pixelRepresentation: frame.pixelRepresentation,
-    planarConfiguration, photometric, numberOfFrames: 1, pixelDataTag: 0x7fe00010, floatPixels: frame.floatPixels, warnings: [],
+    planarConfiguration, photometric, numberOfFrames: 1, pixelDataTag: T.PixelData, floatPixels: frame.floatPixels, warnings: [],
   };
 }
 
