@@ -3,6 +3,7 @@
  * (group << 16 | element); every layer uses this one representation.
  */
 import { DICTIONARY_EXACT, DICTIONARY_MASKED, type DictEntry } from './dictionary.generated.ts';
+import type { Keyword } from './keywords.generated.ts';
 
 export const tagOf = (group: number, element: number): number => group * 0x10000 + element;
 export const groupOf = (tag: number): number => Math.floor(tag / 0x10000);
@@ -48,5 +49,27 @@ export function keywordOf(tag: number): string {
   return lookupDictionary(tag)?.[1] || 'Unknown';
 }
 
-/** Tags by keyword (T.PatientName), generated for every keyword of the dictionary. */
-export { T, type Keyword } from './tags.generated.ts';
+export type { Keyword } from './keywords.generated.ts';
+
+/**
+ * The tag of every attribute in the dictionary, by keyword: T.PatientName is 0x00100010. Built
+ * once from the dictionary tables, which every host loads anyway; the keyword type is generated,
+ * so T.Misspelt does not compile. Repeating groups and masked elements such as OverlayData
+ * (60xx,3000) give their first tag (0x60003000) that no fixed entry holds.
+ */
+export const T: Readonly<Record<Keyword, number>> = (() => {
+  const t: Record<string, number> = {};
+  for (const [tag, entry] of Object.entries(DICTIONARY_EXACT)) if (entry[1]) t[entry[1]] = Number(tag);
+  for (const [mask, entry] of Object.entries(DICTIONARY_MASKED)) {
+    // The lowest tag of the mask that no fixed entry holds: (0028,04x0) is (0028,0410), since
+    // (0028,0400) is Transform Label.
+    for (let d = 0; d < 16 && entry[1]; d++) {
+      const tag = parseInt(mask.replace(/x/g, d.toString(16)), 16);
+      if (!DICTIONARY_EXACT[tag]) {
+        t[entry[1]] = tag;
+        break;
+      }
+    }
+  }
+  return t as Record<Keyword, number>;
+})();
