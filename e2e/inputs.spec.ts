@@ -6,29 +6,63 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import JSZip from 'jszip';
+import { Uint8ArrayReader, Uint8ArrayWriter, ZipWriter, configure } from '@zip.js/zip.js/lib/zip-core-custom.js';
 import { makePhiStudy } from '../tests/synthetic/phi-study.ts';
+import { craftZip, entry } from '../tests/helpers/zip-craft.ts';
 import { collectProblems, exportZip, waitForCounts } from './helpers/session.ts';
 import { openZip } from './helpers/zip-check.ts';
 
 test('a dropped-in zip is unpacked in the browser and every entry is accounted for', async ({ page }) => {
   const problems = collectProblems(page);
   const study = makePhiStudy();
-  const zip = new JSZip();
-  study.files.forEach((f, i) => zip.file(`case/${f.name}`, f.bytes, { compression: i % 2 ? 'DEFLATE' : 'STORE' }));
-  zip.file('case/readme.txt', 'not an image', { compression: 'DEFLATE' });
+  configure({ useWebWorkers: false });
+  const zip = new ZipWriter(new Uint8ArrayWriter());
+  for (const [i, f] of study.files.entries()) await zip.add(`case/${f.name}`, new Uint8ArrayReader(f.bytes), { level: i % 2 ? 6 : 0 });
+  await zip.add('case/readme.txt', new Uint8ArrayReader(new TextEncoder().encode('not an image')), { level: 6 });
   const zipPath = path.join(mkdtempSync(path.join(tmpdir(), 'veil-zip-')), 'case.zip');
-  writeFileSync(zipPath, await zip.generateAsync({ type: 'nodebuffer' }));
+  writeFileSync(zipPath, await zip.close());
 
   await page.goto('./');
   await page.getByTestId('file-input').setInputFiles(zipPath);
   await waitForCounts(page, study.files.length, 1);
   await expect(page.getByTestId('rejected-list')).toContainText('case.zip/case/readme.txt');
 
-  const out = await openZip(await exportZip(page));
+  const out = await openZip(await exportZip(page, { anyway: true }));
   const inputs = out.report.files.map((f) => f.input).sort();
   expect(inputs).toEqual([...study.files.map((f) => `case.zip/case/${f.name}`), 'case.zip/case/readme.txt'].sort());
   expect(out.report.totals.written).toBe(study.files.length);
+  expect(problems).toEqual([]);
+});
+
+test('in the browser, two zip entries with one name are two inputs, a nested zip is opened, an encrypted entry and a zip bomb are reported', async ({ page }) => {
+  const problems = collectProblems(page);
+  const ct = makePhiStudy().files.filter((f) => f.role === 'ct');
+  configure({ useWebWorkers: false });
+  const innerZip = new ZipWriter(new Uint8ArrayWriter());
+  await innerZip.add('inner.dcm', new Uint8ArrayReader(ct[2].bytes), { level: 6 });
+  await innerZip.add('locked.dcm', new Uint8ArrayReader(ct[3].bytes), { password: 'pw' });
+  const inner = await innerZip.close();
+  const bomb = { ...entry('bomb.dcm', new Uint8Array(1 << 20)), size: 4 << 10 }; // says 4 KiB, holds 1 MiB
+  const bytes = craftZip([entry('scan.dcm', ct[0].bytes), entry('scan.dcm', ct[1].bytes, 0), entry('nested.zip', inner, 0), bomb]);
+  const zipPath = path.join(mkdtempSync(path.join(tmpdir(), 'veil-zip-')), 'case.zip');
+  writeFileSync(zipPath, bytes);
+
+  await page.goto('./');
+  await page.getByTestId('file-input').setInputFiles(zipPath);
+  await waitForCounts(page, 3, 2);
+  await expect(page.getByTestId('rejected-list')).toContainText('encrypted zip entry');
+  await expect(page.getByTestId('rejected-list')).toContainText('zip bomb refused');
+
+  const out = await openZip(await exportZip(page));
+  // The export's report keeps the reason an entry was not unpacked, as the CLI's does.
+  expect(out.report.files.map((f) => [f.input, f.status, f.reason?.replace(/^could not be read: /, '').replace(/:.*/, '')]).sort()).toEqual([
+    ['case.zip/bomb.dcm', 'failed', 'zip bomb refused'],
+    ['case.zip/nested.zip/inner.dcm', 'written', undefined],
+    ['case.zip/nested.zip/locked.dcm', 'failed', 'encrypted zip entry'],
+    ['case.zip/scan.dcm [zip entry 1]', 'written', undefined],
+    ['case.zip/scan.dcm [zip entry 2]', 'written', undefined],
+  ]);
+  expect(new Set(out.report.files.filter((f) => f.status === 'written').map((f) => f.output)).size).toBe(3);
   expect(problems).toEqual([]);
 });
 

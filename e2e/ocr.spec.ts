@@ -4,8 +4,11 @@
  * text regions were painted in the output pixels and that no request left the origin while the
  * OCR engine (worker, wasm, language data) loaded and ran.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { expect, test } from '@playwright/test';
+import type { RedactionPlan } from '../src/core/pixels/plan.ts';
 import { CT_BURNED, US_YBR_RLE, makeFolder } from './helpers/burned-in.ts';
 import { parse, readFrame } from './helpers/pixels.ts';
 import { collectProblems, exportZip, foreignRequests, recordRequests, shot, waitForCounts } from './helpers/session.ts';
@@ -69,5 +72,50 @@ test('detect-text proposes boxes over burned-in PHI; accepted, they are painted 
 
   expect(foreignRequests(requests, new URL(baseURL!).origin)).toEqual([]);
   expect(requests.some((u) => u.includes('/tesseract/lang/eng.traineddata.gz'))).toBe(true);
+  expect(knownFileQuirks(problems)).toEqual([]);
+});
+
+test('after detection, the export reads each redacted image again and blocks one whose name is still readable', async ({ page }) => {
+  test.setTimeout(300_000);
+  const problems = collectProblems(page);
+  const fx = makeFolder('ocr-check', [CT_BURNED, US_YBR_RLE]);
+  await page.goto('./');
+  await page.getByTestId('folder-input').setInputFiles(fx.dir);
+  await waitForCounts(page, 2, 0);
+  await page.getByTestId('detect-text').click();
+  await expect(page.getByTestId('detection-done')).toBeVisible({ timeout: 180_000 });
+
+  // The CT's OCR boxes are rejected (as if a person had judged them wrong) and a box that misses
+  // the text is drawn instead — through the plan file, the same boxes the viewer edits.
+  const ctSop = parse(new Uint8Array(readFileSync(fx.files[0].abs))).string('x00080018')!.trim();
+  await openViewer(page, parse(new Uint8Array(readFileSync(fx.files[0].abs))).string('x0020000e')!.trim());
+  const work = mkdtempSync(path.join(tmpdir(), 'veil-ocr-check-'));
+  const planDownload = page.waitForEvent('download');
+  await page.getByTestId('export-plan').click();
+  const plan = JSON.parse(readFileSync(await (await planDownload).path(), 'utf8')) as RedactionPlan;
+  const ctOcr = plan.boxes.filter((b) => b.source === 'ocr' && b.scope.kind === 'instance' && b.scope.sopInstanceUID === ctSop);
+  expect(ctOcr.filter((b) => b.status === 'accepted').length, 'the burned-in name was detected').toBeGreaterThanOrEqual(1);
+  const edited: RedactionPlan = {
+    ...plan,
+    boxes: [
+      ...plan.boxes.map((b) => (ctOcr.includes(b) ? { ...b, status: 'rejected' as const } : b)),
+      { id: 'misses-the-name', x: 200, y: 400, width: 40, height: 20, frames: 'all', scope: { kind: 'instance', sopInstanceUID: ctSop }, source: 'user' },
+    ],
+  };
+  writeFileSync(path.join(work, 'edited.json'), JSON.stringify(edited));
+  await page.getByTestId('import-plan').setInputFiles(path.join(work, 'edited.json'));
+
+  const zip = await openZip(await exportZip(page));
+  const ct = zip.report.files.find((f) => f.input === fx.files[0].input)!;
+  expect(ct.status).toBe('failed');
+  expect(ct.reason).toMatch(/^not written: BLOCKING: burned-in text matching the patient's identifiers is still readable after redaction/);
+  expect(ct.output).toBeUndefined();
+  // The ultrasound's accepted boxes cover its name: read again, it passes and is written.
+  expect(zip.report.files.find((f) => f.input === fx.files[1].input)!.status).toBe('written');
+  expect(zip.names.filter((n) => n.endsWith('.dcm'))).toHaveLength(1);
+  // The export dialog says so too.
+  await expect(page.locator('.export-rejected')).toContainText('1 file not in the zip');
+  await page.locator('.export-rejected summary').click();
+  await expect(page.locator('.export-rejected')).toContainText('still readable after redaction');
   expect(knownFileQuirks(problems)).toEqual([]);
 });

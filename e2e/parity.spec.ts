@@ -3,10 +3,12 @@
  * the same files, the same plan (`--boxes`) and the same passphrase, writes the same
  * de-identified DICOM files — same paths inside the zip, byte for byte — native, RLE, JPEG-LS,
  * JPEG 2000 and lossy JPEG inputs alike (the browser's wasm codecs and Node's are the same
- * builds). Only the reports differ: they name the inputs as each was given and carry times.
+ * builds) — and the same report inside the output, times aside: both hosts drive one export run
+ * (src/core/export/run.ts), which names each input by its position and a hash keyed by the
+ * passphrase, never by its path.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -62,6 +64,7 @@ test('the CLI with --boxes writes the same bytes as the app for the same plan', 
   await dragPixels(page, where, [0, 0], [250, 36]);
   await page.getByTestId('box-row').first().getByTestId('box-row-scope').selectOption('series');
   // … and the template proposals (ultrasound header bands) are accepted.
+  await page.getByTestId('accept-every-series').check();
   await page.getByTestId('accept-all-boxes').click();
 
   const planDownload = page.waitForEvent('download');
@@ -70,17 +73,18 @@ test('the CLI with --boxes writes the same bytes as the app for the same plan', 
   writeFileSync(planPath, readFileSync(await (await planDownload).path()));
   const plan = JSON.parse(readFileSync(planPath, 'utf8')) as RedactionPlan;
   expect(plan.boxes.filter((b) => b.source === 'template').length).toBeGreaterThanOrEqual(2);
-  const app = await openZip(await exportZip(page));
+  const app = await openZip(await exportZip(page, { anyway: true }));
 
-  // The command line, on the same files.
+  // The command line, on the same folder.
   const cliZip = path.join(work, 'cli.zip');
   const run = spawnSync(
     process.execPath,
-    [path.join(repoRoot, 'bin/veil.mjs'), 'deidentify', ...fx.files.map((f) => f.abs), '--out', cliZip, '--boxes', planPath, '--passphrase', PASSPHRASE, '-q'],
+    [path.join(repoRoot, 'bin/veil.mjs'), 'deidentify', fx.dir, '--out', cliZip, '--boxes', planPath, '--passphrase', PASSPHRASE, '-q'],
     { encoding: 'utf8', cwd: work },
   );
   expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
   const cli = await openZip(cliZip);
+  expect(existsSync(path.join(work, 'cli-operator-report.csv')), 'the operator report beside the CLI zip').toBe(true);
 
   const dicomNames = (z: typeof app) => z.names.filter((n) => n.endsWith('.dcm')).sort();
   expect(dicomNames(app)).toHaveLength(fx.files.length);
@@ -91,6 +95,13 @@ test('the CLI with --boxes writes the same bytes as the app for the same plan', 
     expect(b.length, `${name}: size`).toBe(a.length);
     expect(Buffer.from(a).equals(Buffer.from(b)), `${name}: bytes`).toBe(true);
   }
+
+  // The same report inside the output, byte for byte but for the times: same references (same
+  // positions, same keyed hashes of the same relative paths), outputs, warnings and totals.
+  const withoutTimes = (z: typeof app) => ({ ...z.report, meta: { ...z.report.meta, startedAt: undefined, finishedAt: undefined } });
+  expect(withoutTimes(cli)).toEqual(withoutTimes(app));
+  expect(cli.csv).toBe(app.csv);
+  expect(app.report.files.map((f) => f.input)).toEqual(fx.files.map((f) => f.input).sort((a, b) => a.localeCompare(b)));
 
   // Both reports say the same about each file: where it went, what was painted.
   const byBase = (z: typeof app) => new Map(z.report.files.map((f) => [path.basename(f.input), f]));

@@ -47,7 +47,8 @@ test('boxes: draw, move, resize, undo/redo, delete, scopes, carry-forward and pr
   const sop1 = (plan.boxes[0].scope as { sopInstanceUID: string }).sopInstanceUID;
   expect(plan.boxes[0]).toMatchObject({ id: 'u1', x: 2, y: 2, width: 8, height: 4, frames: 'all', source: 'user', scope: { kind: 'instance' } });
 
-  // Move it by dragging its inside, resize it by its bottom-right handle.
+  // Move it by dragging its inside (not with the draw tool: there a drag always draws), resize it by its bottom-right handle.
+  await page.getByTestId('tool-windowLevel').click();
   await dragPixels(page, where, [6, 4], [8, 9]);
   await dragPixels(page, where, [12, 11], [14, 14]);
   plan = await exportedPlan(page);
@@ -145,7 +146,8 @@ test('frame scope on a multi-frame image; template proposals accepted, rejected,
   await proposal.getByTestId('accept-box').click();
   await expect(proposal).toHaveAttribute('data-state', 'paint');
 
-  // accept-all-boxes accepts the rest (the YBR ultrasound's template).
+  // accept-all-boxes, for every series, accepts the rest (the YBR ultrasound's template).
+  await page.getByTestId('accept-every-series').check();
   await expect(page.getByTestId('accept-all-boxes')).toContainText('(1)');
   await page.getByTestId('accept-all-boxes').click();
   await expect(page.getByTestId('accept-all-boxes')).toBeDisabled();
@@ -221,6 +223,7 @@ test('burned-in fixtures: draw a box with the mouse, apply it to the series, pre
   await dragPixels(page, greyWhere, [8, 58], [100, 172]);
   await expect(rows(page)).toHaveCount(2);
   await shot(page, 'redaction-02-user-and-template-boxes');
+  await page.getByTestId('accept-every-series').check();
   await page.getByTestId('accept-all-boxes').click();
   await expect(rows(page).filter({ hasText: 'Template' })).toHaveAttribute('data-state', 'paint');
 

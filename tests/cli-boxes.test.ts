@@ -30,7 +30,7 @@ const PASSPHRASE = 'same plan, same bytes';
 
 let dir: string;
 let plan: RedactionPlan;
-let report: { files: { input: string; status: string; output?: string; warnings: string[]; transferSyntaxUID?: string }[] };
+let report: { files: { input: string; path: string; status: string; output?: string; warnings: string[]; transferSyntaxUID?: string }[] };
 
 const original = (path: string) => readPart10(new Uint8Array(readFileSync(join(fixturesDir, path)))).dataset;
 
@@ -67,12 +67,13 @@ beforeAll(() => {
     [resolve(repoRoot, 'bin/veil.mjs'), 'deidentify', ...FILES.map((f) => join(fixturesDir, f)), '--out', join(dir, 'out'), '--boxes', join(dir, 'plan.json'), '--passphrase', PASSPHRASE, '-q'],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  report = JSON.parse(readFileSync(join(dir, 'out', 'deid-report.json'), 'utf8'));
+  // The operator's report: the in-output report's rows plus the input paths, to find a file by name.
+  report = JSON.parse(readFileSync(join(dir, 'out-operator-report.json'), 'utf8'));
 }, 240_000);
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const entry = (file: string) => report.files.find((e) => basename(e.input) === basename(file))!;
+const entry = (file: string) => report.files.find((e) => basename(e.path) === basename(file))!;
 
 describe('veil deidentify --boxes', () => {
   it('writes every file and says what was painted, re-encoded or decompressed', () => {

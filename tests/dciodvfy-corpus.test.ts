@@ -43,10 +43,11 @@ describe('dciodvfy over the public corpus: no new errors in any output', () => {
     } finally {
       console.log = origLog;
     }
-    const report = JSON.parse(readFileSync(join(out, 'deid-report.json'), 'utf8')) as { files: { input: string; status: string; output?: string }[] };
+    // The operator's report (beside the output) has each row's input path.
+    const report = JSON.parse(readFileSync(`${out}-operator-report.json`, 'utf8')) as { files: { input: string; path: string; status: string; output?: string }[] };
     for (const f of report.files) {
       if (f.status !== 'written' || !f.output) continue;
-      const input = f.input.replace(/^[^/]+\//, '');
+      const input = f.path.replace(/^[^/]+\//, '');
       const before = dciodvfyFile(join(fixturesDir, input));
       const after = dciodvfyFile(join(out, f.output));
       const baseline = !before.unreadable && ![...before.errors.keys()].some((l) => NO_BASELINE.test(l));

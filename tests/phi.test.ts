@@ -194,6 +194,8 @@ const days = (da: string): number => Date.UTC(+da.slice(0, 4), +da.slice(4, 6) -
 const DATE_KINDS = new Set(['date', 'time', 'datetime']);
 
 const T = {
+  SpecificCharacterSet: 0x00080005,
+  SeriesDescription: 0x0008103e,
   SOPInstanceUID: 0x00080018,
   SOPClassUID: 0x00080016,
   MediaStorageSOPClassUID: 0x00020002,
@@ -594,6 +596,12 @@ describe('Clean Descriptors + Clean Structured Content', () => {
       for (const word of study.studyDescription.keep) expect(d, f.name).toContain(word);
       for (const v of identity) expect(d!.toLowerCase(), f.name).not.toContain(v.toLowerCase());
     }
+  });
+
+  it('keeps the characters of a cleaned Latin-1 value intact (written as UTF-8)', () => {
+    const gsps = out(r, 'A/PR/gsps-1.dcm');
+    expect(utf8(gsps, T.SeriesDescription)).toBe('KEY IMAGES Hüfte ***');
+    expect(str(gsps, T.SpecificCharacterSet)).toBe('ISO_IR 192');
   });
 
   it("leaves no patient's name, ID or birth date in any output byte", () => {

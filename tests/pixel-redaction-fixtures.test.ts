@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { createSession, deidentifyFileAsync } from '../src/core/deidentify.ts';
 import { decodeFrame, nativeBytes, transferSyntaxSupport } from '../src/core/pixels/codecs/index.ts';
 import { frameFragments, imageInfo, joinNativeFrames, pixelElement as frameElement } from '../src/core/pixels/frames.ts';
+import { stripCodestreamText } from '../src/core/pixels/codestream-strip.ts';
 import { joinParts } from '../src/core/dicom/writer.ts';
 import { readPart10 } from '../src/core/dicom/reader.ts';
 import { T } from '../src/core/dicom/tags.ts';
@@ -314,7 +315,7 @@ describe('painting a known box on every image fixture', () => {
       // The person's review is recorded: Burned In Annotation NO, Clean Pixel Data in the method codes.
       expect(output.burnedInAnnotation).toBe('NO');
       expect(output.methodCodes).toContain('113101');
-    });
+    }, gdcmCannot ? 300_000 : 60_000); // JPEG XL / HTJ2K multi-frame: wasm re-encode of every frame plus two reference decodes
   }
 });
 
@@ -330,10 +331,23 @@ describe('images without a box', () => {
       const after = readPart10(joinParts(outcome.parts)).dataset;
       const a = before.get(T.PixelData) ?? before.get(0x7fe00008) ?? before.get(0x7fe00009);
       const b = after.get(T.PixelData) ?? after.get(0x7fe00008) ?? after.get(0x7fe00009);
-      expect(b?.fragments?.length).toBe(a?.fragments?.length);
-      if (a?.fragments) a.fragments.forEach((f, i) => expect(Buffer.compare(f, b!.fragments![i]), `fragment ${i}`).toBe(0));
-      else expect(Buffer.compare(a!.value, b!.value)).toBe(0);
-      expect(getString(after, T.BurnedInAnnotation)).toBe(getString(before, T.BurnedInAnnotation));
+      if (a?.fragments) {
+        // Compressed frames lose their comment and metadata segments (issue 8, item 3: see
+        // codestream-strip.test.ts for the decoded pixels); everything else is byte for byte.
+        const stripped = readPart10(s.bytes);
+        stripCodestreamText(stripped.dataset, stripped.transferSyntaxUID);
+        const e = stripped.dataset.get(T.PixelData)!.fragments!;
+        expect(b?.fragments?.length).toBe(e.length);
+        e.forEach((f, i) => {
+          const padded = f.length & 1 ? Buffer.concat([f, new Uint8Array(1)]) : f; // the writer pads odd fragments
+          expect(Buffer.compare(padded, b!.fragments![i]), `fragment ${i}`).toBe(0);
+        });
+      } else expect(Buffer.compare(a!.value, b!.value)).toBe(0);
+      // Burned In Annotation is kept; where it was absent on an image that needs pixel review
+      // (issue 10: US, screen captures, templates…), the output says YES.
+      const was = getString(before, T.BurnedInAnnotation)?.trim();
+      const needsReview = outcome.pixelReview?.status === 'needs-review';
+      expect(getString(after, T.BurnedInAnnotation)?.trim()).toBe(!was && needsReview ? 'YES' : was);
       const codes = (after.get(T.DeidentificationMethodCodeSequence)?.items ?? []).map((i) => getString(i, T.CodeValue));
       expect(codes).not.toContain('113101');
     });

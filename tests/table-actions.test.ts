@@ -390,8 +390,6 @@ const NAME_RE = new RegExp(`${FAMILY}|${GIVEN}`, 'i');
 
 class Judge {
   readonly failures: string[] = [];
-  /** True when some kept (K) text legitimately still holds the patient's name. */
-  keptIdentifier = false;
   /** The patient's pseudonym and date shift seen in earlier files of the session. */
   private readonly patientPseudonym: { name?: string; id?: string };
   constructor(readonly st: SessionState, readonly outTop: Dataset, readonly patient = '') {
@@ -453,8 +451,10 @@ class Judge {
         if (this.st.options.includes('retainLongModifiedDates') && (orig.vr === 'DA' || orig.vr === 'DT')) {
           return this.clean(where, orig, out, origText, outText);
         }
+        // A kept value that holds the patient's own name is kept with the name taken out: the
+        // engine acts on the patient's identifiers wherever they survive the table (issue 8).
+        if (origText !== undefined && outText !== undefined && NAME_RE.test(origText)) return this.clean(where, orig, out, origText, outText);
         if (!sameBytes(orig.value, out.value)) this.fail(where, `changed from ${this.show(orig)} to ${this.show(out)}, should be kept`);
-        if (origText !== undefined && NAME_RE.test(origText)) this.keptIdentifier = true;
         return;
       case 'P': {
         const which = orig.tag === TAG.PatientName ? 'name' : 'id';
@@ -673,11 +673,9 @@ async function runCase(c: Case & { n: number }, st: SessionState): Promise<strin
   const temporal = st.options.includes('retainLongFullDates') ? 'UNMODIFIED' : st.options.includes('retainLongModifiedDates') ? 'MODIFIED' : 'REMOVED';
   if (ds(TAG.LongitudinalTemporalInformationModified) !== temporal) f.push(`(0028,0303) Longitudinal Temporal Information Modified: ${JSON.stringify(ds(TAG.LongitudinalTemporalInformationModified))}, expected ${temporal}`);
 
-  // Nothing of the patient is left anywhere, unless a K row kept the attribute that holds it.
-  if (!judge.keptIdentifier) {
-    const all = String.fromCharCode(...outBytes);
-    if (NAME_RE.test(all)) f.push(`the patient's name is still in the output bytes (at ${all.search(NAME_RE)})`);
-  }
+  // Nothing of the patient is left anywhere, not even in attributes a K row keeps.
+  const all = String.fromCharCode(...outBytes);
+  if (NAME_RE.test(all)) f.push(`the patient's name is still in the output bytes (at ${all.search(NAME_RE)})`);
   if (String.fromCharCode(...outBytes).includes(PATIENT_ID)) f.push('the original Patient ID is still in the output bytes');
   return f;
 }

@@ -1,5 +1,5 @@
 /** Shared steps of the app's end-to-end tests. */
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect, type BrowserContext, type Page } from '@playwright/test';
 import { screenshotDir } from './fixtures.ts';
@@ -18,14 +18,42 @@ export async function waitForCounts(page: Page, instances: number, errors: numbe
   await expect(page.getByTestId('load-progress')).toHaveCount(0, { timeout: 60_000 });
 }
 
-/** Clicks export-zip and returns the downloaded zip's path once the export dialog says done. */
-export async function exportZip(page: Page): Promise<string> {
+/**
+ * Clicks export-zip and returns the downloaded zip's path once the export dialog says done.
+ * Images that need pixel review stop the export at the gate (pixel-review-needed): with
+ * `anyway` the helper chooses export-anyway there, without it the gate is a test failure. The
+ * operator's report (export-operator-report) is downloaded too and kept beside the zip as
+ * `<zip>.operator-report.csv`, where openZip finds it to tell which input each row is.
+ */
+export async function exportZip(page: Page, options: { anyway?: boolean } = {}): Promise<string> {
   const download = page.waitForEvent('download', { timeout: 120_000 });
   await page.getByTestId('export-zip').click();
+  const gate = page.getByTestId('pixel-review-needed');
+  const dialog = page.getByTestId('export-dialog');
+  await expect(dialog).toBeVisible({ timeout: 60_000 });
+  // The gate shows before anything runs; a running or finished export has no gate.
+  await expect(gate.or(page.getByTestId('export-done')).or(dialog.getByText(/Exporting/))).toBeVisible({ timeout: 60_000 });
+  if (await gate.isVisible()) {
+    if (!options.anyway) throw new Error(`export stopped at the pixel-review gate: ${await gate.innerText()}`);
+    await page.getByTestId('export-anyway').click();
+  }
   const d = await download;
   const file = await d.path();
-  await expect(page.getByTestId('export-done')).toBeVisible({ timeout: 60_000 });
+  await saveOperatorReport(page, file);
   return file;
+}
+
+/**
+ * Once the export dialog says done: downloads the operator's report (export-operator-report) and
+ * keeps it beside the zip as `<zip>.operator-report.csv`, where openZip finds it.
+ */
+export async function saveOperatorReport(page: Page, zipPath: string): Promise<void> {
+  await expect(page.getByTestId('export-done')).toBeVisible({ timeout: 60_000 });
+  const operator = page.waitForEvent('download');
+  await page.getByTestId('export-operator-report').click();
+  const o = await operator;
+  expect(o.suggestedFilename()).toMatch(/^veil-operator-report-.*\.csv$/);
+  copyFileSync(await o.path(), `${zipPath}.operator-report.csv`);
 }
 
 /** Records every request of the context: pages, workers and the service worker. */

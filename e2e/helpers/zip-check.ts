@@ -1,13 +1,22 @@
 /**
  * Opening and checking an exported zip in the tests: entries, the report, planted PHI in any
- * byte, and references between the de-identified files (read with dicom-parser, not our reader).
+ * byte, and references between the de-identified files (read with dicom-parser, not our reader;
+ * the zip with zip.js itself, CRC-32 checked, not through Veil's reader module).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import dicomParser from 'dicom-parser';
-import JSZip from 'jszip';
+import { Uint8ArrayReader, Uint8ArrayWriter, ZipReader, configure } from '@zip.js/zip.js/lib/zip-core-custom.js';
+
+configure({ useWebWorkers: false });
 
 export interface ReportFile {
+  /**
+   * The input's path, from the operator's report (the zip's own report names it only by `ref`).
+   * The zip's reference itself when no operator's report was found.
+   */
   input: string;
+  /** The neutral reference the zip's report names the input by (`#0007-3f9a2c1b`). */
+  ref: string;
   status: 'written' | 'skipped' | 'failed';
   output?: string;
   reason?: string;
@@ -22,14 +31,71 @@ export interface OpenedZip {
   csv: string;
 }
 
-export async function openZip(path: string): Promise<OpenedZip> {
-  const zip = await JSZip.loadAsync(readFileSync(path));
+/** RFC 4180 records (quoted fields, doubled quotes, CRLF). */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') row.push(field), (field = '');
+    else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(field), rows.push(row), (row = []), (field = ''), i++;
+    } else field += c;
+  }
+  if (field || row.length) row.push(field), rows.push(row);
+  return rows;
+}
+
+const REF = /^#\d{4,}-[0-9a-f]{8}$/;
+
+/**
+ * Opens an exported zip. The zip's report names inputs by reference only (checked here, for every
+ * export the tests make: no input path or file name in it); the operator's report beside the zip
+ * (`operatorCsv`, default `<zip>.operator-report.csv` as exportZip saves it, or the CLI's
+ * `<out>-operator-report.csv`) gives each row's path back, in `input`.
+ */
+export async function openZip(path: string, operatorCsv?: string): Promise<OpenedZip> {
+  const zip = new ZipReader(new Uint8ArrayReader(new Uint8Array(readFileSync(path))));
   const entries = new Map<string, Uint8Array>();
-  for (const f of Object.values(zip.files)) if (!f.dir) entries.set(f.name, await f.async('uint8array'));
+  for (const f of await zip.getEntries()) {
+    if (f.directory) continue;
+    if (entries.has(f.filename)) throw new Error(`two entries named ${f.filename} in ${path}`);
+    entries.set(f.filename, await f.getData(new Uint8ArrayWriter(), { checkCrc32: true }));
+  }
   const json = entries.get('deid-report.json');
   const csv = entries.get('deid-report.csv');
   if (!json || !csv) throw new Error(`no deid-report.json/.csv at the zip root: ${[...entries.keys()].join(', ')}`);
-  return { names: [...entries.keys()], entries, report: JSON.parse(Buffer.from(json).toString('utf8')), csv: Buffer.from(csv).toString('utf8') };
+  const report = JSON.parse(Buffer.from(json).toString('utf8')) as OpenedZip['report'];
+  const csvText = Buffer.from(csv).toString('utf8');
+  // Beside the zip as the e2e helpers save it, or the CLI's `<out>-operator-report.csv` (a download's
+  // temporary path has no .zip to replace: never take the zip itself for the report).
+  const beside = /\.zip$/i.test(path) ? [path.replace(/\.zip$/i, '-operator-report.csv')] : [];
+  const operatorPath = operatorCsv ?? [`${path}.operator-report.csv`, ...beside].find((p) => existsSync(p));
+  const rows = operatorPath ? parseCsv(readFileSync(operatorPath, 'utf8')) : undefined;
+  if (rows && rows.length - 1 !== report.files.length) throw new Error(`the operator's report has ${rows.length - 1} rows, the zip's ${report.files.length}`);
+  report.files.forEach((f, i) => {
+    if (!REF.test(f.input)) throw new Error(`the zip's report names an input ${JSON.stringify(f.input)}, not a reference`);
+    f.ref = f.input;
+    if (!rows) return;
+    const [ref, inputPath] = rows[i + 1];
+    if (ref !== f.ref) throw new Error(`operator's report row ${i + 1} is ${ref}, the zip's ${f.ref}`);
+    for (const text of [json, csv].map((b) => Buffer.from(b).toString('utf8'))) {
+      // The path, and the file name where it is one ("slice-1.dcm"; a file called DICOMDIR is
+      // named in its own message as the kind of file it is).
+      for (const name of [inputPath, inputPath.split('/').pop()!].filter((n) => n.length >= 6 && n.includes('.'))) {
+        if (text.includes(name)) throw new Error(`the zip's report holds the input name ${JSON.stringify(name)}`);
+      }
+    }
+    f.input = inputPath;
+  });
+  return { names: [...entries.keys()], entries, report, csv: csvText };
 }
 
 const lowerLatin1 = (b: Uint8Array): string => Buffer.from(b).toString('latin1').toLowerCase();

@@ -20,7 +20,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from '@playwright/test';
-import JSZip from 'jszip';
+import { TextWriter, Uint8ArrayReader, ZipReader, configure } from '@zip.js/zip.js/lib/zip-core-custom.js';
 import { startStaticServer } from '../../e2e/helpers/static-server.ts';
 import { BENCH_DIR, ROOT, makeCtSeries } from './make-ct-series.ts';
 
@@ -49,9 +49,11 @@ const median = (xs: number[]): number => {
 };
 
 async function checkZip(file: string, n: number): Promise<void> {
-  const zip = await JSZip.loadAsync(readFileSync(file));
-  const entries = Object.values(zip.files).filter((f) => !f.dir);
-  const report = JSON.parse(await zip.file('deid-report.json')!.async('string')) as { totals: { written: number } };
+  configure({ useWebWorkers: false });
+  const entries = (await new ZipReader(new Uint8ArrayReader(new Uint8Array(readFileSync(file)))).getEntries()).filter((f) => !f.directory);
+  const reportEntry = entries.find((f) => f.filename === 'deid-report.json');
+  if (!reportEntry || reportEntry.directory) throw new Error('zip check failed: no deid-report.json');
+  const report = JSON.parse(await reportEntry.getData(new TextWriter())) as { totals: { written: number } };
   if (report.totals.written !== n || entries.length !== n + 2) {
     throw new Error(`zip check failed: ${report.totals.written} written, ${entries.length} entries (expected ${n} and ${n + 2})`);
   }

@@ -1,23 +1,23 @@
 /**
  * `veil deidentify`: every input through the engine, outputs into a folder or zip, then the
- * report at the output root and the mapping (pseudonymize mode) beside — never inside — it.
+ * report at the output root (inputs named by neutral references), and beside — never inside —
+ * it the operator's report (the same rows with the input paths) and the mapping (pseudonymize
+ * mode).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { deriveSessionKey } from '../core/header/keys.ts';
-import { MappingLog } from '../core/export/mapping.ts';
 import { deidentifyAll } from './parallel.ts';
-import { buildReport, REPORT_CSV, REPORT_JSON } from '../core/export/report.ts';
-import { flagPatientConflicts } from '../core/audit/patient-consistency.ts';
 import { MAPPING_CSV } from '../core/export/mapping.ts';
-import { createFolderSink, createZipFileSink } from '../core/export/node-sinks.ts';
-import { PathAllocator } from '../core/export/layout.ts';
+import { createFolderSink, createZipFileSink } from './node-sinks.ts';
+import { checkOutputSafety, defaultMappingPath, isWithin } from './output-safety.ts';
 import type { OutputSink } from '../core/export/archive.ts';
-import { TOOL_NAME, TOOL_VERSION, methodCodes } from '../core/header/method.ts';
+import { afterRedaction } from '../core/export/ocr-gate.ts';
+import { OPERATOR_REPORT, reportMeta } from '../core/export/report.ts';
+import { ExportRun } from '../core/export/run.ts';
 import { parseLookupCsv } from '../core/header/pseudonyms.ts';
-import type { ReportedOutcome } from '../core/outcome.ts';
 import { validateProfile } from '../core/profile/resolve.ts';
 import { defaultProfile, type Mode, type Profile } from '../core/profile/profile.ts';
 import { collectInputs } from './inputs.ts';
@@ -26,7 +26,7 @@ import { joinParts } from '../core/dicom/writer.ts';
 import type { DetectSettings } from '../core/detect/detect.ts';
 import type { OcrEngine } from '../core/detect/ocr-engine.ts';
 import { createNodeOcrEngine } from './ocr-node.ts';
-import { checkOutput, checkWarning, detectAndPlan, mergePlans, type PlannedDetection } from '../core/detect/pipeline.ts';
+import { checkOutput, detectAndPlan, mergePlans, type PlannedDetection } from '../core/detect/pipeline.ts';
 
 export interface DeidentifyArgs {
   inputs: string[];
@@ -37,12 +37,18 @@ export interface DeidentifyArgs {
   lookupPath?: string;
   reportPath?: string;
   mappingPath?: string;
+  /** The operator's report (.csv and .json, with the input paths); default beside the output. */
+  operatorReportPath?: string;
   /** Redaction plan JSON (--boxes). */
   boxesPath?: string;
   /** --ocr: detect burned-in text, paint the PHI boxes, check the outputs again. */
   ocr?: Pick<DetectSettings, 'keepClinicalText' | 'readEveryFrame'>;
-  /** Worker threads; default 1. */
+  /** --require-pixel-review: images that need pixel review are refused (see core/pixels/review-status.ts). */
+  requirePixelReview?: boolean;
+  /** Worker threads; default 1 here (the command line's default is the machine's cores, see main.ts). */
   threads?: number;
+  /** --overwrite: write into a non-empty --out folder / replace an existing zip, mapping or operator report. */
+  overwrite?: boolean;
   quiet: boolean;
 }
 
@@ -98,31 +104,28 @@ export async function runDeidentify(args: DeidentifyArgs): Promise<number> {
     }
   }
   const key = deriveSessionKey(args.passphrase);
-  const mapping = profile.pseudonyms.mode === 'pseudonymize' ? new MappingLog() : undefined;
-
-  const { inputs, problems } = await collectInputs(args.inputs);
-  for (const p of problems) console.error(`veil: ${p}`);
-  if (inputs.length === 0) {
-    console.error('veil: no input files found');
-    return 1;
-  }
 
   const toZip = /\.zip$/i.test(args.out);
-  const sink: OutputSink = toZip ? createZipFileSink(args.out) : createFolderSink(args.out);
-  const outcomes: ReportedOutcome[] = [];
-  const paths = new PathAllocator();
-  paths.reserve(REPORT_JSON);
-  paths.reserve(REPORT_CSV);
-  const firstInputFor = new Map<string, string>();
-  let written = 0;
-  const log = (line: string) => { if (!args.quiet) console.log(line); };
-  const failed = (input: string, reason: string, warnings: string[] = []) => {
-    outcomes.push({ status: 'failed', input, reason, warnings });
-    console.error(`veil: failed   ${input}: ${reason}`);
-  };
+  const pseudonymize = profile.pseudonyms.mode === 'pseudonymize';
+  const mappingPath = args.mappingPath ?? defaultMappingPath(args.out, MAPPING_CSV);
+  const operatorBase = (args.operatorReportPath ?? defaultMappingPath(args.out, `${OPERATOR_REPORT}.csv`)).replace(/\.(csv|json)$/i, '');
+  // Before the first input is read: where this run writes must be safe (usage error if not).
+  const targets = checkOutputSafety({
+    inputs: args.inputs, out: args.out, reportPath: args.reportPath, mappingPath: pseudonymize ? mappingPath : undefined, overwrite: args.overwrite,
+  });
+  // The operator's report names the input paths: it stays with the operator, never in the output.
+  if (!toZip && isWithin(resolve(`${operatorBase}.csv`), resolve(args.out))) {
+    throw usage(`--operator-report ${operatorBase}.csv: must not be inside the output folder ${args.out}`);
+  }
+  const { inputs } = await collectInputs(args.inputs, { exclude: [...targets, resolve(`${operatorBase}.csv`), resolve(`${operatorBase}.json`)] });
+  // Nothing to read still writes a report (and mapping) that says so.
+  if (inputs.length === 0) console.error('veil: no input files found');
 
-  // One thread by default: on the 2-core machines measured (see README, Benchmarks) a second
-  // thread only competed with V8's own GC and I/O threads; --threads helps on larger machines.
+  const sinkOptions = { overwrite: args.overwrite ?? false };
+  const sink: OutputSink = toZip ? createZipFileSink(args.out, sinkOptions) : createFolderSink(args.out, sinkOptions);
+  const log = (line: string) => { if (!args.quiet) console.log(line); };
+
+  // The command line picks the machine's default (main.ts); called as a library, one thread.
   const threads = Math.min(args.threads ?? 1, availableParallelism() * 2, Math.max(1, inputs.length));
 
   // --ocr: read burned-in text in the originals first (sampling large series and cines), paint
@@ -133,7 +136,7 @@ export async function runDeidentify(args: DeidentifyArgs): Promise<number> {
     engine = createNodeOcrEngine();
     const started = performance.now();
     try {
-      ocr = await detectAndPlan(engine, inputs.map((i) => ({ path: i.path, read: () => i.read() })), args.ocr);
+      ocr = await detectAndPlan(engine, inputs.filter((i) => !i.skip).map((i) => ({ path: i.path, read: () => i.read() })), args.ocr);
     } catch (e) {
       await engine.terminate();
       throw e;
@@ -146,96 +149,102 @@ export async function runDeidentify(args: DeidentifyArgs): Promise<number> {
     for (const [path, why] of ocr.failed) log(`ocr      not read, will not be written: ${path}: ${why}`);
     plan = mergePlans(plan, ocr.plan);
   }
-  // --ocr fails closed: an image whose text could not be read before, or its output after,
-  // redaction is refused (BLOCKING), never written unchecked. Sampled-out images are a decision,
-  // not a failure: they took their boxes over from images of their series that were read.
-  const ocrCheck = async (path: string, parts: Uint8Array[]): Promise<string | undefined> => {
-    if (!engine || !ocr) return undefined;
-    const before = ocr.failed.get(path);
-    if (before !== undefined) return `BLOCKING: burned-in text could not be checked: ${before}`;
-    const ids = ocr.identifiers.get(path);
-    if (!ids) return 'BLOCKING: burned-in text could not be checked: the OCR step could not read the file';
-    if (!ocr.read.has(path)) return undefined;
-    try {
-      return checkWarning(await checkOutput(engine, joinParts(parts), ids, args.ocr));
-    } catch (e) {
-      return `BLOCKING: burned-in text could not be checked after redaction: ${(e as Error).message}`;
-    }
-  };
+  const ocrEngine = engine;
+  const findings = ocr;
 
-  let workerMappings: Awaited<ReturnType<typeof deidentifyAll>>;
+  // The run (src/core/export/run.ts) does the rest, as in the app: the after-redaction check,
+  // output paths, twins, the sink, the reports. This host reads, schedules and logs.
+  const run = new ExportRun<Uint8Array>({
+    paths: inputs.map((i) => i.path),
+    key,
+    sink,
+    meta: reportMeta(profile, startedAt),
+    // --ocr fails closed: an image whose text could not be read before, or its output after,
+    // redaction is refused (BLOCKING), never written unchecked.
+    check: ocrEngine && findings
+      ? (path, pieces) => afterRedaction(findings, path, (ids) => checkOutput(ocrEngine, joinParts(pieces), ids, args.ocr))
+      : undefined,
+    onPlaced: (index, outcome, path) => {
+      if (outcome.status === 'written') {
+        log(`written  ${path} -> ${outcome.output}${outcome.residual.length ? `  (WARNING: ${outcome.residual.length} identifier(s) still found)` : ''}`);
+      } else if (outcome.status === 'failed') console.error(`veil: failed   ${path} (${run.ref(index)}): ${outcome.reason}`);
+      else log(`skipped  ${path}: ${outcome.reason}`);
+    },
+  });
+
+  let workerMappings: Awaited<ReturnType<typeof deidentifyAll>> = [];
+  let stopped: string | undefined;
   try {
     workerMappings = await deidentifyAll(
       inputs,
-      { profile, key, lookup: lookup ? [...lookup] : undefined, plan },
+      { profile, key, lookup: lookup ? [...lookup] : undefined, plan, pixelReview: { require: args.requirePixelReview ?? false } },
       { threads, workerUrl: new URL(import.meta.url) },
       async (index, outcome) => {
-        const input = inputs[index];
-        if ('readError' in outcome) return failed(input.path, `could not be read: ${outcome.readError}`);
-        if (outcome.status !== 'written') {
-          outcomes.push(outcome);
-          if (outcome.status === 'failed') console.error(`veil: failed   ${input.path}: ${outcome.reason}`);
-          else log(`skipped  ${input.path}: ${outcome.reason}`);
-          return;
+        if ('readError' in outcome) {
+          return run.deliver(index, { outcome: { status: 'failed', input: inputs[index].path, reason: `could not be read: ${outcome.readError}`, warnings: [] } });
         }
-        // --ocr: identifiers still readable in the output's pixels block the file.
-        const blocking = await ocrCheck(input.path, outcome.parts);
-        if (blocking?.startsWith('BLOCKING')) return failed(input.path, `not written: ${blocking}`, outcome.warnings);
-        if (blocking) outcome.warnings.push(blocking);
-        // The same instance dropped twice (or copies of one image in several encodings) keeps both
-        // files, the second with a suffix, and says so.
-        const twin = firstInputFor.get(outcome.sopInstanceUID);
-        if (twin) outcome.warnings.push(`same SOP Instance UID as ${twin}; written beside it with a suffix`);
-        else firstInputFor.set(outcome.sopInstanceUID, input.path);
-        outcome.output = paths.claim(outcome.output);
-        try {
-          await sink.add(outcome.output, outcome.parts);
-        } catch (e) {
-          return failed(input.path, `could not be written to the output: ${(e as Error).message}`, outcome.warnings);
-        }
-        written++;
-        const { parts: _written, ...reported } = outcome; // the bytes are on disk now; keep the report light
-        outcomes.push(reported);
-        log(`written  ${input.path} -> ${outcome.output}${outcome.residual.length ? `  (WARNING: ${outcome.residual.length} identifier(s) still found)` : ''}`);
+        if (outcome.status !== 'written') return run.deliver(index, { outcome });
+        const { parts, ...reported } = outcome; // the bytes go to the sink; the report stays light
+        return run.deliver(index, { outcome: reported, pieces: parts });
       },
     );
+  } catch (e) {
+    // A worker that died stops the batch, but every input is still accounted for and the
+    // reports and mapping are still written.
+    stopped = (e as Error).message;
+    console.error(`veil: the run stopped: ${stopped}`);
   } finally {
     await engine?.terminate();
   }
-  for (const m of workerMappings) mapping?.merge(m);
-  // Only here are the outcomes of every thread together: one pseudonym must stand for one person.
-  const patientConflicts = flagPatientConflicts(outcomes);
+  const result = await run.finish(workerMappings, stopped);
+  const patientConflicts = result.outcomes.filter((o) => o.warnings.some((w) => w.startsWith('patient check:'))).length;
   if (patientConflicts) console.error(`veil: ${patientConflicts} file(s) with a patient identity conflict (Patient ID with another name, birth date or issuer): see the report's warnings`);
+  if (result.sinkError) console.error(`veil: ${result.sinkError}`);
 
-  const options = profile.options;
-  const report = buildReport(outcomes, {
-    tool: TOOL_NAME,
-    version: TOOL_VERSION,
-    profileSummary: methodCodes(options).map((c) => c.codeMeaning).join('; '),
-    optionsApplied: Object.entries(options).filter(([, on]) => on).map(([k]) => k),
-    mode: profile.pseudonyms.mode,
-    startedAt,
-    finishedAt: new Date().toISOString(),
-  });
-  await sink.add(REPORT_JSON, new TextEncoder().encode(report.json));
-  await sink.add(REPORT_CSV, new TextEncoder().encode(report.csv));
-  await sink.close();
-  if (args.reportPath) await writeAt(args.reportPath, report.json);
-
-  if (mapping) {
-    const mappingPath = args.mappingPath ?? `${args.out.replace(/\.zip$/i, '').replace(/[\\/]+$/, '')}-${MAPPING_CSV}`;
-    await writeAt(mappingPath, mapping.toCsv());
+  // Beside the output, never inside it: the operator's report names the input paths, the
+  // mapping re-identifies patients. Each is attempted whatever happened to the others and to the
+  // outputs: a broken output must not also lose the report that says what is in it, nor the key
+  // to the pseudonyms it holds (either lost: exit code 1).
+  let incomplete = !!result.sinkError;
+  const attempt = async (what: string, path: string, text: string, essential: boolean): Promise<boolean> => {
+    try {
+      await writeAt(path, text);
+      return true;
+    } catch (e) {
+      if (essential) incomplete = true;
+      console.error(`veil: ${what} ${path} could not be written: ${(e as Error).message}`);
+      return false;
+    }
+  };
+  if ((await attempt("the operator's report", `${operatorBase}.csv`, result.operatorReport.csv, false))
+    && (await attempt("the operator's report", `${operatorBase}.json`, result.operatorReport.json, false))) {
+    log(`report   ${resolve(`${operatorBase}.csv`)} (the operator's report: names the input paths, keep it with you)`);
+  }
+  if (args.reportPath) await attempt('--report', args.reportPath, result.report.json, false);
+  if (result.mappingCsv !== undefined && (await attempt('the mapping', mappingPath, result.mappingCsv, true))) {
     log(`mapping  ${resolve(mappingPath)} (re-identifies patients: keep it apart from the data)`);
   }
 
+  const outcomes = result.outcomes;
   const skipped = outcomes.filter((o) => o.status === 'skipped').length;
   const failedCount = outcomes.filter((o) => o.status === 'failed').length;
   const residual = outcomes.filter((o) => o.status === 'written' && o.residual.length > 0).length;
   console.log(
-    `veil: ${inputs.length} input(s): ${written} written, ${skipped} skipped, ${failedCount} failed` +
+    `veil: ${inputs.length} input(s): ${result.written} written, ${skipped} skipped, ${failedCount} failed` +
       `${residual ? `, ${residual} with identifiers still found (see report)` : ''} -> ${args.out}`,
   );
-  return written > 0 ? 0 : 1;
+  // Images with burned-in text nobody painted or reviewed: always counted, so nobody misses them.
+  const needReview = outcomes.filter((o) => o.pixelReview?.status === 'needs-review');
+  if (needReview.length) {
+    const refused = needReview.filter((o) => o.status !== 'written').length;
+    console.log(
+      `veil: ${needReview.length} image(s) need pixel review (burned-in text not painted or reviewed): ` +
+        (refused ? `${refused} not written (--require-pixel-review)` : 'written with Burned In Annotation YES; paint them (--boxes, --ocr) or use --require-pixel-review'),
+    );
+  } else {
+    console.log('veil: 0 image(s) need pixel review');
+  }
+  return result.written > 0 && !incomplete ? 0 : 1;
 }
 
 async function writeAt(path: string, text: string): Promise<void> {

@@ -1,22 +1,40 @@
 /**
  * `veil` command line: the same engine, profile JSON and output layout as the browser app.
- * Exit codes: 0 when at least one file was written (or there was nothing to do), 1 when nothing
- * could be written, 2 on usage errors.
+ * Exit codes: 0 when at least one file was written, 1 when nothing could be written (or the
+ * output or mapping could not be completed), 2 on usage errors (bad options, an unsafe --out).
  */
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { runDeidentify, type DeidentifyArgs } from './deidentify-command.ts';
 import { useNodeCodecs } from './codec-loader.ts';
 import { runWorkerIfChild } from './parallel.ts';
 
+/** Beyond this many threads the one writer on the main thread, not de-identification, is the limit. */
+const MAX_DEFAULT_THREADS = 8;
+/**
+ * One thread per core the machine gives this process (os.availableParallelism), counting the
+ * main thread, which orders, writes and (with --ocr) checks every output while the workers
+ * de-identify: cores - 1 workers, and on a 2-core machine no workers at all — one thread in
+ * process, which measured faster there than two workers (README, Benchmarks).
+ */
+const defaultThreads = (): number => Math.max(1, Math.min(availableParallelism() - 1, MAX_DEFAULT_THREADS));
+
 const USAGE = `Usage: veil deidentify <files or folders or .zip...> --out <folder or .zip> [options]
 
 Options:
-  --out <path>           output folder, or a .zip file (required)
+  --out <path>           output folder, or a .zip file (required); must not exist yet, or be
+                         an empty folder, and must not be or lie inside an input
+  --overwrite            write into a non-empty --out folder (same names replaced), replace
+                         an existing --out zip or mapping
   --profile <file.json>  profile: PS3.15 options, per-attribute overrides, pseudonym settings
   --mode <m>             anonymize (no mapping kept) or pseudonymize (default: the profile's)
   --passphrase <text>    reproducible pseudonyms/UIDs across runs (or env VEIL_PASSPHRASE)
   --lookup <file.csv>    pseudonyms to use: original Patient ID, pseudonym name, pseudonym ID
   --report <file.json>   also write the JSON report here (it is always in the output root)
+  --operator-report <file.csv>
+                         the operator's report: the same rows with the input paths, as .csv
+                         and .json (default: beside the output, <out>-operator-report.csv);
+                         never inside the output
   --mapping <file.csv>   where to write the re-identification mapping (pseudonymize mode);
                          default: beside the output, never inside it
   --boxes <plan.json>    redaction plan: boxes to paint over burned-in text (the app exports it)
@@ -24,11 +42,15 @@ Options:
                          a file whose output still shows the patient's identifiers is not written
   --keep-measurements    with --ocr: leave measurements and scale labels out of the proposals
   --read-every-frame     with --ocr: read every image and frame (no sampling of series and cines)
-  --threads <n>          worker threads for large batches on many-core machines (default 1)
+  --require-pixel-review do not write images whose burned-in text nobody painted or reviewed
+                         (US, screen captures, Burned In Annotation YES, template or OCR hits)
+  --threads <n>          worker threads (default: the machine's cores less the one that writes,
+                         at most ${MAX_DEFAULT_THREADS}; 1 runs in process)
   -q, --quiet            only print failures and the summary
   -h, --help             this text`;
 
 class UsageError extends Error {}
+
 
 function parseThreads(text: string): number {
   const n = Number(text);
@@ -56,12 +78,15 @@ async function main(argv: string[]): Promise<number> {
         lookup: { type: 'string' },
         report: { type: 'string' },
         mapping: { type: 'string' },
+        'operator-report': { type: 'string' },
         boxes: { type: 'string' },
         ocr: { type: 'boolean' },
         'keep-measurements': { type: 'boolean' },
         'read-every-frame': { type: 'boolean' },
+        'require-pixel-review': { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
         threads: { type: 'string' },
+        overwrite: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -90,10 +115,13 @@ async function main(argv: string[]): Promise<number> {
     lookupPath: values.lookup,
     reportPath: values.report,
     mappingPath: values.mapping,
+    operatorReportPath: values['operator-report'],
     boxesPath: values.boxes,
     ocr: values.ocr ? { keepClinicalText: values['keep-measurements'] ?? false, readEveryFrame: values['read-every-frame'] ?? false } : undefined,
+    requirePixelReview: values['require-pixel-review'] ?? false,
     quiet: values.quiet ?? false,
-    threads: values.threads === undefined ? undefined : parseThreads(values.threads),
+    threads: values.threads === undefined ? defaultThreads() : parseThreads(values.threads),
+    overwrite: values.overwrite ?? false,
   };
   return runDeidentify(args);
 }

@@ -5,15 +5,16 @@
  * back to the main thread, which hands them to `onResult` in input order (deterministic output
  * names and report order), holding at most a small window of finished files in memory.
  */
-import { readFileSync } from 'node:fs';
+import { getHeapStatistics } from 'node:v8';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { createSession, deidentifyFileAsync, type Session } from '../core/deidentify.ts';
+import { createSession, deidentifyFileAsync, type PixelReviewOptions, type Session } from '../core/deidentify.ts';
 import type { RedactionPlan } from '../core/pixels/plan.ts';
-import type { MappingSnapshot } from '../core/export/mapping.ts';
+import { MappingLog, type MappingSnapshot } from '../core/export/mapping.ts';
 import type { FileOutcome } from '../core/outcome.ts';
 import type { Profile } from '../core/profile/profile.ts';
 import type { Pseudonym } from '../core/header/pseudonyms.ts';
 import type { InputFile } from './inputs.ts';
+import { readInputFile } from './read-file.ts';
 
 export interface SessionInit {
   profile: Profile;
@@ -21,13 +22,19 @@ export interface SessionInit {
   lookup?: [string, Pseudonym][];
   /** Redaction plan (--boxes): the same for every thread. */
   plan?: RedactionPlan;
+  /** --require-pixel-review: images whose pixels need review are not written. */
+  pixelReview?: PixelReviewOptions;
 }
 
 type ToWorker = { index: number; path: string; bytes?: Uint8Array; diskPath?: string } | { done: true };
-type FromWorker = { index: number; outcome: FileOutcome } | { mapping: MappingSnapshot | undefined };
+/**
+ * Each file's mapping records travel with its outcome, so a worker that dies later (out of
+ * memory on some other file) takes no record of the files it already finished with it.
+ */
+type FromWorker = { index: number; outcome: FileOutcome; mapping?: MappingSnapshot } | { mapping: MappingSnapshot | undefined };
 
 export const sessionFrom = (init: SessionInit): Session =>
-  createSession({ profile: init.profile, key: init.key, lookup: init.lookup ? new Map(init.lookup) : undefined, plan: init.plan });
+  createSession({ profile: init.profile, key: init.key, lookup: init.lookup ? new Map(init.lookup) : undefined, plan: init.plan, pixelReview: init.pixelReview });
 
 /** Worker side: started with the same bundle, told apart by isMainThread. */
 export function runWorkerIfChild(): boolean {
@@ -47,23 +54,30 @@ export function runWorkerIfChild(): boolean {
     }
     let bytes: Uint8Array;
     try {
-      bytes = msg.bytes ?? readFileSync(msg.diskPath!);
+      bytes = msg.bytes ?? readInputFile(msg.diskPath!);
     } catch (e) {
       port.postMessage({ index: msg.index, outcome: { status: 'failed', input: msg.path, reason: `could not be read from disk: ${(e as Error).message}`, warnings: [] } } satisfies FromWorker);
       return;
     }
-    const outcome = await deidentifyFileAsync({ path: msg.path, bytes }, session);
+    const fileMapping = session.mapping ? new MappingLog() : undefined;
+    const outcome = await deidentifyFileAsync({ path: msg.path, bytes }, { ...session, mapping: fileMapping });
     // Each distinct buffer once: parts may share the input's buffer.
     const transfer = outcome.status === 'written' ? [...new Set(outcome.parts.map((p) => p.buffer as ArrayBuffer))] : [];
-    port.postMessage({ index: msg.index, outcome } satisfies FromWorker, transfer);
+    port.postMessage({ index: msg.index, outcome, mapping: fileMapping?.snapshot() } satisfies FromWorker, transfer);
   };
   return true;
 }
+
+/** An input the walk decided not to open (FIFO, unreadable, missing…) is reported, never read. */
+const skippedOutcome = (input: InputFile): FileOutcome | undefined =>
+  input.skip === undefined ? undefined : { status: 'skipped', input: input.path, reason: input.skip, warnings: [] };
 
 export interface ParallelOptions {
   threads: number;
   /** This module's own file, to start workers from (the CLI bundle). */
   workerUrl: URL;
+  /** Heap limit of each worker in MiB; default: the main thread's own limit. */
+  workerHeapMb?: number;
 }
 
 /**
@@ -79,6 +93,11 @@ export async function deidentifyAll(
   if (options.threads <= 1) {
     const session = sessionFrom(init);
     for (let i = 0; i < inputs.length; i++) {
+      const skip = skippedOutcome(inputs[i]);
+      if (skip) {
+        await onResult(i, skip);
+        continue;
+      }
       let bytes: Uint8Array;
       try {
         bytes = await inputs[i].read();
@@ -92,9 +111,12 @@ export async function deidentifyAll(
     return m ? [m] : [];
   }
 
-  const workers = Array.from({ length: options.threads }, () =>
-    new Worker(options.workerUrl, { workerData: { role: 'veil-deidentify', init } }),
-  );
+  // A heap limit per worker turns a file that exhausts memory into that worker's death
+  // (ERR_WORKER_OUT_OF_MEMORY), which is survivable, instead of the whole process's.
+  const heapMb = options.workerHeapMb ?? Math.floor(getHeapStatistics().heap_size_limit / (1024 * 1024));
+  const startWorker = () =>
+    new Worker(options.workerUrl, { workerData: { role: 'veil-deidentify', init }, resourceLimits: { maxOldGenerationSizeMb: heapMb } });
+  const workers = Array.from({ length: options.threads }, startWorker);
   const finished = new Map<number, FileOutcome | { readError: string }>();
   let nextToSend = 0;
   let nextToDeliver = 0;
@@ -104,10 +126,22 @@ export async function deidentifyAll(
   return new Promise<MappingSnapshot[]>((resolve, reject) => {
     const mappings: MappingSnapshot[] = [];
     let closed = 0;
+    let live = workers.length;
+    /** Files a dead worker held beside another, to be tried again alone (each once). */
+    const retry: number[] = [];
+    const retried = new Set<number>();
+    /** Workers holding a retried file: they get nothing else until it is answered. */
+    const solo = new Set<Worker>();
+    /** Files each worker has been given and not yet answered. */
+    const inFlight = new Map<Worker, Set<number>>(workers.map((w) => [w, new Set<number>()]));
+    let stopped = false;
     const fail = (e: unknown) => {
-      for (const w of workers) void w.terminate();
+      stopped = true;
+      for (const w of new Set([...workers, ...inFlight.keys()])) void w.terminate();
       reject(e);
     };
+    /** Deaths since a worker last answered: workers that cannot even start are a setup fault, not a file's. */
+    let deathsInARow = 0;
 
     const doneSent = new Set<Worker>();
     const idle: Worker[] = [];
@@ -131,14 +165,37 @@ export async function deidentifyAll(
     };
 
     const feed = async (w: Worker): Promise<void> => {
+      const mine = inFlight.get(w);
+      if (!mine) return; // a worker that died
+      if (retry.length || solo.has(w)) {
+        // Files a dead worker held go one at a time to a worker with nothing else in hand, so
+        // the file that kills a worker can be told from the one that was merely beside it.
+        if (mine.size > 0) return; // called again when this worker answers
+        solo.delete(w);
+        const index = retry.shift();
+        if (index !== undefined) {
+          solo.add(w);
+          return send(w, index);
+        }
+      }
       if (nextToSend >= inputs.length) return sendDone(w);
       // Keep memory bounded: never run ahead of in-order delivery by more than the window.
       if (nextToSend - nextToDeliver >= window) {
         idle.push(w);
         return;
       }
-      const index = nextToSend++;
+      return send(w, nextToSend++);
+    };
+
+    const send = async (w: Worker, index: number): Promise<void> => {
       const input = inputs[index];
+      const skip = skippedOutcome(input);
+      if (skip) {
+        finished.set(index, skip);
+        deliver();
+        return feed(w);
+      }
+      inFlight.get(w)?.add(index);
       if (input.diskPath) {
         w.postMessage({ index, path: input.path, diskPath: input.diskPath } satisfies ToWorker);
         return;
@@ -149,21 +206,69 @@ export async function deidentifyAll(
         if (bytes.byteOffset !== 0 || bytes.byteLength !== bytes.buffer.byteLength) bytes = bytes.slice();
         w.postMessage({ index, path: input.path, bytes } satisfies ToWorker, [bytes.buffer as ArrayBuffer]);
       } catch (e) {
+        inFlight.get(w)?.delete(index);
         finished.set(index, { readError: (e as Error).message });
         deliver();
         void feed(w);
       }
     };
 
-    for (const w of workers) {
-      w.on('error', fail);
+    const closeOne = () => {
+      if (++closed === live) void delivering.then(() => resolve(mappings), fail);
+    };
+
+    /**
+     * A worker that died (out of memory, a crash in a codec) fails the files it held, with the
+     * reason; a fresh worker takes over the rest of the queue. The run goes on.
+     */
+    const died = (w: Worker, why: string, outOfMemory = false) => {
+      const held = inFlight.get(w);
+      if (!held || stopped) return; // already handled (an error is followed by an exit)
+      if (!outOfMemory && ++deathsInARow > options.threads + 2) return fail(new Error(`worker threads keep stopping before finishing any file: ${why}`));
+      inFlight.delete(w);
+      doneSent.delete(w);
+      const i = idle.indexOf(w);
+      if (i >= 0) idle.splice(i, 1);
+      const alone = held.size === 1 || solo.has(w);
+      solo.delete(w);
+      for (const index of held) {
+        if (!alone && !retried.has(index)) {
+          retried.add(index);
+          retry.push(index);
+          continue;
+        }
+        finished.set(index, {
+          status: 'failed', input: inputs[index].path, warnings: [],
+          reason: `not written: processing stopped on this file (${why}); it may need more memory than a worker may use`,
+        });
+      }
+      deliver();
+      if (nextToSend < inputs.length || retry.length) {
+        const fresh = startWorker();
+        inFlight.set(fresh, new Set());
+        attach(fresh);
+      } else {
+        live--;
+        if (closed === live) void delivering.then(() => resolve(mappings), fail);
+      }
+    };
+
+    const attach = (w: Worker) => {
+      w.on('error', (e) => died(w, e.message, (e as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY'));
+      w.on('exit', (code) => {
+        if (inFlight.has(w)) died(w, `the worker exited with code ${code}`);
+      });
       w.on('message', (msg: FromWorker) => {
-        if ('mapping' in msg) {
+        deathsInARow = 0;
+        if (!('index' in msg)) {
           if (msg.mapping) mappings.push(msg.mapping);
+          inFlight.delete(w);
           void w.terminate();
-          if (++closed === workers.length) void delivering.then(() => resolve(mappings), fail);
+          closeOne();
           return;
         }
+        inFlight.get(w)?.delete(msg.index);
+        if (msg.mapping) mappings.push(msg.mapping);
         finished.set(msg.index, msg.outcome);
         deliver();
         void feed(w);
@@ -171,6 +276,7 @@ export async function deidentifyAll(
       // Two files in flight per worker hides the hand-over latency.
       void feed(w);
       void feed(w);
-    }
+    };
+    workers.forEach(attach);
   });
 }

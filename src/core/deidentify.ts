@@ -7,29 +7,32 @@
 import { DicomReadError, readPart10, type ParsedFile } from './dicom/reader.ts';
 import { T, parseTag } from './dicom/tags.ts';
 import { outputTransferSyntax, transferSyntaxName } from './dicom/transfer-syntax.ts';
-import { getNumber, getString, setString } from './dicom/values.ts';
+import { DicomValueError, getNumber, getString, setString } from './dicom/values.ts';
+import { PixelDataError } from './pixels/codecs/types.ts';
 import { writePart10Parts } from './dicom/writer.ts';
-import { KIND, collectIdentifiers } from './audit/identifiers.ts';
-import { scanResidual } from './audit/residual.ts';
+import { KIND, collectIdentifiers, originalUidIdentifiers } from './audit/identifiers.ts';
 import { outputPathFor } from './export/layout.ts';
 import { MappingLog } from './export/mapping.ts';
 import { applyProfile, type HeaderChange } from './header/apply.ts';
 import { normalizeToUtf8 } from './header/charset-normalize.ts';
 import { settleOverlayGroups } from './header/overlay-groups.ts';
-import { restoreConformance, snapshotRequired } from './header/conformance.ts';
+import { keepLateralityCondition, restoreConformance, snapshotRequired } from './header/conformance.ts';
 import { KeyedHash, deriveSessionKey } from './header/keys.ts';
 import { markDeidentified } from './header/method.ts';
 import { PseudonymMaker, type PseudonymLookup } from './header/pseudonyms.ts';
 import { patientIdentity } from './header/patient-identity.ts';
 import { patientFacts } from './audit/patient-consistency.ts';
-import { UidMapper } from './header/uid-map.ts';
+import { UidMapper, recordingMapper } from './header/uid-map.ts';
+import { scrubPatientIdentifiers } from './header/scrub.ts';
 import { checkNativePixelLength } from './pixels/pixel-length.ts';
 import { checkCodestream } from './pixels/codestream-check.ts';
 import { matchPixelEncoding } from './pixels/encoding-match.ts';
+import { stripCodestreamText } from './pixels/codestream-strip.ts';
 import { subjectFromDataset, templatesFor } from './detect/templates.ts';
 import { compilePlan, type CompiledPlan, type RedactionPlan } from './pixels/plan.ts';
-import { redactImageAsync, type ImageRedactionOptions, type ImageRedactionResult } from './pixels/redact.ts';
-import { zeroCounts, type FileOutcome } from './outcome.ts';
+import { imageIdentity, redactImageAsync, type ImageRedactionOptions, type ImageRedactionResult } from './pixels/redact.ts';
+import { zeroCounts, type FileOutcome, type PixelReviewOutcome } from './outcome.ts';
+import { assessPixels, pixelFacts, planFacts } from './pixels/review-status.ts';
 import { compileProfile, type CompiledProfile } from './profile/resolve.ts';
 import { defaultProfile, type Profile } from './profile/profile.ts';
 
@@ -47,6 +50,15 @@ export interface SessionOptions {
   plan?: RedactionPlan;
   /** Paint built-in device template regions (CTP) on every matching image. */
   applyTemplates?: boolean;
+  /** Images whose pixels need review (see pixels/review-status.ts): refuse them, or let the listed input paths through. */
+  pixelReview?: PixelReviewOptions;
+}
+
+export interface PixelReviewOptions {
+  /** Refuse to write an image that needs review (the CLI's --require-pixel-review; the app's export gate). */
+  require?: boolean;
+  /** Input paths a person chose to export although they need review ("Export anyway"): written, and the report says so. */
+  exportAnyway?: readonly string[];
 }
 
 export interface Session {
@@ -58,6 +70,7 @@ export interface Session {
   readonly mapping?: MappingLog;
   /** Pixel redaction settings for the session's files. */
   readonly redaction: { plan?: CompiledPlan; applyTemplates: boolean };
+  readonly pixelReview: { require: boolean; exportAnyway: ReadonlySet<string> };
 }
 
 export function createSession(options: SessionOptions = {}): Session {
@@ -70,6 +83,7 @@ export function createSession(options: SessionOptions = {}): Session {
     pseudonyms: new PseudonymMaker(hash, profile.profile.pseudonyms, options.lookup),
     mapping: profile.profile.pseudonyms.mode === 'pseudonymize' ? new MappingLog() : undefined,
     redaction: { plan: options.plan ? compilePlan(options.plan) : undefined, applyTemplates: options.applyTemplates ?? false },
+    pixelReview: { require: options.pixelReview?.require ?? false, exportAnyway: new Set(options.pixelReview?.exportAnyway ?? []) },
   };
 }
 
@@ -133,9 +147,20 @@ function parse(input: FileInput): ParsedFile | FileOutcome {
   }
 }
 
-/** A bug of ours, not the user's file: say so plainly, and keep going with the other files. */
+/**
+ * The file could not be de-identified: a value it holds cannot be read (the message names the
+ * element), its pixels could not be handled, or it asked for more memory than it can have; else
+ * a bug of ours, not the user's file — say so plainly. Either way the other files go on.
+ */
 function internalError(path: string, parsed: ParsedFile, e: unknown): FileOutcome {
-  return { status: 'failed', input: path, reason: `internal error while de-identifying: ${(e as Error).message}`, warnings: parsed.warnings };
+  const message = e instanceof Error ? e.message : String(e);
+  let reason = `internal error while de-identifying: ${message}`;
+  if (e instanceof DicomValueError || e instanceof DicomReadError) reason = message;
+  else if (e instanceof PixelDataError) reason = `the pixel data cannot be handled: ${message}`;
+  else if (e instanceof RangeError && /allocat|array length|buffer length/i.test(message)) {
+    reason = `the image attributes ask for more memory than can be allocated (${message}); not written`;
+  }
+  return { status: 'failed', input: path, reason, warnings: parsed.warnings };
 }
 
 function redactionOptions(parsed: ParsedFile, session: Session, options: DeidentifyOptions): ImageRedactionOptions {
@@ -189,6 +214,15 @@ function deidentifyParsed(path: string, parsed: ParsedFile, session: Session, op
   // overlay attributes were all still there. Only the pixel element (and kept overlay planes) changed.
   warnings.push(...pixelStep.warnings);
   if (pixelStep.error) return { status: 'failed', input: path, reason: pixelStep.error, warnings };
+  // Every frame about to be written (as it came, or re-encoded by the pixel step) loses its
+  // comment and metadata segments; a frame that cannot be parsed is not written.
+  const codestream = stripCodestreamText(ds, pixelStep.redaction.transferSyntaxUID);
+  warnings.push(...codestream.warnings);
+  if (codestream.error) return { status: 'failed', input: path, reason: codestream.error, warnings };
+
+  // Pixel status, from the ORIGINAL header (the profile has not run yet) and the plan.
+  const review = pixelReviewOf(path, parsed, session, options, pixelStep);
+  if (review?.refused) return review.refused;
 
   const profile = session.profile.profile;
   const patient = patientIdentity(ds);
@@ -203,10 +237,17 @@ function deidentifyParsed(path: string, parsed: ParsedFile, session: Session, op
   );
   const counts = zeroCounts();
   const required = snapshotRequired(ds, sopClassUID);
+  const bodyPartBefore = getString(ds, 0x00180015 /* BodyPartExamined */);
+  // Text the profile writes (cleaned values, pseudonyms, overrides) is UTF-8, so a dataset in
+  // another character set is re-encoded BEFORE it is changed: re-encoding afterwards would read
+  // those new UTF-8 bytes as Latin-1, GB18030… and double-encode every non-ASCII character.
+  const transcoded = normalizeToUtf8(ds, false);
+  // The UIDs this file's header step replaces are identifiers of the file too.
+  const uids = recordingMapper(session.uids);
 
   applyProfile(ds, {
     profile: session.profile,
-    uids: session.uids,
+    uids: uids.mapper,
     pseudonym,
     dateShiftDays,
     retainUIDs: profile.options.retainUIDs,
@@ -223,11 +264,28 @@ function deidentifyParsed(path: string, parsed: ParsedFile, session: Session, op
     setString(ds, T.BurnedInAnnotation, 'NO', 'CS');
     markDeidentified(ds, profile.options, [CLEAN_PIXEL_DATA]);
   } else {
+    // Burned In Annotation stays YES, and says YES where it was absent on an image that needs review.
+    if (review?.outcome.status === 'needs-review' && !getString(ds, T.BurnedInAnnotation)?.trim()) setString(ds, T.BurnedInAnnotation, 'YES', 'CS');
     markDeidentified(ds, profile.options);
   }
-  if (normalizeToUtf8(ds, /[^\x00-\x7f]/.test(pseudonym.name + pseudonym.id))) {
+  if (normalizeToUtf8(ds, /[^\x00-\x7f]/.test(pseudonym.name + pseudonym.id)) || transcoded) {
     warnings.push('text re-encoded as UTF-8 (Specific Character Set ISO_IR 192)');
   }
+  const checked = profile.options.retainUIDs ? identifiers : [...identifiers, ...originalUidIdentifiers(uids.originals)];
+  // The patient's own identifiers in values the profile kept are taken out, not only reported.
+  const scrub = scrubPatientIdentifiers(ds, {
+    identifiers: checked,
+    uids: uids.mapper,
+    personName: pseudonym.name,
+    engineValues: [pseudonym.name, pseudonym.id],
+    counts,
+    // Kept full dates keep a newborn's study date, which is the birth date: the option asked for it.
+    trace: options.trace,
+    keptOnPurpose: (id, el) => profile.options.retainLongFullDates && id.kind === KIND.birthDate && (el.vr === 'DA' || el.vr === 'DT'),
+  });
+  warnings.push(...scrub.warnings);
+  if (scrub.blocked) return { status: 'failed', input: path, reason: scrub.blocked, warnings };
+  warnings.push(...keepLateralityCondition(ds, bodyPartBefore, { counts, trace: options.trace }));
 
   // The file meta names the class the dataset now names (class UIDs are kept, but an override may
   // change or drop (0008,0016)), so (0002,0002) and (0008,0016) never disagree.
@@ -246,7 +304,7 @@ function deidentifyParsed(path: string, parsed: ParsedFile, session: Session, op
   }
   if (!getString(ds, T.SOPInstanceUID)) setString(ds, T.SOPInstanceUID, sopInstanceUID, 'UI');
 
-  const transferSyntaxUID = pixelStep.redaction.transferSyntaxUID;
+  const transferSyntaxUID = codestream.transferSyntaxUID;
   if (transferSyntaxUID !== parsed.transferSyntaxUID && transferSyntaxUID === outputTransferSyntax(parsed.transferSyntaxUID)) {
     warnings.push(`written as ${transferSyntaxName(transferSyntaxUID)} (input was ${transferSyntaxName(parsed.transferSyntaxUID)})`);
   }
@@ -281,9 +339,40 @@ function deidentifyParsed(path: string, parsed: ParsedFile, session: Session, op
     seriesInstanceUID,
     sopInstanceUID,
     warnings,
-    residual: scanResidual(ds, identifiers),
+    residual: scrub.residual,
     actions: counts,
     ...(pixelStep.redaction.encoding !== 'unchanged' || pixelStep.cleanPixels ? { pixels: pixelStep.redaction } : {}),
     patient: patientFacts(patient, pseudonym.id, session.pseudonyms),
+    ...(review ? { pixelReview: review.outcome } : {}),
+  };
+}
+
+/**
+ * The image's pixel status under the plan (pixels/review-status.ts). An image that needs review
+ * is refused when the session requires review and nobody chose "export anyway" for it.
+ */
+function pixelReviewOf(
+  path: string, parsed: ParsedFile, session: Session, options: DeidentifyOptions, pixelStep: ImageRedactionResult,
+): { outcome: PixelReviewOutcome; refused?: FileOutcome } | undefined {
+  const { dataset: ds, warnings } = parsed;
+  const facts = pixelFacts(ds, parsed.meta);
+  if (!facts.hasPixels) return undefined;
+  const plan = redactionOptions(parsed, session, options).plan;
+  const found = planFacts(plan, imageIdentity(ds));
+  const painted = pixelStep.redaction.painted.length > 0;
+  const outcome: PixelReviewOutcome = assessPixels(facts, { ...found, painted });
+  if (outcome.status !== 'needs-review') return { outcome };
+  if (session.pixelReview.exportAnyway.has(path)) {
+    outcome.exportedAnyway = true;
+    warnings.push(`pixels not reviewed (${outcome.reasons.join('; ')}): exported anyway at the user's explicit choice`);
+    return { outcome };
+  }
+  if (!session.pixelReview.require) return { outcome };
+  return {
+    outcome,
+    refused: {
+      status: 'failed', input: path, warnings, pixelReview: outcome,
+      reason: `not written: pixels need review (${outcome.reasons.join('; ')}) — paint or review the burned-in text first, or export anyway`,
+    },
   };
 }

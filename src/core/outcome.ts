@@ -1,4 +1,5 @@
 import type { PixelRedaction } from './pixels/redact.ts';
+import type { PixelAssessment } from './pixels/review-status.ts';
 
 /**
  * What happened to one input file. Every input gets exactly one outcome; the report is the list
@@ -78,6 +79,14 @@ export interface WrittenOutcome {
   pixels?: PixelRedaction;
   /** For the run-level check that one pseudonym stands for one person. */
   patient?: PatientFacts;
+  /** Pixel status (clean by source, painted, reviewed, needs review) and why; images only. */
+  pixelReview?: PixelReviewOutcome;
+}
+
+/** An image's pixel status as the report keeps it. */
+export interface PixelReviewOutcome extends PixelAssessment {
+  /** It needed review and a person chose to export it anyway ("Export anyway"). */
+  exportedAnyway?: boolean;
 }
 
 export interface RejectedOutcome {
@@ -86,6 +95,8 @@ export interface RejectedOutcome {
   input: string;
   reason: string;
   warnings: string[];
+  /** Set when the file was refused because its pixels need review (--require-pixel-review, the app's gate). */
+  pixelReview?: PixelReviewOutcome;
 }
 
 export type FileOutcome = WrittenOutcome | RejectedOutcome;

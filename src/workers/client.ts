@@ -4,8 +4,8 @@
  */
 import * as Comlink from 'comlink';
 import { MappingLog } from '../core/export/mapping.ts';
-import { TOOL_NAME, TOOL_VERSION, methodCodes } from '../core/header/method.ts';
-import type { Profile } from '../core/profile/profile.ts';
+import { reportMeta } from '../core/export/report.ts';
+import { startOutputReader } from './ocr-client.ts';
 import { WorkerPool } from './pool.ts';
 import type {
   CheckResult,
@@ -14,6 +14,7 @@ import type {
   ExportTarget,
   InputRef,
   InstanceReview,
+  OcrFindingsInit,
   PreviewResult,
   RedactionPlan,
   ScanResult,
@@ -119,7 +120,13 @@ export class EngineClient {
   async exportZip(
     inputs: readonly InputRef[],
     init: SessionInit,
-    options: { target: ExportTarget; signal?: AbortSignal; onProgress?: (p: ExportProgress) => void },
+    options: {
+      target: ExportTarget;
+      signal?: AbortSignal;
+      onProgress?: (p: ExportProgress) => void;
+      /** What `Detect text` found: outputs it covers are read again with OCR before they go in. */
+      ocr?: OcrFindingsInit;
+    },
   ): Promise<ExportResult> {
     const writerWorker = new Worker(new URL('./zip-writer.worker.ts', import.meta.url), { type: 'module', name: 'veil-zip-writer' });
     const writer = Comlink.wrap<ZipWriterApi>(writerWorker);
@@ -139,9 +146,18 @@ export class EngineClient {
     };
     const abort = () => wake();
     options.signal?.addEventListener('abort', abort);
+    // The after-redaction check reads outputs in an OCR worker of its own; the zip writer reaches
+    // it through this page (a Blob of the output's pieces travels by reference).
+    const reader = options.ocr ? startOutputReader(options.ocr.settings) : undefined;
     try {
       const profile = init.profile;
-      await guard(writer.begin(inputs.length, reportMeta(profile), options.target, Comlink.proxy(onProgress)));
+      const ocr = options.ocr ? { identifiers: options.ocr.identifiers, read: options.ocr.read, failed: options.ocr.failed, covered: options.ocr.covered } : undefined;
+      await guard(writer.begin(
+        { paths: inputs.map((i) => i.path), key: init.key, meta: reportMeta(profile), ocr },
+        options.target,
+        Comlink.proxy(onProgress),
+        reader ? Comlink.proxy(reader.read) : undefined,
+      ));
       await this.pool.each(async (api) => {
         const channel = new MessageChannel();
         await guard(writer.attach(Comlink.transfer(channel.port1, [channel.port1])));
@@ -177,6 +193,7 @@ export class EngineClient {
       await this.pool.each((api) => api.endExport()).catch(() => undefined);
       throw e;
     } finally {
+      await reader?.dispose();
       options.signal?.removeEventListener('abort', abort);
       writer[Comlink.releaseProxy]();
       writerWorker.terminate();
@@ -186,17 +203,4 @@ export class EngineClient {
   dispose(): void {
     this.pool.terminate();
   }
-}
-
-/** The report's header, as the CLI writes it. */
-export function reportMeta(profile: Profile) {
-  const options = profile.options;
-  return {
-    tool: TOOL_NAME,
-    version: TOOL_VERSION,
-    profileSummary: methodCodes(options).map((c) => c.codeMeaning).join('; '),
-    optionsApplied: Object.entries(options).filter(([, on]) => on).map(([k]) => k),
-    mode: profile.pseudonyms.mode,
-    startedAt: new Date().toISOString(),
-  };
 }

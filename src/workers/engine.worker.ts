@@ -17,17 +17,24 @@ import { deriveSessionKey } from '../core/header/keys.ts';
 import { reviewInstance } from '../core/header/review.ts';
 import type { FileOutcome } from '../core/outcome.ts';
 import { summarizeInstance } from '../core/summary/summary.ts';
-import { makeThumbnail } from '../core/summary/thumbnail.ts';
+import { makeThumbnail, type Thumbnail } from '../core/summary/thumbnail.ts';
+import { frameSource } from '../core/detect/frames.ts';
+import { resample, toGray8 } from '../core/detect/render.ts';
+import { displayParams } from '../core/pixels/display.ts';
+import { T } from '../core/dicom/tags.ts';
+import { pixelFacts } from '../core/pixels/review-status.ts';
 import type { CheckResult, EngineWorkerApi, ExportMessage, ExportPiece, InputRef, PreviewResult, ScanResult, SessionInit } from './protocol.ts';
 import { listZip } from './zip-input.ts';
-import { crc32Parts } from './zip-stream.ts';
+import { crc32Parts } from '../core/export/crc32.ts';
 
 // The codecs' JavaScript and .wasm are bundled by Vite and served from this origin.
 setCodecLoader(browserCodecLoader);
 
 /** Templates are never applied by themselves: accepted template boxes are in the plan. */
 const sessionFrom = (init: SessionInit): Session =>
-  createSession({ profile: init.profile, key: init.key, lookup: init.lookup ? new Map(init.lookup) : undefined, plan: init.plan, applyTemplates: false });
+  createSession({
+    profile: init.profile, key: init.key, lookup: init.lookup ? new Map(init.lookup) : undefined, plan: init.plan, applyTemplates: false, pixelReview: init.pixelReview,
+  });
 
 let session: Session | undefined;
 let exporting: { session: Session; port: MessagePort } | undefined;
@@ -36,6 +43,8 @@ let exporting: { session: Session; port: MessagePort } | undefined;
 const syncReader = typeof FileReaderSync !== 'undefined' ? new FileReaderSync() : undefined;
 
 async function read(input: InputRef): Promise<Uint8Array | { error: string }> {
+  // Worded as the CLI words an input it could not read.
+  if (input.problem) return { error: `could not be read: ${input.problem}` };
   try {
     if (syncReader) return new Uint8Array(syncReader.readAsArrayBuffer(input.file));
     return new Uint8Array(await input.file.arrayBuffer());
@@ -56,9 +65,31 @@ function toCheck(outcome: FileOutcome): CheckResult {
   return { status: outcome.status, reason: outcome.reason, warnings: outcome.warnings, residual: [] };
 }
 
+const THUMB_SIZE = 160;
+
+/**
+ * First frame through the codecs (compressed pixel data, palette colour): the same decoders
+ * export and OCR use, rendered as grey levels the way OCR sees the image.
+ */
+async function decodedThumbnail(parsed: ParsedFile): Promise<Thumbnail | undefined> {
+  const source = frameSource(parsed.dataset, parsed.transferSyntaxUID);
+  const gray = toGray8(await source.frame(0), displayParams(parsed.dataset));
+  const small = resample(gray, Math.min(1, THUMB_SIZE / Math.max(gray.width, gray.height)));
+  const rgba = new Uint8ClampedArray(small.width * small.height * 4);
+  for (let i = 0; i < small.data.length; i++) {
+    const v = small.data[i];
+    rgba[4 * i] = v;
+    rgba[4 * i + 1] = v;
+    rgba[4 * i + 2] = v;
+    rgba[4 * i + 3] = 255;
+  }
+  return { width: small.width, height: small.height, rgba };
+}
+
 async function thumbnailPng(parsed: ParsedFile): Promise<Blob | undefined> {
   if (typeof OffscreenCanvas === 'undefined') return undefined;
-  const thumb = makeThumbnail(parsed.dataset, parsed.transferSyntaxUID, 160);
+  let thumb = makeThumbnail(parsed.dataset, parsed.transferSyntaxUID, THUMB_SIZE);
+  if (!thumb && parsed.dataset.has(T.PixelData)) thumb = await decodedThumbnail(parsed).catch(() => undefined);
   if (!thumb) return undefined;
   const canvas = new OffscreenCanvas(thumb.width, thumb.height);
   const ctx = canvas.getContext('2d');
@@ -100,10 +131,17 @@ const api: EngineWorkerApi = {
     // The outcome the export would have: skipped / failed with its reason, or written with the
     // residual-PHI findings. deidentifyFileAsync never throws for a bad file.
     result = toCheck(await deidentifyFileAsync({ path: input.path, bytes }, s));
-    if (parsed) {
-      result = { ...result, summary: summarizeInstance(parsed) };
+    let summary: ReturnType<typeof summarizeInstance> | undefined;
+    try {
+      summary = parsed && summarizeInstance(parsed);
+    } catch {
+      // A value that cannot be read (a 1-byte Rows): the outcome already names it; no summary.
+    }
+    if (parsed && summary) {
+      result = { ...result, summary };
       if (result.status === 'written' && result.summary?.hasPixels) {
         result.identity = imageIdentity(parsed.dataset);
+        result.pixelFacts = pixelFacts(parsed.dataset, parsed.meta);
         try {
           const proposals = templatesFor(subjectFromDataset(parsed.dataset, parsed.meta));
           if (proposals.length) result.templates = proposals;

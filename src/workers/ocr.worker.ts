@@ -8,8 +8,8 @@
 import * as Comlink from 'comlink';
 import Tesseract from 'tesseract.js';
 import { browserTesseractPaths, createTesseractEngine, type OcrEngine } from '../core/detect/ocr-engine.ts';
-import { checkOutput, checkWarning, detectAndPlan } from '../core/detect/pipeline.ts';
-import type { DetectSettings } from '../core/detect/detect.ts';
+import { checkOutput, detectAndPlan } from '../core/detect/pipeline.ts';
+import type { DetectSettings, RedactionCheck } from '../core/detect/detect.ts';
 import type { OcrIdentifiers } from '../core/detect/classify.ts';
 import { setCodecLoader } from '../core/pixels/codecs/index.ts';
 import { browserCodecLoader } from './codec-loader.ts';
@@ -30,17 +30,23 @@ export interface OcrDetectResult {
   unreadable: string[];
   /** Images whose text could not be read (input path → why): nothing is known about them. */
   failed: [string, string][];
+  /** The ORIGINAL files' identifiers by input path, for the export's after-redaction check. */
+  identifiers: [string, OcrIdentifiers][];
+  /** Inputs whose pixels were read: the ones the export reads again. */
+  read: string[];
 }
 
 export interface OcrWorkerApi {
   detect(inputs: InputRef[], settings: DetectSettings, onProgress?: (p: OcrProgress) => void): Promise<OcrDetectResult>;
-  /** Reads a de-identified output again; returns a blocking warning when identifiers of the original are still readable. */
-  check(originalPath: string, output: Uint8Array): Promise<string | undefined>;
+  /**
+   * Reads a de-identified output again: text matching the original's identifiers `ids` (from
+   * detect) still readable. The export's run decides what that means (core/export/ocr-gate.ts).
+   */
+  check(output: Blob, ids: OcrIdentifiers, settings: DetectSettings): Promise<RedactionCheck>;
   dispose(): Promise<void>;
 }
 
 let engine: OcrEngine | undefined;
-const identifiersByPath = new Map<string, OcrIdentifiers>();
 
 function ocr(): OcrEngine {
   // The app's base URL (any sub-path): the worker's own URL is under assets/, one level below it.
@@ -51,20 +57,24 @@ function ocr(): OcrEngine {
 
 const api: OcrWorkerApi = {
   async detect(inputs, settings, onProgress) {
-    let done = 0;
+    // An input is read more than once (listed, then opened again when its pixels are read):
+    // progress counts each input once, so it never says "5/3".
+    const seen = new Set<string>();
     const result = await detectAndPlan(
       ocr(),
       inputs.map((input) => ({
         path: input.path,
         read: async () => {
           const bytes = new Uint8Array(await input.file.arrayBuffer());
-          onProgress?.({ done: ++done, total: inputs.length });
+          if (!seen.has(input.path)) {
+            seen.add(input.path);
+            onProgress?.({ done: seen.size, total: inputs.length });
+          }
           return bytes;
         },
       })),
       settings,
     );
-    for (const [path, ids] of result.identifiers) identifiersByPath.set(path, ids);
     return {
       plan: result.plan,
       instances: result.instances.map((i) => ({
@@ -76,17 +86,12 @@ const api: OcrWorkerApi = {
       })),
       unreadable: result.unreadable,
       failed: [...result.failed],
+      identifiers: [...result.identifiers],
+      read: [...result.read],
     };
   },
-  async check(originalPath, output) {
-    const ids = identifiersByPath.get(originalPath);
-    if (!ids) return undefined;
-    // An output that cannot be read again is as blocking as one that still shows identifiers.
-    try {
-      return checkWarning(await checkOutput(ocr(), output, ids));
-    } catch (e) {
-      return `BLOCKING: burned-in text could not be checked after redaction: ${(e as Error).message}`;
-    }
+  async check(output, ids, settings) {
+    return checkOutput(ocr(), new Uint8Array(await output.arrayBuffer()), ids, settings);
   },
   async dispose() {
     await engine?.terminate();

@@ -10,10 +10,14 @@ import type { ReportedOutcome, ResidualFinding } from '../core/outcome.ts';
 import type { ImageIdentity, RedactionBox, RedactionPlan } from '../core/pixels/plan.ts';
 import type { PixelRedaction } from '../core/pixels/redact.ts';
 import type { Profile } from '../core/profile/profile.ts';
+import type { PixelReviewOptions } from '../core/deidentify.ts';
+import type { PixelAssessment, PixelFacts } from '../core/pixels/review-status.ts';
 import type { InstanceSummary } from '../core/summary/summary.ts';
 import type { ZipListing } from './zip-input.ts';
+import type { OcrIdentifiers } from '../core/detect/classify.ts';
+import type { DetectSettings, RedactionCheck } from '../core/detect/detect.ts';
 
-export type { ImageIdentity, InstanceReview, InstanceSummary, MappingSnapshot, PixelRedaction, RedactionBox, RedactionPlan, ReportedOutcome, ResidualFinding, ZipListing };
+export type { ImageIdentity, PixelAssessment, PixelFacts, PixelReviewOptions, InstanceReview, InstanceSummary, MappingSnapshot, PixelRedaction, RedactionBox, RedactionPlan, ReportedOutcome, ResidualFinding, ZipListing };
 
 /** Everything a worker needs to de-identify exactly as every other worker does. */
 export interface SessionInit {
@@ -27,12 +31,16 @@ export interface SessionInit {
    * only the ones a person accepted are painted.
    */
   plan?: RedactionPlan;
+  /** Export only: images that need pixel review are refused unless listed as "export anyway". */
+  pixelReview?: PixelReviewOptions;
 }
 
 /** One input as the workers see it. */
 export interface InputRef {
   path: string;
   file: Blob;
+  /** Why the input has no bytes to read (a zip entry that was not unpacked): reported as failed. */
+  problem?: string;
 }
 
 /** What loading one file found: the original's summary and what export would do with it. */
@@ -50,6 +58,8 @@ export interface ScanResult {
   identity?: ImageIdentity;
   /** Boxes proposed by the built-in device templates (status "proposed", device scope). */
   templates?: RedactionBox[];
+  /** What the original header says about burned-in text (images only); the app assesses it under its plan. */
+  pixelFacts?: PixelFacts;
 }
 
 /** The de-identified output of one instance under a plan, for the viewer's preview. */
@@ -73,7 +83,7 @@ export interface EngineWorkerApi {
   configure(init: SessionInit): void;
   scan(input: InputRef, thumbnail: boolean): Promise<ScanResult>;
   check(input: InputRef): Promise<CheckResult>;
-  /** PNG preview of the first frame of a native image, made on demand (visible cards only). */
+  /** PNG preview of the first frame, made on demand (visible cards only); compressed images are decoded with the codecs. */
   thumbnail(input: InputRef): Promise<Blob | undefined>;
   review(input: InputRef): Promise<InstanceReview>;
   /** De-identifies one input exactly as export would under this plan and returns the output bytes. */
@@ -118,12 +128,43 @@ export interface ExportSummary {
   /** The zip, when the target was a Blob. */
   blob?: Blob;
   bytes: number;
+  /** In input order, each named by its neutral reference (`#0007-3f9a2c1b`). */
   outcomes: ReportedOutcome[];
+  /** deid-report.csv/.json as written into the zip. */
   report: { json: string; csv: string };
+  /** The operator's report: the same rows with the input paths; downloaded apart, never in the zip. */
+  operatorReport: { json: string; csv: string };
+}
+
+/**
+ * What burned-in text detection found, kept by the page after `Detect text` for the export's
+ * after-redaction check (structured-clone form of core/export/ocr-gate.ts's OcrFindings). The
+ * identifiers are the ORIGINAL files' values: they stay on this machine, in memory.
+ */
+export interface OcrFindingsInit {
+  identifiers: [string, OcrIdentifiers][];
+  read: string[];
+  failed: [string, string][];
+  /** The inputs detection was given. */
+  covered: string[];
+  settings: DetectSettings;
+}
+
+/** Reads a de-identified output again (in the OCR worker): identifiers of the original still readable. */
+export type OutputReader = (output: Blob, ids: OcrIdentifiers) => Promise<RedactionCheck>;
+
+export interface WriterInit {
+  /** Every input's path, in export order. */
+  paths: string[];
+  /** The session key: the report's neutral references are keyed with it. */
+  key: Uint8Array;
+  meta: Omit<ReportMeta, 'finishedAt'>;
+  /** Set when detection ran: outputs it covers are checked with the `check` reader. */
+  ocr?: Omit<OcrFindingsInit, 'settings'>;
 }
 
 export interface ZipWriterApi {
-  begin(total: number, meta: Omit<ReportMeta, 'finishedAt'>, target: ExportTarget, onProgress: (p: ExportProgress) => void): Promise<void>;
+  begin(init: WriterInit, target: ExportTarget, onProgress: (p: ExportProgress) => void, check?: OutputReader): Promise<void>;
   /** Adds a port an engine worker sends ExportMessages on. */
   attach(port: MessagePort): void;
   /** Waits for every input, writes the report, closes the zip. */

@@ -1,11 +1,195 @@
 /**
- * Unpacks a dropped .zip in the browser without reading it whole: the central directory is read
- * from the end of the Blob, stored entries become Blob slices of the zip (no copy at all), and
- * deflated entries are inflated one at a time into Blobs of their own. ZIP64 archives are read.
- * Entries that cannot be unpacked (encrypted, an unknown compression method) come back with a
- * reason, so the report can say why they were not de-identified.
+ * The one reader of input zips, for both hosts: the engine workers unpack a dropped zip with
+ * `listZip` (a Blob), the CLI reads its input zips with `walkZip` + `readZipItem` over a file
+ * (src/cli/zip-file-source.ts). It lives with the workers because it needs the Web Streams API,
+ * which the DOM-free core does not assume; its limits are core's (core/export/zip-limits.ts).
+ *
+ * Built on zip.js (@zip.js/zip.js, BSD-3-Clause; see the README for why): it reads the central
+ * directory, one record per entry — two entries with one name are two inputs, never one hiding
+ * the other — handles ZIP64, tells encrypted entries apart, and inflates an entry as a stream
+ * that stops at the size the entry declares. Around it, this module:
+ *  - refuses what zip-limits.ts calls a zip bomb before inflating anything (declared size and
+ *    ratio, overlapping entries), and counts again while inflating (InflateBudget);
+ *  - opens zips inside zips (to `maxDepth`), naming their entries "outer.zip/inner.zip/file";
+ *  - gives stored entries as byte ranges of their zip (the browser slices the dropped File: no
+ *    copy), deflated ones as a stream of chunks.
+ * It runs zip.js in the calling thread (no nested workers, no wasm): inflation is the native
+ * DecompressionStream('deflate-raw') that Chromium and Node both have.
  */
-import { inflateSync } from 'fflate';
+import { Reader, ZipReader, configure, type Entry, type FileEntry } from '@zip.js/zip.js/lib/zip-core-custom.js';
+import { InflateBudget, OVERLAP_PROBLEM, ZIP_LIMITS, ZipBombError, entryProblem, nestingProblem, overlappingEntries, type ZipLimits } from '../core/export/zip-limits.ts';
+
+configure({ useWebWorkers: false, useCompressionStream: true });
+
+/** Random access to a zip's bytes: a Blob in the browser, a file in the CLI, bytes in memory. */
+export interface ZipSource {
+  readonly size: number;
+  /** `length` bytes from `start` (fewer only at the end of the source). */
+  read(start: number, length: number): Promise<Uint8Array> | Uint8Array;
+}
+
+export const bytesSource = (bytes: Uint8Array): ZipSource => ({
+  size: bytes.length,
+  read: (start, length) => bytes.subarray(start, start + length),
+});
+
+/** One input found in a zip: refused with a reason, stored (a byte range of `source`), or deflated. */
+export type ZipItem =
+  | { kind: 'problem'; path: string; problem: string }
+  | { kind: 'stored'; path: string; size: number; source: ZipSource; start: number; end: number }
+  | { kind: 'deflated'; path: string; size: number; inflate(onChunk: (chunk: Uint8Array) => void | Promise<void>): Promise<void> };
+
+export interface ZipWalk {
+  /** False when the source is not a readable zip (`problem` says why). */
+  ok: boolean;
+  problem?: string;
+  items: ZipItem[];
+}
+
+/** zip.js reads a ZipSource from `base` (nested stored zips are ranges of their parent). */
+class SourceReader extends Reader<ZipSource> {
+  constructor(
+    private readonly source: ZipSource,
+    private readonly base: number,
+    size: number,
+  ) {
+    super(source);
+    this.size = size;
+  }
+
+  override readUint8Array(index: number, length: number): Promise<Uint8Array> | Uint8Array {
+    return this.source.read(this.base + index, Math.max(0, Math.min(length, this.size - index)));
+  }
+}
+
+const LOCAL_HEADER = 0x04034b50;
+const isZipName = (name: string): boolean => /\.zip$/i.test(name);
+
+/** zip.js's wording for an entry that inflates past its declared size. */
+const OVERSIZE = /invalid uncompressed size/i;
+
+/**
+ * Lists every entry of the zip in `source` (sorted by name, nested zips opened in place) without
+ * reading any content but nested zips'. `name` prefixes every path.
+ */
+export async function walkZip(source: ZipSource, name: string, limits: ZipLimits = ZIP_LIMITS): Promise<ZipWalk> {
+  return walk(source, 0, source.size, name, 0, limits);
+}
+
+async function walk(source: ZipSource, base: number, size: number, name: string, depth: number, limits: ZipLimits): Promise<ZipWalk> {
+  let entries: Entry[];
+  try {
+    // Names are labels in the report, never output paths: no name is refused for its shape.
+    entries = await new ZipReader(new SourceReader(source, base, size), { filenameValidation: 'tolerant' }).getEntries();
+  } catch (e) {
+    return { ok: false, problem: (e as Error).message, items: [] };
+  }
+  const files = entries.map((entry, index) => ({ entry, index })).filter(({ entry }) => !entry.directory && !entry.filename.endsWith('/'));
+  const overlapping = overlappingEntries(files.map(({ entry }) => ({ offset: entry.offset, compressedSize: entry.compressedSize })));
+  const counts = new Map<string, number>();
+  for (const { entry } of files) counts.set(entry.filename, (counts.get(entry.filename) ?? 0) + 1);
+  const order = files.map((f, i) => ({ ...f, overlaps: overlapping.has(i) }));
+  order.sort((a, b) => a.entry.filename.localeCompare(b.entry.filename) || a.index - b.index);
+
+  const items: ZipItem[] = [];
+  for (const { entry, index, overlaps } of order) {
+    // Two records with one name are two inputs: each is told apart by its place in the directory.
+    const path = `${name}/${entry.filename}${(counts.get(entry.filename) ?? 0) > 1 ? ` [zip entry ${index + 1}]` : ''}`;
+    const problem =
+      (overlaps ? OVERLAP_PROBLEM : undefined) ??
+      entryProblem(
+        { encrypted: entry.encrypted, method: entry.compressionMethod, compressedSize: entry.compressedSize, uncompressedSize: entry.uncompressedSize },
+        limits,
+      ) ??
+      (isZipName(entry.filename) ? nestingProblem(depth + 1, limits) : undefined);
+    if (problem) {
+      items.push({ kind: 'problem', path, problem });
+      continue;
+    }
+    const item = await itemOf(source, base, size, entry as FileEntry, path, limits);
+    if (item.kind === 'problem' || !isZipName(entry.filename)) {
+      items.push(item);
+      continue;
+    }
+    items.push(...(await nested(item, depth + 1, limits)));
+  }
+  return { ok: true, items };
+}
+
+async function itemOf(source: ZipSource, base: number, zipSize: number, entry: FileEntry, path: string, limits: ZipLimits): Promise<ZipItem> {
+  if (entry.compressionMethod === 0) {
+    // Where the bytes start: after the local header, whose name and extra field lengths are its own.
+    const header = await source.read(base + entry.offset, 30);
+    const view = new DataView(header.buffer, header.byteOffset, header.byteLength);
+    if (header.length < 30 || view.getUint32(0, true) !== LOCAL_HEADER) return { kind: 'problem', path, problem: 'damaged zip entry: no local header where the directory says' };
+    const start = entry.offset + 30 + view.getUint16(26, true) + view.getUint16(28, true);
+    if (start + entry.compressedSize > zipSize) return { kind: 'problem', path, problem: 'damaged zip entry: truncated' };
+    return { kind: 'stored', path, size: entry.uncompressedSize, source, start: base + start, end: base + start + entry.compressedSize };
+  }
+  return {
+    kind: 'deflated',
+    path,
+    size: entry.uncompressedSize,
+    async inflate(onChunk) {
+      const budget = new InflateBudget(entry.uncompressedSize, entry.compressedSize, limits);
+      let refused: unknown;
+      const sink = new WritableStream<Uint8Array>({
+        async write(chunk) {
+          try {
+            budget.take(chunk.length);
+          } catch (e) {
+            refused = e;
+            throw e;
+          }
+          await onChunk(chunk);
+        },
+      });
+      try {
+        await entry.getData(sink, { checkCrc32: true });
+      } catch (e) {
+        if (refused) throw refused;
+        if (OVERSIZE.test((e as Error).message)) throw new ZipBombError(`zip bomb refused: the entry inflates to more than the ${entry.uncompressedSize} bytes its header declares`);
+        throw new Error(`damaged zip entry: ${(e as Error).message}`);
+      }
+      budget.finish();
+    },
+  };
+}
+
+/** Opens a zip found inside a zip; one that is not a readable zip is refused with the reason. */
+async function nested(item: Exclude<ZipItem, { kind: 'problem' }>, depth: number, limits: ZipLimits): Promise<ZipItem[]> {
+  let inner: ZipWalk;
+  try {
+    if (item.kind === 'stored') {
+      inner = await walk(item.source, item.start, item.end - item.start, item.path, depth, limits);
+    } else {
+      // A deflated zip has no byte ranges to read in place: it is inflated (within the limits) and
+      // held while its entries are read.
+      inner = await walk(bytesSource(await readZipItem(item)), 0, item.size, item.path, depth, limits);
+    }
+  } catch (e) {
+    return [{ kind: 'problem', path: item.path, problem: (e as Error).message }];
+  }
+  if (!inner.ok) return [{ kind: 'problem', path: item.path, problem: `not a readable zip: ${inner.problem}` }];
+  if (inner.items.length === 0) return [{ kind: 'problem', path: item.path, problem: 'the zip holds no files' }];
+  return inner.items;
+}
+
+/** An item's content, whole (the CLI's engine reads one input at a time). Throws the item's problem. */
+export async function readZipItem(item: ZipItem): Promise<Uint8Array> {
+  if (item.kind === 'problem') throw new Error(item.problem);
+  if (item.kind === 'stored') return item.source.read(item.start, item.end - item.start);
+  // The declared size is within the limits and the budget never lets more in: one allocation.
+  const out = new Uint8Array(item.size);
+  let at = 0;
+  await item.inflate((chunk) => {
+    out.set(chunk, at);
+    at += chunk.length;
+  });
+  return out;
+}
+
+// ------------------------------------------------------------------ the browser's listing
 
 export interface ZipEntry {
   /** "archive.zip/inner/path", as the CLI names zip entries. */
@@ -16,120 +200,51 @@ export interface ZipEntry {
 }
 
 export interface ZipListing {
-  /** False when the file is not a readable zip (it is then treated as an ordinary file). */
+  /** Always true now: a .zip that cannot be read is one entry with the reason. */
   ok: boolean;
   entries: ZipEntry[];
   problem?: string;
 }
 
-const EOCD = 0x06054b50;
-const ZIP64_LOCATOR = 0x07064b50;
-const ZIP64_EOCD = 0x06064b50;
-const CENTRAL = 0x02014b50;
-const LOCAL = 0x04034b50;
-const MAX_EOCD_SEARCH = 22 + 0xffff;
+/** New bytes held in this worker before they are moved into the browser's blob store. */
+const HEAP_LIMIT = 16 * 1024 * 1024;
 
-async function bytesOf(blob: Blob, start: number, end: number): Promise<Uint8Array> {
-  return new Uint8Array(await blob.slice(start, end).arrayBuffer());
-}
+const blobSource = (blob: Blob): ZipSource => ({
+  size: blob.size,
+  read: async (start, length) => new Uint8Array(await blob.slice(start, start + length).arrayBuffer()),
+});
 
-const u64 = (v: DataView, at: number): number => Number(v.getBigUint64(at, true));
-
-export async function listZip(zip: Blob, name: string): Promise<ZipListing> {
-  const size = zip.size;
-  if (size < 22) return { ok: false, entries: [], problem: 'too short to be a zip' };
-  const tailStart = Math.max(0, size - MAX_EOCD_SEARCH);
-  const tail = await bytesOf(zip, tailStart, size);
-  const tv = new DataView(tail.buffer);
-  let eocd = -1;
-  for (let i = tail.length - 22; i >= 0; i--) {
-    if (tv.getUint32(i, true) === EOCD) {
-      eocd = i;
-      break;
-    }
-  }
-  if (eocd < 0) return { ok: false, entries: [], problem: 'no zip end-of-central-directory record' };
-  let count = tv.getUint16(eocd + 10, true);
-  let cdSize = tv.getUint32(eocd + 12, true);
-  let cdOffset = tv.getUint32(eocd + 16, true);
-  if (eocd >= 20 && tv.getUint32(eocd - 20, true) === ZIP64_LOCATOR) {
-    const at = u64(tv, eocd - 20 + 8);
-    const rec = await bytesOf(zip, at, at + 56);
-    const rv = new DataView(rec.buffer);
-    if (rec.length === 56 && rv.getUint32(0, true) === ZIP64_EOCD) {
-      count = u64(rv, 32);
-      cdSize = u64(rv, 40);
-      cdOffset = u64(rv, 48);
-    }
-  }
-  if (cdOffset + cdSize > size) return { ok: false, entries: [], problem: 'central directory lies outside the file' };
-  const cd = await bytesOf(zip, cdOffset, cdOffset + cdSize);
-  const cv = new DataView(cd.buffer);
-  const utf8 = new TextDecoder('utf-8');
-  const latin1 = new TextDecoder('latin1');
-  const raw: { name: string; flags: number; method: number; csize: number; usize: number; offset: number }[] = [];
-  let p = 0;
-  for (let n = 0; n < count && p + 46 <= cd.length; n++) {
-    if (cv.getUint32(p, true) !== CENTRAL) return { ok: false, entries: [], problem: 'damaged central directory' };
-    const flags = cv.getUint16(p + 8, true);
-    const method = cv.getUint16(p + 10, true);
-    let csize = cv.getUint32(p + 20, true);
-    let usize = cv.getUint32(p + 24, true);
-    const nameLen = cv.getUint16(p + 28, true);
-    const extraLen = cv.getUint16(p + 30, true);
-    const commentLen = cv.getUint16(p + 32, true);
-    let offset = cv.getUint32(p + 42, true);
-    const nameBytes = cd.subarray(p + 46, p + 46 + nameLen);
-    const entryName = flags & 0x800 ? utf8.decode(nameBytes) : /^[\x00-\x7f]*$/.test(latin1.decode(nameBytes)) ? latin1.decode(nameBytes) : utf8.decode(nameBytes);
-    // ZIP64 extended information: 64-bit sizes/offset for the fields set to 0xFFFFFFFF, in order.
-    let e = p + 46 + nameLen;
-    const extraEnd = e + extraLen;
-    while (e + 4 <= extraEnd) {
-      const id = cv.getUint16(e, true);
-      const len = cv.getUint16(e + 2, true);
-      if (id === 0x0001) {
-        let f = e + 4;
-        if (usize === 0xffffffff && f + 8 <= e + 4 + len) (usize = u64(cv, f)), (f += 8);
-        if (csize === 0xffffffff && f + 8 <= e + 4 + len) (csize = u64(cv, f)), (f += 8);
-        if (offset === 0xffffffff && f + 8 <= e + 4 + len) offset = u64(cv, f);
-      }
-      e += 4 + len;
-    }
-    raw.push({ name: entryName, flags, method, csize, usize, offset });
-    p = extraEnd + commentLen;
-  }
-
+/**
+ * Unpacks a dropped .zip without reading it whole: stored entries become Blob slices of the zip
+ * (no copy at all), deflated ones are inflated one at a time into Blobs of their own.
+ */
+export async function listZip(zip: Blob, name: string, limits: ZipLimits = ZIP_LIMITS): Promise<ZipListing> {
+  const root = blobSource(zip);
+  const walked = await walkZip(root, name, limits);
+  if (!walked.ok) return { ok: true, entries: [{ path: name, problem: `not a readable zip: ${walked.problem}` }] };
   const entries: ZipEntry[] = [];
-  raw.sort((a, b) => a.name.localeCompare(b.name));
-  for (const r of raw) {
-    if (r.name.endsWith('/')) continue;
-    const path = `${name}/${r.name}`;
-    if (r.flags & 1) {
-      entries.push({ path, problem: 'encrypted zip entry: it cannot be read without the password' });
-      continue;
-    }
-    const header = await bytesOf(zip, r.offset, r.offset + 30);
-    const hv = new DataView(header.buffer);
-    if (header.length < 30 || hv.getUint32(0, true) !== LOCAL) {
-      entries.push({ path, problem: 'zip entry is damaged (no local header where the directory says)' });
-      continue;
-    }
-    const dataStart = r.offset + 30 + hv.getUint16(26, true) + hv.getUint16(28, true);
-    if (dataStart + r.csize > size) {
-      entries.push({ path, problem: 'zip entry is truncated' });
-      continue;
-    }
-    if (r.method === 0) {
-      entries.push({ path, blob: zip.slice(dataStart, dataStart + r.csize) });
-    } else if (r.method === 8) {
-      try {
-        const inflated = inflateSync(await bytesOf(zip, dataStart, dataStart + r.csize), { out: new Uint8Array(r.usize) });
-        entries.push({ path, blob: new Blob([inflated as Uint8Array<ArrayBuffer>]) });
-      } catch (err) {
-        entries.push({ path, problem: `zip entry could not be inflated: ${(err as Error).message}` });
-      }
+  for (const item of walked.items) {
+    if (item.kind === 'problem') {
+      entries.push({ path: item.path, problem: item.problem });
+    } else if (item.kind === 'stored') {
+      const blob = item.source === root ? zip.slice(item.start, item.end) : new Blob([(await item.source.read(item.start, item.end - item.start)) as Uint8Array<ArrayBuffer>]);
+      entries.push({ path: item.path, blob });
     } else {
-      entries.push({ path, problem: `zip entry uses compression method ${r.method}, which Veil cannot unpack (only stored and deflated)` });
+      let parts: BlobPart[] = [];
+      let heap = 0;
+      try {
+        await item.inflate((chunk) => {
+          parts.push(chunk as Uint8Array<ArrayBuffer>);
+          heap += chunk.length;
+          if (heap >= HEAP_LIMIT) {
+            parts = [new Blob(parts)];
+            heap = 0;
+          }
+        });
+        entries.push({ path: item.path, blob: new Blob(parts) });
+      } catch (e) {
+        entries.push({ path: item.path, problem: (e as Error).message });
+      }
     }
   }
   return { ok: true, entries };

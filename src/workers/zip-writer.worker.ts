@@ -1,20 +1,24 @@
 /**
  * The zip writer: one worker that receives de-identified files from the engine workers (over
  * MessagePorts: new header bytes transferred, untouched large values as byte ranges of the input
- * file), files them in input order under the output layout (one PathAllocator, as the CLI),
- * streams them into a zip (zip-stream.ts), and ends it with deid-report.csv/.json at the root.
+ * file) and drives the export run both hosts share (core/export/run.ts: input order, the
+ * after-redaction OCR check, output paths, twins, the reports) into a zip (core/export/zip-writer.ts, the CLI's writer too), which
+ * ends with deid-report.csv/.json at the root. The operator's report goes back to the page.
  *
  * Targets: a file the user picked (File System Access API: pieces are written straight to disk,
  * memory stays flat), or a Blob made of references — the input files' slices and the new bytes —
  * so even a study of several gigabytes is never held, or copied, in this worker's memory.
  */
 import * as Comlink from 'comlink';
-import { PathAllocator } from '../core/export/layout.ts';
-import { REPORT_CSV, REPORT_JSON, buildReport, type ReportMeta } from '../core/export/report.ts';
-import { flagPatientConflicts } from '../core/audit/patient-consistency.ts';
-import type { ReportedOutcome } from '../core/outcome.ts';
-import type { ExportMessage, ExportProgress, ExportSummary, ExportTarget, ZipWriterApi } from './protocol.ts';
-import { ZipStream, crc32, type ZipPiece } from './zip-stream.ts';
+import { afterRedaction } from '../core/export/ocr-gate.ts';
+import { ExportRun, type ExportSink } from '../core/export/run.ts';
+import type { ExportMessage, ExportSummary, ExportTarget, ZipWriterApi } from './protocol.ts';
+import { ZipWriter, type ZipPiece as CorePiece } from '../core/export/zip-writer.ts';
+import { crc32Parts } from '../core/export/crc32.ts';
+
+/** New bytes, or a Blob slice of an input file (the untouched large values). */
+type ZipPiece = CorePiece<Blob>;
+type ZipStream = ZipWriter<Blob>;
 
 /** New bytes held here before they are moved into the browser's blob store. */
 const HEAP_LIMIT = 16 * 1024 * 1024;
@@ -55,82 +59,76 @@ async function openTarget(target: ExportTarget): Promise<Target> {
   };
 }
 
+/**
+ * The run's sink: zip entries whose pieces are new bytes or slices of the input files. The CRC
+ * comes from the engine worker for DICOM files; the report's own bytes are summed here.
+ */
+function zipSink(zip: ZipStream, closeTarget: () => Promise<void>): ExportSink<ZipPiece> {
+  return {
+    async add(path, pieces, crc) {
+      const size = pieces.reduce((n, p) => n + (p instanceof Uint8Array ? p.length : p.size), 0);
+      if (crc === undefined) {
+        if (!pieces.every((p): p is Uint8Array => p instanceof Uint8Array)) throw new Error(`no CRC for ${path}`);
+        crc = crc32Parts(pieces);
+      }
+      await zip.add(path, crc, size, pieces);
+    },
+    async close() {
+      await zip.close();
+      await closeTarget();
+    },
+  };
+}
+
 interface Job {
-  total: number;
-  meta: Omit<ReportMeta, 'finishedAt'>;
+  run: ExportRun<ZipPiece>;
   zip: ZipStream;
   target: Target;
-  onProgress: (p: ExportProgress) => void;
-  finished: Map<number, ExportMessage>;
-  next: number;
-  outcomes: ReportedOutcome[];
-  paths: PathAllocator;
-  firstInputFor: Map<string, string>;
-  delivering: Promise<void>;
-  failure?: unknown;
-  done: () => void;
-  allDelivered: Promise<void>;
   ports: MessagePort[];
+  /**
+   * Settles once every input has been placed. finish() waits for it: the engine workers' messages
+   * come over their own ports, which may arrive after the page's finish() call on this one.
+   */
+  allPlaced: Promise<void>;
+  stop: () => void;
 }
 
 let job: Job | undefined;
 
-function deliver(j: Job): void {
-  j.delivering = j.delivering
-    .then(async () => {
-      while (j.finished.has(j.next)) {
-        const msg = j.finished.get(j.next)!;
-        j.finished.delete(j.next);
-        await place(j, msg);
-        j.next++;
-        j.onProgress({ done: j.next, bytes: j.zip.size });
-      }
-      if (j.next >= j.total) j.done();
-    })
-    .catch((e: unknown) => {
-      j.failure ??= e;
-      j.done();
-    });
-}
-
-async function place(j: Job, msg: ExportMessage): Promise<void> {
-  const outcome = msg.outcome;
-  if (outcome.status !== 'written' || !msg.pieces || msg.crc === undefined || !msg.file) {
-    j.outcomes.push(outcome);
-    return;
-  }
-  // Same flow as the CLI: a second copy of an instance keeps both files, the second with a suffix.
-  const twin = j.firstInputFor.get(outcome.sopInstanceUID);
-  if (twin) outcome.warnings.push(`same SOP Instance UID as ${twin}; written beside it with a suffix`);
-  else j.firstInputFor.set(outcome.sopInstanceUID, outcome.input);
-  outcome.output = j.paths.claim(outcome.output);
-  const file = msg.file;
-  const pieces = msg.pieces.map((p) => (p instanceof Uint8Array ? p : file.slice(p.start, p.end)));
-  try {
-    await j.zip.add(outcome.output, msg.crc, outcome.size, pieces);
-  } catch (e) {
-    j.outcomes.push({ status: 'failed', input: outcome.input, reason: `could not be written to the zip: ${(e as Error).message}`, warnings: outcome.warnings });
-    if (/too large for one zip entry/.test((e as Error).message)) return;
-    throw e;
-  }
-  j.outcomes.push(outcome);
-}
-
 const api: ZipWriterApi = {
-  async begin(total, meta, target, onProgress) {
+  async begin(init, target, onProgress, check) {
     if (job) await api.abort();
     const out = await openTarget(target);
-    let done!: () => void;
-    const allDelivered = new Promise<void>((resolve) => (done = resolve));
-    const paths = new PathAllocator();
-    paths.reserve(REPORT_JSON);
-    paths.reserve(REPORT_CSV);
-    job = {
-      total, meta, zip: new ZipStream((p) => out.write(p)), target: out, onProgress,
-      finished: new Map(), next: 0, outcomes: [], paths, firstInputFor: new Map(),
-      delivering: Promise.resolve(), done, allDelivered, ports: [],
-    };
-    if (total === 0) done();
+    const zip: ZipStream = new ZipWriter<Blob>((p) => out.write(p));
+    let stop!: () => void;
+    const allPlaced = new Promise<void>((resolve) => (stop = resolve));
+    if (init.paths.length === 0) stop();
+    const run: ExportRun<ZipPiece> = new ExportRun<ZipPiece>({
+      paths: init.paths,
+      key: init.key,
+      meta: init.meta,
+      sink: zipSink(zip, () => out.close()),
+      // Where detection ran: the output is read again by the app's OCR worker (through the page),
+      // as the CLI does with --ocr; a file whose identifiers are still readable is not written.
+      check: check && init.ocr
+        ? (() => {
+            const ocr = init.ocr;
+            const findings = {
+              identifiers: new Map(ocr.identifiers),
+              read: new Set(ocr.read),
+              failed: new Map(ocr.failed),
+              covered: new Set(ocr.covered),
+            };
+            return (path: string, pieces: readonly ZipPiece[]) =>
+              afterRedaction(findings, path, (ids) => check(new Blob(pieces as BlobPart[], { type: 'application/dicom' }), ids));
+          })()
+        : undefined,
+      onPlaced: (index) => {
+        onProgress({ done: index + 1, bytes: zip.size });
+        if (index + 1 === init.paths.length) stop();
+      },
+    });
+    job = { run, zip, target: out, ports: [], allPlaced, stop };
   },
 
   attach(port) {
@@ -139,32 +137,27 @@ const api: ZipWriterApi = {
     j.ports.push(port);
     port.onmessage = (event: MessageEvent<ExportMessage>) => {
       if (job !== j) return;
-      j.finished.set(event.data.index, event.data);
-      deliver(j);
+      const msg = event.data;
+      const file = msg.file;
+      const pieces = msg.pieces && file ? msg.pieces.map((p) => (p instanceof Uint8Array ? p : file.slice(p.start, p.end))) : undefined;
+      void j.run.deliver(msg.index, { outcome: msg.outcome, pieces, crc: msg.crc }).then(() => {
+        if (j.run.stopped) j.stop();
+      });
     };
   },
 
   async finish(): Promise<ExportSummary> {
     const j = job;
     if (!j) throw new Error('finish() before begin()');
-    await j.allDelivered;
-    await j.delivering;
-    if (j.failure !== undefined) {
-      await api.abort();
-      throw j.failure;
-    }
-    // Every engine worker's outcomes meet only here: one pseudonym must stand for one person.
-    flagPatientConflicts(j.outcomes);
-    const report = buildReport(j.outcomes, { ...j.meta, finishedAt: new Date().toISOString() });
-    for (const [name, text] of [[REPORT_JSON, report.json], [REPORT_CSV, report.csv]] as const) {
-      const bytes = new TextEncoder().encode(text);
-      await j.zip.add(name, crc32(bytes), bytes.length, [bytes]);
-    }
-    await j.zip.close();
-    await j.target.close();
+    await j.allPlaced;
+    const result = await j.run.finish();
     for (const p of j.ports) p.close();
     job = undefined;
-    return { blob: j.target.blob?.(), bytes: j.zip.size, outcomes: j.outcomes, report };
+    if (result.sinkError) {
+      await j.target.abort();
+      throw new Error(result.sinkError);
+    }
+    return { blob: j.target.blob?.(), bytes: j.zip.size, outcomes: result.outcomes, report: result.report, operatorReport: result.operatorReport };
   },
 
   async abort() {
@@ -172,7 +165,7 @@ const api: ZipWriterApi = {
     job = undefined;
     if (!j) return;
     for (const p of j.ports) p.close();
-    j.done();
+    j.stop();
     await j.target.abort();
   },
 };

@@ -1,11 +1,11 @@
 /**
  * Shared harness for the fail-closed tests (one test file per class of hiding place, issue 8).
  *
- * A test builds its own input files with planted identifiers (input file NAMES must stay neutral:
- * they reach the report, which is issue 9's concern, not this harness's), then `runVeil` runs them through
- * the real command (`runDeidentify`, in-process: the same code path as `npx veil deidentify`)
- * into a temporary folder, and `findPlanted` searches EVERY byte Veil wrote — each output file,
- * deid-report.json/.csv, the mapping — for every planted value in every encoding it could have
+ * A test builds its own input files with planted identifiers (their names may carry identifiers
+ * too: the report inside the output names inputs by neutral references), then `runVeil` runs them
+ * through the real command (`runDeidentify`, in-process: the same code path as `npx veil
+ * deidentify`) into a temporary folder or zip, and `findPlanted` searches EVERY byte Veil wrote
+ * inside the output — each output file, deid-report.json/.csv — and the mapping for every planted value in every encoding it could have
  * been written in (ASCII/Latin-1, UTF-8, UTF-16 LE/BE, upper/lower case, plus any byte forms the
  * test adds, e.g. ISO 2022 or GB18030 bytes).
  *
@@ -16,6 +16,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
+import { Uint8ArrayReader, Uint8ArrayWriter, ZipReader, ZipWriter, configure } from '@zip.js/zip.js/lib/zip-core-custom.js';
 import { runDeidentify, type DeidentifyArgs } from '../../src/cli/deidentify-command.ts';
 import type { ReportJson } from '../../src/core/export/report.ts';
 import { OPTION_KEYS, defaultProfile, type OptionKey, type Profile } from '../../src/core/profile/profile.ts';
@@ -78,10 +79,14 @@ export interface InputSpec {
 
 export interface VeilRun {
   exitCode: number;
-  /** Every file Veil wrote inside the output folder, by relative path. */
+  /** Every file Veil wrote inside the output folder (or zip), by relative path. */
   outputs: Map<string, Uint8Array>;
-  /** The parsed deid-report.json. */
+  /** The parsed deid-report.json (inputs named by reference). */
   report: ReportJson;
+  /** The operator's report written beside the output: the same rows with each input's `path`. */
+  operator: ReportJson;
+  /** The operator's report as CSV. */
+  operatorCsv: string;
   /** The mapping CSV (pseudonymize mode), written beside the output. */
   mapping?: Uint8Array;
   /** Lines the command printed (stdout and stderr). */
@@ -99,19 +104,36 @@ export interface RunOptions {
   lookup?: string;
   /** Keep the temporary folder (for debugging). */
   keep?: boolean;
+  /**
+   * Per-attribute overrides added to the profile (to every variant under leaksUnderEveryProfile),
+   * e.g. `{ '(0029,1010)': { action: 'keep' } }` for a blob a site keeps on purpose.
+   */
+  overrides?: Profile['overrides'];
+  /** Write the output as a zip (`out.zip`) instead of a folder. */
+  zipOutput?: boolean;
+  /** Give the inputs packed in one zip of this name (inside the input folder) instead of as files. */
+  inputZip?: string;
 }
 
 /** Runs `veil deidentify <inputs> --out <folder>` in-process and collects everything it wrote. */
 export async function runVeil(inputs: readonly InputSpec[], options: RunOptions = {}): Promise<VeilRun> {
   const dir = mkdtempSync(join(tmpdir(), 'veil-fail-closed-'));
   const inDir = join(dir, 'in');
-  for (const f of inputs) {
+  if (options.inputZip) {
+    configure({ useWebWorkers: false });
+    const zip = new ZipWriter(new Uint8ArrayWriter());
+    for (const f of inputs) await zip.add(f.name, new Uint8ArrayReader(f.bytes));
+    mkdirSync(inDir, { recursive: true });
+    writeFileSync(join(inDir, options.inputZip), await zip.close());
+  }
+  for (const f of options.inputZip ? [] : inputs) {
     const p = join(inDir, f.name);
     mkdirSync(dirname(p), { recursive: true });
     writeFileSync(p, f.bytes);
   }
   const profilePath = join(dir, 'profile.json');
-  writeFileSync(profilePath, JSON.stringify(options.profile ?? defaultProfile()));
+  const profile = options.profile ?? defaultProfile();
+  writeFileSync(profilePath, JSON.stringify({ ...profile, overrides: { ...profile.overrides, ...options.overrides } }));
   let boxesPath: string | undefined;
   if (options.boxes) {
     boxesPath = join(dir, 'plan.json');
@@ -122,7 +144,7 @@ export async function runVeil(inputs: readonly InputSpec[], options: RunOptions 
     lookupPath = join(dir, 'lookup.csv');
     writeFileSync(lookupPath, options.lookup);
   }
-  const out = join(dir, 'out');
+  const out = join(dir, options.zipOutput ? 'out.zip' : 'out');
   const mappingPath = join(dir, 'mapping.csv');
   const log: string[] = [];
   const origLog = console.log;
@@ -148,13 +170,24 @@ export async function runVeil(inputs: readonly InputSpec[], options: RunOptions 
       else outputs.set(relative(out, p), new Uint8Array(readFileSync(p)));
     }
   };
-  walkDir(out);
+  if (options.zipOutput && existsSync(out)) {
+    configure({ useWebWorkers: false });
+    const zip = new ZipReader(new Uint8ArrayReader(new Uint8Array(readFileSync(out))));
+    for (const entry of await zip.getEntries()) {
+      if (!entry.directory) outputs.set(entry.filename, await entry.getData!(new Uint8ArrayWriter(), { checkCrc32: true }));
+    }
+    await zip.close();
+  } else walkDir(out);
   const reportBytes = outputs.get('deid-report.json');
   if (!reportBytes) throw new Error(`veil wrote no deid-report.json (exit ${exitCode}):\n${log.join('\n')}`);
   const report = JSON.parse(new TextDecoder().decode(reportBytes)) as ReportJson;
   const mapping = existsSync(mappingPath) ? new Uint8Array(readFileSync(mappingPath)) : undefined;
+  const operatorBase = join(dir, 'out-operator-report');
+  if (!existsSync(`${operatorBase}.json`)) throw new Error(`veil wrote no operator report beside the output (exit ${exitCode}):\n${log.join('\n')}`);
+  const operator = JSON.parse(readFileSync(`${operatorBase}.json`, 'utf8')) as ReportJson;
+  const operatorCsv = readFileSync(`${operatorBase}.csv`, 'utf8');
   if (!options.keep) rmSync(dir, { recursive: true, force: true });
-  return { exitCode, outputs, report, mapping, log, dir };
+  return { exitCode, outputs, report, operator, operatorCsv, mapping, log, dir };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -84,12 +84,14 @@ function jpegFile(elements: Element[], sop: string, sopClass: string, codestream
 }
 
 /**
- * Starts like a JPEG (SOI, a frame header for the declared size) and then is not one: no tables,
- * no scan header, just bytes — among them the patient's name, as burned-in text would be in
- * pixels nobody could decode to look at.
+ * A JPEG whose marker segments are in order (SOI, frame header for the declared size, scan
+ * header, EOI: the codestream check lets it through) but that no decoder can read: it has no
+ * Huffman or quantisation tables. Its "entropy-coded data" holds the patient's name, as burned-in
+ * text would be in pixels nobody could decode to look at.
  */
 function corruptJpeg(size: number): number[] {
   return [0xff, 0xd8, 0xff, 0xc0, 0x00, 0x0b, 0x08, ...le16(size).reverse(), ...le16(size).reverse(), 0x01, 0x01, 0x11, 0x00,
+    0xff, 0xda, 0x00, 0x08, 0x01, 0x01, 0x00, 0x00, 0x3f, 0x00,
     ...ascii(NAME), 0x13, 0x37, 0x00, 0x42, 0xff, 0xd9];
 }
 
@@ -99,7 +101,7 @@ const planted: PlantedValue[] = [
   { value: PATIENT_ID, kind: 'id', inMapping: true },
 ];
 
-const statusOf = (run: VeilRun, name: string) => run.report.files.find((f) => f.input.endsWith(name))!;
+const statusOf = (run: VeilRun, name: string) => run.operator.files.find((f) => f.path!.endsWith(name))!;
 
 describe('--ocr fails closed', () => {
   it('an image whose compressed pixels cannot be decoded is not written; the others are', async () => {

@@ -88,7 +88,7 @@ const withModifiedDates = (mode: 'anonymize' | 'pseudonymize' = 'pseudonymize'):
 };
 
 const inputsOf = (specs: readonly PatientSpec[]): InputSpec[] => specs.map((p, i) => ({ name: `file-${i + 1}.dcm`, bytes: patientFile(p) }));
-const entry = (run: VeilRun, i: number) => run.report.files.find((f) => f.input.endsWith(`file-${i + 1}.dcm`))!;
+const entry = (run: VeilRun, i: number) => run.operator.files.find((f) => f.path!.endsWith(`file-${i + 1}.dcm`))!;
 const folderOf = (run: VeilRun, i: number): string => entry(run, i).output!.split('/')[0];
 const outputOf = (run: VeilRun, i: number) => readPart10(run.outputs.get(entry(run, i).output!)!).dataset;
 /** Patient rows of the mapping CSV. */

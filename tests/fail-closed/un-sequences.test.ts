@@ -53,20 +53,8 @@ const concat = (...parts: Uint8Array[]): Uint8Array => {
   return out;
 };
 
-/**
- * A UN element whose items are encoded in EXPLICIT VR little endian (what the standard does not
- * allow but converters write). Defined length: items of defined length; undefined: delimiters.
- */
-function unSequenceExplicit(tag: number, items: Item[], undefinedLength = false): Element {
-  const body = items.map((item) => {
-    const content = encodeDataset(item, 'explicit-le');
-    return undefinedLength
-      ? concat(tagBytes(ITEM), u32le(0xffffffff), content, tagBytes(ITEM_END), u32le(0))
-      : concat(tagBytes(ITEM), u32le(content.length), content);
-  });
-  if (undefinedLength) body.push(concat(tagBytes(SEQUENCE_END), u32le(0)));
-  return { tag, vr: 'UN', value: concat(...body), undefinedLength };
-}
+const unSequenceExplicit = (tag: number, items: Item[], undefinedLength = false): Element =>
+  unSequence(tag, items, { undefinedLength, explicit: true });
 
 /** Starts like a sequence (an item tag) but its lengths lead nowhere in either VR encoding. */
 function brokenUnSequence(tag: number): Element {
@@ -153,7 +141,7 @@ const planted: PlantedValue[] = [
 ];
 
 const outputOf = (run: VeilRun, input: string): dicomParser.DataSet => {
-  const entry = run.report.files.find((f) => f.input.endsWith(input));
+  const entry = run.operator.files.find((f) => f.path!.endsWith(input));
   if (!entry?.output) throw new Error(`${input} was not written: ${entry?.status} ${entry?.reason}`);
   return dicomParser.parseDicom(run.outputs.get(entry.output)!);
 };
@@ -185,7 +173,7 @@ describe('sequences encoded as UN (issue 8, item 4)', () => {
     const run = await runVeil(inputs);
     for (const [input, tag] of [['broken.dcm', 'x00081115'], ['broken-implicit.dcm', 'x00081250']] as const) {
       expect(outputOf(run, input).elements[tag], input).toBeUndefined();
-      const entry = run.report.files.find((f) => f.input.endsWith(input))!;
+      const entry = run.operator.files.find((f) => f.path!.endsWith(input))!;
       const warning = entry.warnings.find((w) => /could not be read as a sequence/.test(w));
       expect(warning, input).toBeDefined();
       expect(warning).not.toContain('WINTERBOTTOM');

@@ -35,6 +35,11 @@ export interface Element {
   undefinedLength?: boolean;
   /** SQ: write the items with undefined length. Defaults to `undefinedLength`. */
   itemUndefinedLength?: boolean;
+  /**
+   * Encapsulated Pixel Data (PS3.5 A.4): written as OB with undefined length, one Item per entry
+   * ([Basic Offset Table, ...fragments]), odd fragments padded with 00; `value` is ignored.
+   */
+  fragments?: Uint8Array[];
 }
 
 const STRING_VRS = new Set(['AE', 'AS', 'CS', 'DA', 'DS', 'DT', 'IS', 'LO', 'LT', 'PN', 'SH', 'ST', 'TM', 'UC', 'UI', 'UR', 'UT']);
@@ -247,6 +252,18 @@ function writeElement(sink: Sink, el: Element, syn: Syntax): void {
     }
     return;
   }
+  if (el.fragments) {
+    writeHeader(sink, el.tag, 'OB', UNDEFINED, syn);
+    for (const f of el.fragments) {
+      writeTag(sink, ITEM, syn.little);
+      sink.u32(f.length + (f.length & 1), syn.little);
+      sink.bytes(f);
+      if (f.length & 1) sink.bytes(new Uint8Array(1));
+    }
+    writeTag(sink, SEQUENCE_DELIMITER, syn.little);
+    sink.u32(0, syn.little);
+    return;
+  }
   if (el.vr === 'UN' && el.undefinedLength) {
     // A sequence written as UN with undefined length: the value is an implicit VR little endian
     // encoded sequence (items and a sequence delimiter), whatever the file's transfer syntax.
@@ -280,9 +297,12 @@ export function encodeDataset(elements: Element[], ts: TransferSyntaxName, opts:
  * know: the value bytes are the sequence encoded in implicit VR little endian. With
  * `undefinedLength` the element has length 0xFFFFFFFF and ends with a sequence delimiter (the
  * form PS3.5 6.2.2 describes); otherwise it has a defined length and items of defined length.
+ * With `explicit` the items are explicit VR little endian (the broken-converter case).
  */
-export function unSequence(tag: number, items: Item[], opts: { undefinedLength?: boolean; utf8?: boolean } = {}): Element {
-  const syn: Syntax = { explicit: false, little: true, utf8: opts.utf8 ?? false };
+export function unSequence(tag: number, items: Item[], opts: { undefinedLength?: boolean; utf8?: boolean; explicit?: boolean } = {}): Element {
+  // `explicit`: items in explicit VR little endian, which PS3.5 does not allow inside UN but
+  // converters write anyway.
+  const syn: Syntax = { explicit: opts.explicit ?? false, little: true, utf8: opts.utf8 ?? false };
   const sink = new Sink();
   const undef = opts.undefinedLength ?? false;
   writeItems(sink, items, undef, syn);
@@ -322,7 +342,8 @@ export interface Part10Input {
   implementationVersionName?: string;
   /**
    * The Transfer Syntax UID the file meta declares, when it should differ from the encoding of
-   * the dataset (`transferSyntax`): for files whose declared syntax does not match their bytes.
+   * the dataset (`transferSyntax`): for files whose declared syntax does not match their bytes, or a
+   * compressed one (the dataset is then explicit VR little endian with Pixel Data as `fragments`).
    */
   declaredTransferSyntaxUID?: string;
 }

@@ -282,6 +282,18 @@ const D = {
   SourceOfPreviousValues: [0x04000564, 'LO'],
   ReasonForTheAttributeModification: [0x04000565, 'CS'],
   CurveLabel: [0x50002500, 'LO'],
+  RadiopharmaceuticalAdministrationEventUID: [0x00083012, 'UI'],
+  ReceiveCoilName: [0x00181250, 'SH'],
+  ProcessingFunction: [0x00185020, 'LO'],
+  OverlayRows: [0x60000010, 'US'],
+  OverlayColumns: [0x60000011, 'US'],
+  OverlayDescription: [0x60000022, 'LO'],
+  OverlayType: [0x60000040, 'CS'],
+  OverlayOrigin: [0x60000050, 'SS'],
+  OverlayBitsAllocated: [0x60000100, 'US'],
+  OverlayBitPosition: [0x60000102, 'US'],
+  OverlayLabel: [0x60001500, 'LO'],
+  OverlayData: [0x60003000, 'OW'],
   OverlayComments: [0x60004000, 'LT'],
   PixelData: [0x7fe00010, 'OW'],
 } as const satisfies Record<string, readonly [number, string]>;
@@ -332,7 +344,9 @@ export const PATIENT_A: PatientFacts = {
 
 export const PATIENT_B: PatientFacts = {
   key: 'B',
-  name: 'ZZPLANTBØRGE^ÅSE-PLANTB',
+  // The ideographic component group names her as Japanese systems write it: no spaces, so
+  // free text can hold "鈴木花子" glued to other words.
+  name: 'ZZPLANTBØRGE^ÅSE-PLANTB=鈴木^花子',
   familyName: 'ZZPLANTBØRGE',
   givenName: 'ÅSE-PLANTB',
   id: 'MRN-PLANT-0815',
@@ -343,7 +357,9 @@ export const PATIENT_B: PatientFacts = {
 /** Every distinctive value, with its kind and the patient it identifies (if any). */
 const TOKENS: { value: string; kind: PlantKind; patient?: 'A' | 'B' }[] = [];
 function tok(value: string, kind: PlantKind, patient?: 'A' | 'B'): string {
-  if (value.length < 8) throw new Error(`planted value ${value} is too short to search for`);
+  // Ideographic names are short in characters but not in bytes (3 per character in UTF-8).
+  const long = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]+$/u.test(value) ? value.length >= 2 : value.length >= 8;
+  if (!long) throw new Error(`planted value ${value} is too short to search for`);
   if (!TOKENS.some((t) => t.value === value)) TOKENS.push(patient ? { value, kind, patient } : { value, kind });
   return value;
 }
@@ -360,6 +376,8 @@ function registerIdentityTokens(): void {
   tok('ZZPLANTB', 'name', 'B');
   tok(PATIENT_B.givenName, 'name', 'B');
   tok('SE-PLANTB', 'name', 'B');
+  tok('鈴木', 'name', 'B');
+  tok('花子', 'name', 'B');
   tok(PATIENT_B.id, 'id', 'B');
   tok(PATIENT_B.birthDate, 'date', 'B');
 }
@@ -499,7 +517,7 @@ function equipmentModuleCT(): Element[] {
 }
 
 /** The private block, private sequence (three deep) and UN blobs a CT slice carries. */
-function privateAndUnA(opts: { unUndefinedLength: boolean; undefinedLength: boolean; unBlobs: boolean }): Element[] {
+function privateAndUnA(opts: { unUndefinedLength: boolean; undefinedLength: boolean; unBlobs: boolean; explicitUn?: { seriesUID: string } }): Element[] {
   const creator = 'ACME PHI 1.0';
   const blobText = `BLOB:${PATIENT_A.name};${PATIENT_A.id};DOB=${PATIENT_A.birthDate};${tok('PRIVBLOB-PLANT-X', 'text')}`;
   const blob = new Uint8Array([0x01, 0x02, 0x00, 0xff, ...new TextEncoder().encode(blobText), 0x00, 0x7f]);
@@ -538,6 +556,12 @@ function privateAndUnA(opts: { unUndefinedLength: boolean; undefinedLength: bool
       e('InstitutionName', tok('UNSEQ-PLANTINST', 'institution')),
       sq('PersonIdentificationCodeSequence', [code(tok('OPID-PLANT-UN', 'id'), '99ACME', tok('ZZPLANTOPERATOR', 'name'))]),
     ]]),
+    // The same with EXPLICIT VR items inside the UN (what converters write, and PS3.5 forbids);
+    // only in explicit VR files, where other readers can step over a UN of defined length.
+    ...(opts.explicitUn ? [unSequence(D.ReferencedSeriesSequence[0], [[
+      e('SeriesInstanceUID', opts.explicitUn.seriesUID),
+      e('PerformingPhysicianName', tok('ZZPLANTUNEXPLICIT', 'name') + '^JO'),
+    ]], { explicit: true })] : []),
   ];
 }
 
@@ -614,7 +638,8 @@ function ctSlice(spec: CtSliceSpec, plants: PlantSink, utility: Record<string, U
     ...patientModuleA(),
     ...studyModuleA(s, spec.undefinedLength),
     ...equipmentModuleCT(),
-    e('BodyPartExamined', 'CHEST'),
+    // A coded string is no safe place either: a converter that maps free text into CS.
+    e('BodyPartExamined', spec.instanceNumber === 2 ? PATIENT_A.familyName : 'CHEST'),
     e('SliceThickness', CT_GEOMETRY.SliceThickness),
     e('KVP', CT_GEOMETRY.KVP),
     e('ProtocolName', tok('PLANTPROTOCOL CHEST', 'text')),
@@ -664,7 +689,10 @@ function ctSlice(spec: CtSliceSpec, plants: PlantSink, utility: Record<string, U
     ]], spec.undefinedLength),
     e('CurveLabel', tok('PLANTCURVELABEL', 'text')),
     e('OverlayComments', tok('PLANTOVERLAYCOMMENT', 'text')),
-    ...privateAndUnA({ unUndefinedLength: spec.ts !== 'explicit-be', undefinedLength: spec.undefinedLength, unBlobs: spec.unBlobs }),
+    ...privateAndUnA({
+      unUndefinedLength: spec.ts !== 'explicit-be', undefinedLength: spec.undefinedLength, unBlobs: spec.unBlobs,
+      ...(spec.ts === 'explicit-le' ? { explicitUn: { seriesUID: spec.seriesUID } } : {}),
+    }),
     e('PixelData', pixels.le),
   ];
   if (spec.refersTo) {
@@ -742,6 +770,45 @@ function topLevelDates(ds: Element[]): Record<string, string> {
   }
   return out;
 }
+
+/**
+ * The hiding places of issue 8 ("fail closed"), on patient B's image: a kept description with her
+ * Japanese name written without spaces, her name after a NUL in a kept value, an overlay group
+ * whose description and label name her, a public tag no dictionary knows, and an instance UID
+ * minted under the DICOM root. (Patient A's explicit VR slices carry a UN sequence with explicit
+ * VR items: see privateAndUnA.)
+ */
+function failClosedPlacesB(): Element[] {
+  const overlayBits = new Uint8Array(32).fill(0x5a);
+  const places: Element[] = [
+    e('RadiopharmaceuticalAdministrationEventUID', tok('1.2.840.10008.99999.4711.20200610', 'uid')),
+    e('ReceiveCoilName', `C5\u0000${PATIENT_B.familyName}`),
+    e('ProcessingFunction', '腹部検査鈴木花子様'),
+    e('OverlayRows', [16]),
+    e('OverlayColumns', [16]),
+    e('OverlayDescription', `OVERLAY ${PATIENT_B.familyName}`),
+    e('OverlayType', 'G'),
+    e('OverlayOrigin', [1, 1]),
+    e('OverlayBitsAllocated', [1]),
+    e('OverlayBitPosition', [0]),
+    e('OverlayLabel', tok('PLANTOVERLAYLABEL', 'text', 'B')),
+    { tag: D.OverlayData[0], vr: 'OW', value: overlayBits },
+    // (0010,0090): one bit away from Patient's Name (0010,0010), in no dictionary.
+    { tag: 0x00100090, vr: 'LO', value: tok('PLANTUNKNOWNPUBLIC', 'text', 'B') },
+  ];
+  return places;
+}
+
+/**
+ * Places outside Table E.1-1 where the study plants identifiers on purpose (issue 8): the table
+ * does nothing there, so only the engine's own rules (unknown tags removed, UN sequences parsed,
+ * overlay groups removed whole, the patient's identifiers scrubbed from kept values) find them.
+ */
+export const OUTSIDE_TABLE_PLACES: ReadonlySet<string> = new Set([
+  hex(D.BodyPartExamined[0]), hex(D.ReceiveCoilName[0]), hex(D.ProcessingFunction[0]), hex(0x00100090),
+  hex(D.ReferencedSeriesSequence[0]), hex(D.OverlayLabel[0]), hex(D.OverlayDescription[0]),
+  hex(D.RadiopharmaceuticalAdministrationEventUID[0]),
+]);
 
 // ---------------------------------------------------------------------------------------------
 // Recording where every planted value went.
@@ -862,7 +929,7 @@ export function makePhiStudy(opts: PhiStudyOptions = {}): PhiStudy {
       e('Manufacturer', 'ACME Medical'),
       e('InstitutionName', 'PLANTINSTITUTE'),
       e('StationName', tok('PLANTWORKSTATION', 'device')),
-      e('SeriesDescription', `KEY IMAGES ${PATIENT_A.familyName}`),
+      e('SeriesDescription', `KEY IMAGES Hüfte ${PATIENT_A.familyName}`),
       e('OperatorsName', tok('ZZPLANTOPERATOR', 'name') + '^BOB'),
       ...patientModuleA(),
       ...studyModuleA(main, undef),
@@ -1090,6 +1157,7 @@ export function makePhiStudy(opts: PhiStudyOptions = {}): PhiStudy {
       e('HighBit', [7]),
       e('PixelRepresentation', [0]),
       ...privateBlock(0x0009, 'ACME PHI 1.0', [{ offset: 0x10, vr: 'LO', value: PATIENT_B.name }]),
+      ...failClosedPlacesB(),
       { tag: D.PixelData[0], vr: 'OB', value: px },
     ];
     const bytes = encodePart10({ sopClassUID: SOP_CLASS.US, sopInstanceUID: sopUID, transferSyntax: 'implicit-le', dataset: ds });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Dataset } from '../dicom/dataset.ts';
 import { T } from '../dicom/tags.ts';
-import { KIND, collectIdentifiers, dateSpellings, replaceIdentifiers, REPLACEMENT, type Identifier } from './identifiers.ts';
+import { KIND, collectIdentifiers, dateSpellings, originalUidIdentifiers, replaceIdentifiers, REPLACEMENT, type Identifier } from './identifiers.ts';
 import { scanResidual } from './residual.ts';
 
 const enc = new TextEncoder();
@@ -236,6 +236,21 @@ describe('scanResidual', () => {
     expect(f.map((x) => `${x.value}@${x.where}`).sort()).toEqual(['Jürgen@(0009,1011) Private', 'Müller@(0009,1010) Private']);
   });
 
+  it('takes only real original UIDs as identifiers, not "0" or a short root', () => {
+    expect(originalUidIdentifiers(['0', '1.2.3', '12345678', '1.2.276.0.7230010.3.1.4.1']).map((i) => i.value)).toEqual(['1.2.276.0.7230010.3.1.4.1']);
+  });
+
+  it('finds a name in a blob next to a character of another script, in UTF-8 and UTF-16', () => {
+    const out = new Dataset();
+    bytes(out, 0x00091010, 'OB', enc.encode('\u0000Karlsson様\u0000'));
+    const u16 = (s: string) => Uint8Array.from([...s].flatMap((c) => [c.charCodeAt(0) & 0xff, c.charCodeAt(0) >> 8]));
+    bytes(out, 0x00091011, 'OB', u16('患者Lindqvist様'));
+    // Still not inside a longer ASCII word.
+    bytes(out, 0x00091012, 'OB', enc.encode('\u0000Karlssonx\u0000'));
+    const f = scanResidual(out, ids);
+    expect(f.map((x) => `${x.value}@${x.where}`).sort()).toEqual(['Karlsson@(0009,1010) Private', 'Lindqvist@(0009,1011) Private']);
+  });
+
   it('does not look for 2-letter name parts in binary blobs, only in text', () => {
     const out = new Dataset();
     bytes(out, 0x00091010, 'OB', enc.encode('\u0000li\u0000'));
@@ -244,13 +259,37 @@ describe('scanResidual', () => {
     expect(f.map((x) => x.where)).toEqual(['(0008,1030) StudyDescription']);
   });
 
-  it('looks for IDs and dates, but not names, in coded, UID and date values', () => {
+  it('looks for IDs, dates and names of 3+ letters, but not 2-letter name parts, in coded, UID and date values', () => {
     const out = new Dataset();
     text(out, T.Modality, 'CS', 'KARLSSON');
-    text(out, T.ImageType, 'CS', 'ORIGINAL\\X99812');
+    text(out, T.ImageType, 'CS', 'ORIGINAL\\X99812\\LI');
     text(out, T.SeriesNumber, 'IS', '471123');
     text(out, T.StudyDate, 'DA', '19500107');
     const f = scanResidual(out, ids);
-    expect(f.map((x) => `${x.value}@${x.where}`).sort()).toEqual(['19500107@(0008,0020) StudyDate', 'X99812@(0008,0008) ImageType']);
+    expect(f.map((x) => `${x.value}@${x.where}`).sort()).toEqual([
+      '19500107@(0008,0020) StudyDate', 'Karlsson@(0008,0060) Modality', 'X99812@(0008,0008) ImageType',
+    ]);
+  });
+
+  it('finds spaceless-script names inside words, a one-character Han surname in text, and original UIDs', () => {
+    const ds = new Dataset(['ISO_IR 192']);
+    text(ds, T.PatientName, 'PN', 'Wang^XiaoDong=王^小东');
+    const found = [...collectIdentifiers(ds), { kind: KIND.originalUid, value: '1.2.826.0.1.3680043.8.498.1' }];
+    expect(valuesOf(found, KIND.patientName)).toEqual(expect.arrayContaining(['王', '小东']));
+    const out = new Dataset(['ISO_IR 192']);
+    text(out, T.StudyDescription, 'LO', '王先生胸部检查');
+    text(out, 0x00700081, 'LO', 'prior 1.2.826.0.1.3680043.8.498.1.');
+    text(out, 0x00700080, 'CS', 'XIAODONG_CT');
+    text(out, 0x00204000, 'LT', 'see 1.2.826.0.1.3680043.8.498.12 and 1.2.826.0.1.3680043.8.498.1.5');
+    bytes(out, 0x00091010, 'OB', enc.encode('\u0000小东\u0000'));
+    bytes(out, 0x00091011, 'OB', enc.encode('\u0000王\u0000'));
+    const f = scanResidual(out, found);
+    expect(f.map((x) => `${x.value}@${x.where}`).sort()).toEqual([
+      '1.2.826.0.1.3680043.8.498.1@(0070,0081) ContentDescription',
+      'XiaoDong@(0070,0080) ContentLabel',
+      '小东@(0009,1010) Private',
+      '王@(0008,1030) StudyDescription',
+    ]);
+    expect(replaceIdentifiers('王先生 / 小东的 / Xiaodong様', found).text).toBe('***先生 / ***的 / ***様');
   });
 });

@@ -11,7 +11,12 @@
  * - every identifier whose first/last character is a digit must not touch a digit on that side,
  *   so Patient ID "4711" is not found inside "2.25.947114…" (birth dates may be followed by
  *   digits, as in a DT "19500101120000");
- * - IDs and dates may otherwise touch letters ("MRN4711" still contains the ID "4711").
+ * - IDs and dates may otherwise touch letters ("MRN4711" still contains the ID "4711");
+ * - scripts written without spaces (Han, kana, Hangul) have no word boundaries: "山田" is found
+ *   in "山田太郎様", and a Latin name part is found in "KARLSSON様" — such characters never count
+ *   as a letter that the word rule guards against;
+ * - original UIDs must not touch a digit or a '.' that continues the UID ("1.2.3" is not found in
+ *   "1.2.3.4" or "11.2.3"), but may end a sentence ("see 1.2.3.").
  */
 import { walk, type Dataset, type DataElement } from '../dicom/dataset.ts';
 import { T } from '../dicom/tags.ts';
@@ -42,7 +47,34 @@ export const KIND = {
   personName: 'person name part',
   studyId: 'study ID',
   otherId: 'other ID',
+  /** A UID of the original that the engine replaced (collected while mapping, see deidentify.ts). */
+  originalUid: 'original UID',
 } as const;
+
+/**
+ * The patient's own identifiers: a hit of one of these in a value the profile keeps is removed
+ * from the output (header/scrub.ts), not only reported. Staff and institution identifiers stay
+ * findings to review.
+ */
+export const PATIENT_KINDS: ReadonlySet<string> = new Set([
+  KIND.patientName, KIND.patientId, KIND.otherPatientId, KIND.birthName, KIND.motherBirthName, KIND.otherPatientName,
+  KIND.address, KIND.telephone, KIND.birthDate, KIND.accession, KIND.otherId, KIND.originalUid,
+]);
+
+/** Patient name kinds, for which a one-character ideographic part (a surname such as 王 or 李) counts. */
+const PATIENT_NAME_KINDS: ReadonlySet<string> = new Set([KIND.patientName, KIND.birthName, KIND.motherBirthName, KIND.otherPatientName]);
+
+/** Scripts written without spaces between words: no word boundary can be asked of them. */
+const SPACELESS = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}]/u;
+const LETTER_CHAR = /\p{L}/u;
+/** A letter that a word identifier must not touch: a letter of a script that separates words. */
+export function isWordLetter(c: string): boolean {
+  const code = c.charCodeAt(0);
+  if (code < 0x80) return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a);
+  return LETTER_CHAR.test(c) && !SPACELESS.test(c);
+}
+/** Characters of a spaceless script. */
+export const isSpaceless = (c: string): boolean => SPACELESS.test(c);
 
 const WORD_KINDS: ReadonlySet<string> = new Set([
   KIND.patientName, KIND.birthName, KIND.motherBirthName, KIND.otherPatientName, KIND.address,
@@ -54,6 +86,8 @@ export interface BoundaryRule {
   word: boolean;
   /** A trailing digit may be followed by more digits (dates inside date-times). */
   digitsMayFollow: boolean;
+  /** A UID: a '.' that continues it (followed or preceded by a digit) is part of it. */
+  uid: boolean;
 }
 
 /** How an identifier of this kind must be delimited to count as found (see the file comment). */
@@ -61,6 +95,7 @@ export function boundaryRule(kind: string): BoundaryRule {
   return {
     word: WORD_KINDS.has(kind) || / name\b| address\b/i.test(kind),
     digitsMayFollow: kind === KIND.birthDate,
+    uid: kind === KIND.originalUid,
   };
 }
 
@@ -102,6 +137,8 @@ const PLACEHOLDERS = new Set([
 /** A placeholder, a run of one repeated character ("0000", "XXX", "***"), or nothing but punctuation. */
 export function isPlaceholder(value: string): boolean {
   const v = value.trim().toLowerCase();
+  // One ideographic character is a whole surname (王, 李), not filler.
+  if (/^\p{sc=Han}$/u.test(v)) return false;
   return PLACEHOLDERS.has(v) || /^(.)\1*$/su.test(v) || !/[\p{L}\p{N}]/u.test(v);
 }
 
@@ -188,6 +225,16 @@ export function collectIdentifiers(ds: Dataset): Identifier[] {
   return out;
 }
 
+/** Shortest original UID looked for: "0", "1.2" or "1.3.6" would be found in any number. */
+const UID_MIN = 8;
+
+/** The original UIDs the header step replaced, as identifiers (UIDs too short to tell apart are left out). */
+export function originalUidIdentifiers(uids: Iterable<string>): Identifier[] {
+  const out: Identifier[] = [];
+  for (const value of uids) if (value.length >= UID_MIN && value.includes('.')) out.push({ kind: KIND.originalUid, value });
+  return out;
+}
+
 function splitValues(text: string): string[] {
   return text.split('\\').map((v) => v.trim()).filter((v) => v.length > 0);
 }
@@ -201,8 +248,9 @@ function nameParts(text: string, kind: string, add: Adder): void {
       for (const component of components) {
         for (let part of component.split(/[\s,;()"]+/)) {
           part = part.replace(/^['.\-]+|['.\-]+$/g, '');
-          if (part.length < NAME_MIN || NAME_NOISE.has(part.toLowerCase())) continue;
-          add(kind, part, NAME_MIN);
+          const min = PATIENT_NAME_KINDS.has(kind) && /^\p{sc=Han}$/u.test(part) ? 1 : NAME_MIN;
+          if (part.length < min || NAME_NOISE.has(part.toLowerCase())) continue;
+          add(kind, part, min);
           if (part.includes('-')) {
             for (const sub of part.split('-')) {
               if (!NAME_NOISE.has(sub.toLowerCase())) add(kind, sub, NAME_MIN);
@@ -283,7 +331,8 @@ const patternCache = new WeakMap<readonly Identifier[], RegExp | null>();
 
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 const isAsciiDigit = (c: string): boolean => c >= '0' && c <= '9';
-const LETTER = /\p{L}/u;
+/** A letter of a script that separates words (see isWordLetter), as a regular expression. */
+const WORD_LETTER = '(?:(?![\\p{sc=Han}\\p{sc=Hiragana}\\p{sc=Katakana}\\p{sc=Hangul}])\\p{L})';
 
 /**
  * One alternation of all identifiers, longest first. Each alternative is `(prefix)(body)lookahead`:
@@ -306,10 +355,12 @@ function patternFor(list: readonly Identifier[]): RegExp | null {
     const last = value[value.length - 1];
     let left = '()';
     let right = '';
-    if (isAsciiDigit(first)) left = '(^|[^0-9])';
-    else if (rule.word && LETTER.test(first)) left = '(^|[^\\p{L}])';
-    if (isAsciiDigit(last)) right = rule.digitsMayFollow ? '' : '(?![0-9])';
-    else if (rule.word && LETTER.test(last)) right = '(?!\\p{L})';
+    if (rule.uid) left = '(^|(?![0-9]|\\.[0-9])[\\s\\S])';
+    else if (isAsciiDigit(first)) left = '(^|[^0-9])';
+    else if (rule.word && isWordLetter(first)) left = `(^|(?!${WORD_LETTER})[\\s\\S])`;
+    if (rule.uid) right = '(?![0-9]|\\.[0-9])';
+    else if (isAsciiDigit(last)) right = rule.digitsMayFollow ? '' : '(?![0-9])';
+    else if (rule.word && isWordLetter(last)) right = `(?!${WORD_LETTER})`;
     // Runs of spaces in a multi-word identifier match any run of white space in the text.
     const body = value.split(/\s+/).map(escapeRegExp).join('\\s+');
     alternatives.push(`${left}(${body})${right}`);

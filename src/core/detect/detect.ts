@@ -9,6 +9,7 @@
  * "accepted" (painted unless a person rejects them), other text is "proposed" (painted only once
  * a person accepts it). With `keepClinicalText`, measurements and scale labels are not proposed.
  */
+import { sha256 } from '@noble/hashes/sha2.js';
 import type { Dataset } from '../dicom/dataset.ts';
 import type { RedactionBox } from '../pixels/plan.ts';
 import { KIND } from '../audit/identifiers.ts';
@@ -19,6 +20,15 @@ import type { OcrEngine, Word } from './ocr-engine.ts';
 import { displayParams, type DisplayParams } from '../pixels/display.ts';
 import { normalizePolarity, pad, removeLongRuns, resample, textScale, toGray8, type Gray8 } from './render.ts';
 import { planReads, sampleFrames, summarize, type InstanceSummary } from './sampling.ts';
+
+/**
+ * The instance part of an OCR box id: a digest of its SOP Instance UID, not the UID. Box ids
+ * reach the report inside the output ("redaction: painted ocr-1a2b3c4d-1 …"), which must not
+ * carry original UIDs; the digest keeps ids stable when detection runs again on the same image.
+ */
+function boxIdStem(sopInstanceUID: string): string {
+  return [...sha256(new TextEncoder().encode(`veil/ocr-box\u0000${sopInstanceUID}`)).subarray(0, 4)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
 
 export interface DetectSettings {
   /** Do not propose measurements, scale labels and acoustic output indices. */
@@ -371,7 +381,7 @@ export async function detectInstance(engine: OcrEngine, input: DetectInstanceInp
       // Lines read on extra frames carry over like the others.
       for (const set of coverage.values()) for (let f = 0; f < frameCount; f++) if (!result.framesRead.includes(f)) set.add(f);
     }
-    result.boxes = toBoxes(result.lines, coverage, frameCount, summary.sopInstanceUID);
+    result.boxes = toBoxes(result.lines, coverage, frameCount, summary.sopInstanceUID, width, height);
   } catch (e) {
     if (!(e instanceof FrameAccessError)) throw e;
     result.skipped = e.message;
@@ -398,7 +408,25 @@ function sameRegion(a: Gray8, b: Gray8, r: Rect): boolean {
 }
 
 /** Lines → plan boxes: the same text at the same place on several frames is one box. */
-function toBoxes(lines: ReadLine[], coverage: Map<ReadLine, Set<number>>, frameCount: number, sopInstanceUID: string): RedactionBox[] {
+/** Other text read with less confidence than this (0..100) is not proposed: mostly texture read as letters. */
+export const OTHER_TEXT_MIN_CONFIDENCE = 60;
+/** Share of the width and height, from each edge, outside which the middle of an image is anatomy. */
+const ANATOMY_INSET = 0.25;
+
+/**
+ * Other text that is not worth proposing: read with little confidence, or lying over the middle
+ * of the image, where the anatomy is (a chest CR's heart read as a 319×155 "line"). PHI is
+ * always proposed, wherever it is.
+ */
+export function dropOtherText(box: Rect, confidence: number, width: number, height: number): boolean {
+  if (confidence < OTHER_TEXT_MIN_CONFIDENCE) return true;
+  if (!width || !height) return false;
+  const cx = box.x + box.width / 2;
+  const cy = box.y + box.height / 2;
+  return cx > ANATOMY_INSET * width && cx < (1 - ANATOMY_INSET) * width && cy > ANATOMY_INSET * height && cy < (1 - ANATOMY_INSET) * height;
+}
+
+function toBoxes(lines: ReadLine[], coverage: Map<ReadLine, Set<number>>, frameCount: number, sopInstanceUID: string, width = 0, height = 0): RedactionBox[] {
   interface Acc { line: ReadLine; box: Rect; frames: Set<number>; readFrames: Set<number>; texts: Set<string>; phi: boolean; reasons: Set<string>; confidence: number }
   const accs: Acc[] = [];
   for (const line of lines) {
@@ -422,8 +450,8 @@ function toBoxes(lines: ReadLine[], coverage: Map<ReadLine, Set<number>>, frameC
       accs.push({ line, box: line.box, frames: new Set(frames), readFrames: new Set([line.frame]), texts: new Set([line.text]), phi, reasons: new Set(line.classification.reasons), confidence: line.confidence });
     }
   }
-  return accs.map((a, k) => ({
-    id: `ocr-${sopInstanceUID}-${k + 1}`,
+  return accs.flatMap((a) => (!a.phi && dropOtherText(a.box, a.confidence, width, height) ? [] : [a])).map((a, k) => ({
+    id: `ocr-${boxIdStem(sopInstanceUID)}-${k + 1}`,
     ...a.box,
     frames: a.frames.size >= frameCount ? 'all' : [...a.frames].sort((x, y) => x - y),
     scope: { kind: 'instance', sopInstanceUID },
@@ -486,7 +514,7 @@ export async function detectStudy(engine: OcrEngine, instances: readonly StudyIn
     let k = 0;
     for (const r of from) {
       for (const b of r.boxes) {
-        boxes.push({ ...b, id: `ocr-${target}-p${++k}`, scope: { kind: 'instance', sopInstanceUID: target }, label: `${b.label ?? ''} [carried over from sampled image ${r.sopInstanceUID}]` });
+        boxes.push({ ...b, id: `ocr-${boxIdStem(target)}-p${++k}`, scope: { kind: 'instance', sopInstanceUID: target }, label: `${b.label ?? ''} [carried over from sampled image ${r.sopInstanceUID}]` });
       }
     }
   }

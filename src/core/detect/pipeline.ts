@@ -62,8 +62,15 @@ export async function detectAndPlan(engine: OcrEngine, inputs: readonly OcrInput
       unreadable.push(input.path);
       continue;
     }
-    const summary = summarize(parsed.dataset);
-    identifiers.set(input.path, ocrIdentifiers(parsed.dataset));
+    let summary: ReturnType<typeof summarize>;
+    try {
+      summary = summarize(parsed.dataset);
+      identifiers.set(input.path, ocrIdentifiers(parsed.dataset));
+    } catch (e) {
+      // An unreadable value (a 1-byte Rows) fails this one image, not the whole batch.
+      failed.set(input.path, `could not be read: ${(e as Error).message}`);
+      continue;
+    }
     if (!pixelElement(parsed.dataset)) {
       unreadable.push(input.path);
       continue;

@@ -8,8 +8,8 @@
  * `warnings`. Where it cannot read a file completely (truncation, nonsense lengths) it throws a
  * DicomReadError whose message names the element and the byte offset, never a bare stack trace.
  */
-import { inflateSync } from 'fflate';
 import { Dataset, EMPTY, type DataElement } from './dataset.ts';
+import { InflateLimitError, describeBytes, inflateCapped } from './inflate.ts';
 import { T, dictionaryVR, formatTag, keywordOf } from './tags.ts';
 import { TS, encodingOf } from './transfer-syntax.ts';
 import { LONG_LENGTH_VRS, isValidVR, wordSize } from './vr.ts';
@@ -29,6 +29,12 @@ export interface ParsedFile {
 }
 
 const UNDEFINED_LENGTH = 0xffffffff;
+/**
+ * Largest inflated Deflated Explicit VR Little Endian dataset read. That transfer syntax carries
+ * reports and small objects; a dataset that inflates past this is refused rather than allowed to
+ * claim memory the rest of the run needs (a deflate bomb inflates a thousandfold).
+ */
+export const MAX_INFLATED_DATASET_BYTES = 256 * 1024 * 1024;
 /** Deeper nesting than this is not a real dataset but a parser being led astray. */
 const MAX_DEPTH = 64;
 
@@ -97,8 +103,13 @@ export function readPart10(input: Uint8Array): ParsedFile {
   const enc = encodingOf(tsUID);
   if (enc.deflated) {
     try {
-      body = inflateSync(input.subarray(dataStart));
+      body = inflateCapped(input.subarray(dataStart), MAX_INFLATED_DATASET_BYTES);
     } catch (e) {
+      if (e instanceof InflateLimitError) {
+        throw new DicomReadError(
+          `deflated dataset inflates to more than ${describeBytes(e.limit)} (the most Veil reads; ${describeBytes(input.length)} compressed): refused as a likely deflate bomb`,
+        );
+      }
       throw new DicomReadError(`deflated dataset could not be inflated: ${(e as Error).message}`);
     }
     bodyStart = 0;

@@ -6,7 +6,7 @@
 import { Dataset, type DataElement } from './dataset.ts';
 import { decodeText } from './charset.ts';
 import { CHARSET_VRS } from './vr.ts';
-import { dictionaryVR } from './tags.ts';
+import { dictionaryVR, formatTag, keywordOf } from './tags.ts';
 
 const utf8 = new TextEncoder();
 const ascii = new TextDecoder('latin1');
@@ -29,18 +29,36 @@ export function getStrings(ds: Dataset, tag: number): string[] {
   return text ? text.split('\\').map((v) => v.trim()) : [];
 }
 
-/** First value of a numeric element (US, SS, UL, SL, FL, FD, or IS/DS text). */
+/**
+ * A value whose length its VR makes impossible (a 1-byte US). The message names the element, so
+ * a file failed for it says where, not what the JavaScript runtime thought of it.
+ */
+export class DicomValueError extends Error {
+  override name = 'DicomValueError';
+}
+
+const BINARY_SIZE: Readonly<Record<string, number>> = { US: 2, SS: 2, UL: 4, SL: 4, FL: 4, FD: 8 };
+
+/**
+ * First value of a numeric element (US, SS, UL, SL, FL, FD, or IS/DS text). Throws
+ * DicomValueError when a binary value is shorter than one value of its VR: such an element
+ * cannot be read, and guessing (zero, undefined) would let the image be misread.
+ */
 export function getNumber(ds: Dataset, tag: number): number | undefined {
   const el = ds.get(tag);
   if (!el || el.value.length === 0) return undefined;
+  const size = BINARY_SIZE[el.vr];
+  if (size !== undefined && el.value.length < size) {
+    throw new DicomValueError(`${formatTag(tag)} ${keywordOf(tag)} is ${el.vr} but ${el.value.length} byte(s) long (one ${el.vr} value takes ${size}): the element cannot be read`);
+  }
   const v = new DataView(el.value.buffer, el.value.byteOffset, el.value.byteLength);
   switch (el.vr) {
     case 'US': return v.getUint16(0, true);
     case 'SS': return v.getInt16(0, true);
-    case 'UL': return el.value.length >= 4 ? v.getUint32(0, true) : undefined;
-    case 'SL': return el.value.length >= 4 ? v.getInt32(0, true) : undefined;
-    case 'FL': return el.value.length >= 4 ? v.getFloat32(0, true) : undefined;
-    case 'FD': return el.value.length >= 8 ? v.getFloat64(0, true) : undefined;
+    case 'UL': return v.getUint32(0, true);
+    case 'SL': return v.getInt32(0, true);
+    case 'FL': return v.getFloat32(0, true);
+    case 'FD': return v.getFloat64(0, true);
     default: {
       const n = Number(elementText(el, ds.charset).split('\\')[0]);
       return Number.isFinite(n) ? n : undefined;

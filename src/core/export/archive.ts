@@ -1,20 +1,16 @@
 /**
  * Output sinks: where de-identified files and the report go. Platform-free (browser, worker,
- * Node); the Node file-system sinks live in node-sinks.ts.
+ * Node); the Node file-system sinks are a host adapter in src/cli/node-sinks.ts.
  *
- * The zip sink streams: each file is turned into zip bytes as soon as it is added and handed to
- * the writer, so memory holds one file at a time rather than the whole study (the writer decides
- * what to do with the chunks: write them to disk in Node, collect them for a Blob in the browser).
- * Entries are STORED, not deflated: DICOM pixel data barely compresses and speed matters.
- *
- * It uses fflate's streaming `Zip` rather than JSZip: JSZip holds every file in memory until
- * `generate*` and then builds the archive, which for a few thousand CT slices means gigabytes in a
- * browser tab. The archives are ordinary zips (JSZip, unzip, Windows Explorer and macOS all read
- * them; entries carry a data descriptor). Neither library writes ZIP64, so an archive is limited
- * to 65,535 entries and 4 GiB; the sink refuses to go past either instead of writing a corrupt zip.
+ * The zip sink streams: each file becomes zip bytes as soon as it is added and goes to the
+ * writer, so memory holds one file at a time rather than the whole study (the writer decides what
+ * to do with the chunks: write them to disk in Node, collect them for a Blob in tests). It is the
+ * same ZIP64 writer the browser export uses (zip-writer.ts): entries STORED (DICOM pixel data
+ * barely compresses and speed matters), the archive past 4 GiB or 65,535 files when needed.
  */
-import { Zip, ZipPassThrough } from 'fflate';
 import { joinParts } from '../dicom/writer.ts';
+import { crc32Parts } from './crc32.ts';
+import { ZipWriter } from './zip-writer.ts';
 
 /** A file's content: one buffer, or parts written one after another (see writePart10Parts). */
 export type FileData = Uint8Array | readonly Uint8Array[];
@@ -34,14 +30,6 @@ export interface OutputSink {
 /** Receives the archive's bytes in order. May return a promise to apply back-pressure. */
 export type ChunkWriter = (chunk: Uint8Array) => void | Promise<void>;
 
-export interface ZipSinkOptions {
-  /** Modification time stored for every entry. Default 1980-01-01 00:00 (the DOS epoch), for reproducible archives. */
-  mtime?: Date;
-}
-
-export const ZIP_MAX_ENTRIES = 0xffff;
-export const ZIP_MAX_BYTES = 0xffffffff;
-
 /**
  * Rejects paths that could escape the output root or mean different things on different systems:
  * absolute paths, backslashes, drive letters, empty / "." / ".." segments, control characters.
@@ -54,72 +42,23 @@ export function assertSafeRelativePath(path: string): void {
   }
 }
 
-const utf8 = new TextEncoder();
-
-export function createZipSink(write: ChunkWriter, options: ZipSinkOptions = {}): OutputSink {
-  const mtime = options.mtime ?? new Date(1980, 0, 1, 0, 0, 0);
-  const pending: Uint8Array[] = [];
-  let failure: unknown;
-  const zip = new Zip((err, chunk) => {
-    if (err) failure ??= err;
-    else if (chunk) pending.push(chunk);
-  });
-  const paths = new Set<string>();
+export function createZipSink(write: ChunkWriter): OutputSink {
+  const zip = new ZipWriter<never>(write);
   let state: 'open' | 'closed' | 'aborted' = 'open';
-  /** Bytes the archive will have once the central directory is written (an upper bound for the checks). */
-  let size = 22;
-  // Writes are serialised: chunks go out in the order fflate produced them, whatever the callers await.
-  let tail: Promise<void> = Promise.resolve();
-
-  const flush = (): Promise<void> => {
-    tail = tail.then(async () => {
-      while (pending.length > 0) {
-        if (failure !== undefined) throw failure;
-        const chunk = pending.shift() as Uint8Array;
-        await write(chunk);
-      }
-      if (failure !== undefined) throw failure;
-    });
-    tail.catch((e: unknown) => {
-      failure ??= e;
-    });
-    return tail;
-  };
-
   return {
     async add(path, data) {
       if (state !== 'open') throw new Error(`zip sink is ${state}; cannot add ${path}`);
-      if (failure !== undefined) throw failure;
       assertSafeRelativePath(path);
-      if (paths.has(path)) throw new Error(`duplicate output path: ${path}`);
-      const nameLength = utf8.encode(path).length;
-      // local header + data + data descriptor + central directory entry
-      const entrySize = 30 + nameLength + sizeOf(data) + 16 + 46 + nameLength;
-      if (paths.size + 1 > ZIP_MAX_ENTRIES) throw new Error(`a zip without ZIP64 holds at most ${ZIP_MAX_ENTRIES} files; export to a folder instead`);
-      if (size + entrySize > ZIP_MAX_BYTES) throw new Error('the zip would exceed 4 GiB (no ZIP64 support); export to a folder, or in smaller batches');
-      paths.add(path);
-      size += entrySize;
-      const file = new ZipPassThrough(path);
-      file.mtime = mtime;
-      zip.add(file);
       const parts = partsOf(data);
-      if (parts.length === 0) file.push(new Uint8Array(0), true);
-      parts.forEach((p, i) => file.push(p, i === parts.length - 1));
-      await flush();
+      await zip.add(path, crc32Parts(parts), sizeOf(data), parts);
     },
     async close() {
       if (state !== 'open') throw new Error(`zip sink is already ${state}`);
       state = 'closed';
-      zip.end();
-      await flush();
+      await zip.close();
     },
     async abort() {
-      if (state === 'open') {
-        state = 'aborted';
-        zip.terminate();
-        pending.length = 0;
-      }
-      await tail.catch(() => undefined);
+      if (state === 'open') state = 'aborted';
     },
   };
 }
@@ -131,11 +70,11 @@ export interface MemoryZipSink extends OutputSink {
   bytes(): Uint8Array;
 }
 
-export function createMemoryZipSink(options: ZipSinkOptions = {}): MemoryZipSink {
+export function createMemoryZipSink(): MemoryZipSink {
   const chunks: Uint8Array[] = [];
   const sink = createZipSink((chunk) => {
     chunks.push(chunk);
-  }, options);
+  });
   return {
     add: sink.add,
     close: sink.close,

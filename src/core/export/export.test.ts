@@ -1,15 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, rm, writeFile, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import JSZip from 'jszip';
+import { describe, expect, it } from 'vitest';
 import { zeroCounts, type FileOutcome, type WrittenOutcome } from '../outcome.ts';
 import { KIND } from '../audit/identifiers.ts';
 import { PathAllocator, hash8, outputPathFor, sanitizeComponent, type LayoutInput } from './layout.ts';
 import { CSV_COLUMNS, REPORT_CSV, REPORT_JSON, buildReport, csvField, type ReportJson, type ReportMeta } from './report.ts';
 import { MAPPING_CSV, MAPPING_JSON, MappingLog } from './mapping.ts';
-import { MemorySink, assertSafeRelativePath, createMemoryZipSink, createZipSink } from './archive.ts';
-import { createFolderSink, createZipFileSink } from './node-sinks.ts';
 
 const layout: LayoutInput = {
   patientId: 'VEIL-3F9A2C1B',
@@ -246,142 +240,5 @@ describe('mapping', () => {
     m.addUid('3', '4');
     expect(m.counts.uids).toBe(2);
     expect(new MappingLog().isEmpty).toBe(true);
-  });
-});
-
-/** Byte equality without vitest's element-by-element deep diff (slow on 300 kB). */
-function expectBytes(actual: Uint8Array | null | undefined, expected: Uint8Array): void {
-  expect(actual).toBeInstanceOf(Uint8Array);
-  expect(Buffer.from(actual!.buffer, actual!.byteOffset, actual!.byteLength).equals(expected)).toBe(true);
-}
-
-function sampleFiles(): Map<string, Uint8Array> {
-  const files = new Map<string, Uint8Array>();
-  const big = new Uint8Array(300_000);
-  for (let i = 0; i < big.length; i++) big[i] = (i * 31) & 0xff;
-  files.set(outputPathFor(layout), big);
-  files.set(outputPathFor({ ...layout, sopInstanceUID: '2.25.3335', instanceNumber: '13' }), new Uint8Array([1, 2, 3]));
-  files.set('deid-report.csv', new TextEncoder().encode('input,status\r\n'));
-  files.set('deid-report.json', new Uint8Array(0));
-  return files;
-}
-
-describe('zip sink', () => {
-  it('round-trips through JSZip with stored entries', async () => {
-    const files = sampleFiles();
-    const sink = createMemoryZipSink();
-    for (const [path, bytes] of files) await sink.add(path, bytes);
-    await sink.close();
-    const zip = await JSZip.loadAsync(sink.bytes());
-    const names = Object.keys(zip.files).filter((n) => !zip.files[n].dir);
-    expect(names.sort()).toEqual([...files.keys()].sort());
-    for (const [path, bytes] of files) {
-      const entry = zip.file(path);
-      expect(entry).not.toBeNull();
-      expectBytes(await entry!.async('uint8array'), bytes);
-    }
-    // Stored, not deflated: the archive is barely bigger than its content.
-    const content = [...files.values()].reduce((n, b) => n + b.length, 0);
-    expect(sink.bytes().length).toBeLessThan(content + 1000);
-  });
-
-  it('is deterministic', async () => {
-    const make = async (): Promise<Uint8Array> => {
-      const s = createMemoryZipSink();
-      for (const [p, b] of sampleFiles()) await s.add(p, b);
-      await s.close();
-      return s.bytes();
-    };
-    expectBytes(await make(), await make());
-  });
-
-  it('keeps chunk order with concurrent adds and an async writer', async () => {
-    const chunks: Uint8Array[] = [];
-    const sink = createZipSink(async (c) => {
-      await new Promise((r) => setTimeout(r, Math.random() * 3));
-      chunks.push(c);
-    });
-    const files = sampleFiles();
-    await Promise.all([...files].map(([p, b]) => sink.add(p, b)));
-    await sink.close();
-    const zip = await JSZip.loadAsync(new Blob(chunks as BlobPart[]).arrayBuffer());
-    for (const [path, bytes] of files) expectBytes(await zip.file(path)!.async('uint8array'), bytes);
-  });
-
-  it('rejects duplicate and unsafe paths, and use after close', async () => {
-    const sink = createMemoryZipSink();
-    await sink.add('a/b.dcm', new Uint8Array(1));
-    await expect(sink.add('a/b.dcm', new Uint8Array(1))).rejects.toThrow(/duplicate/);
-    for (const bad of ['../x', '/abs', 'a//b', 'a\\b', 'C:/x', 'a/./b', '']) {
-      expect(() => assertSafeRelativePath(bad)).toThrow(/unsafe/);
-    }
-    await sink.close();
-    await expect(sink.add('c.dcm', new Uint8Array(1))).rejects.toThrow(/closed/);
-  });
-
-  it('surfaces writer failures', async () => {
-    const sink = createZipSink(() => {
-      throw new Error('disk full');
-    });
-    await expect(sink.add('a.dcm', new Uint8Array(10))).rejects.toThrow('disk full');
-    await expect(sink.add('b.dcm', new Uint8Array(10))).rejects.toThrow('disk full');
-  });
-
-  it('MemorySink collects files', async () => {
-    const s = new MemorySink();
-    await s.add('x/y.dcm', new Uint8Array([9]));
-    await s.close();
-    expect(s.files.get('x/y.dcm')).toEqual(new Uint8Array([9]));
-  });
-});
-
-describe('node sinks', () => {
-  let dir = '';
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'veil-export-'));
-  });
-  afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
-
-  it('folder sink writes every file, creating folders', async () => {
-    const files = sampleFiles();
-    const sink = createFolderSink(join(dir, 'out'));
-    for (const [p, b] of files) await sink.add(p, b);
-    await sink.close();
-    for (const [p, b] of files) expectBytes(new Uint8Array(await readFile(join(dir, 'out', ...p.split('/')))), b);
-  });
-
-  it('folder sink refuses to overwrite unless asked, and refuses unsafe paths', async () => {
-    await writeFile(join(dir, 'x.dcm'), 'original');
-    await expect(createFolderSink(dir).add('x.dcm', new Uint8Array([1]))).rejects.toThrow();
-    expect(await readFile(join(dir, 'x.dcm'), 'utf8')).toBe('original');
-    await createFolderSink(dir, { overwrite: true }).add('x.dcm', new Uint8Array([1]));
-    expect(new Uint8Array(await readFile(join(dir, 'x.dcm')))).toEqual(new Uint8Array([1]));
-    await expect(createFolderSink(dir).add('../escape.dcm', new Uint8Array([1]))).rejects.toThrow(/unsafe/);
-  });
-
-  it('zip file sink streams a valid zip to disk', async () => {
-    const files = sampleFiles();
-    const target = join(dir, 'out.zip');
-    const sink = createZipFileSink(target);
-    for (const [p, b] of files) await sink.add(p, b);
-    await sink.close();
-    const zip = await JSZip.loadAsync(await readFile(target));
-    for (const [p, b] of files) expectBytes(await zip.file(p)!.async('uint8array'), b);
-  });
-
-  it('zip file sink never replaces an existing file unless asked, and abort removes a partial zip', async () => {
-    const existing = join(dir, 'exists.zip');
-    await writeFile(existing, 'keep me');
-    const refused = createZipFileSink(existing);
-    await expect(refused.add('a.dcm', new Uint8Array(1))).rejects.toThrow();
-    expect(await readFile(existing, 'utf8')).toBe('keep me');
-
-    const partial = join(dir, 'partial.zip');
-    const sink = createZipFileSink(partial);
-    await sink.add('a.dcm', new Uint8Array(100));
-    await sink.abort!();
-    await expect(stat(partial)).rejects.toThrow();
   });
 });

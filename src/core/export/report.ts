@@ -6,16 +6,23 @@
  * The report travels WITH the de-identified data, so it must not re-identify it:
  * - residual findings are reported by kind and location only, never the identifier's value;
  * - no original identifiers, UIDs, names or dates are included — only what the outcome's
- *   user-facing fields hold (input path, output path, reason, warnings);
- * - input paths and messages can themselves carry PHI (a folder named after the patient), so
- *   pass `redact` — the identifiers collected from the inputs — to blank them out of those
- *   strings as well.
+ *   user-facing fields hold (input reference, output path, reason, warnings);
+ * - inputs are named by neutral references (refs.ts), never by their paths: the export run
+ *   (run.ts) puts the reference into `input` and cleans the messages. `redact` — identifiers
+ *   collected from the inputs — blanks them out of those strings as well.
+ *
+ * The operator's report is the same rows plus each input's path (`paths`): it stays with the
+ * operator, beside the output (CLI) or downloaded on its own (app), never inside the output.
  */
 import { zeroCounts, type ActionCounts, type FileOutcome, type ReportedOutcome } from '../outcome.ts';
 import { replaceIdentifiers, type Identifier } from '../audit/identifiers.ts';
+import { TOOL_NAME, TOOL_VERSION, methodCodes } from '../header/method.ts';
+import type { Profile } from '../profile/profile.ts';
 
 export const REPORT_JSON = 'deid-report.json';
 export const REPORT_CSV = 'deid-report.csv';
+/** The operator's report's name (`<out>-operator-report.csv/.json` beside the output, `veil-operator-report-….csv` in the app). */
+export const OPERATOR_REPORT = 'operator-report';
 
 export interface ReportMeta {
   tool: string;
@@ -27,12 +34,30 @@ export interface ReportMeta {
   finishedAt: string;
 }
 
+/** The report's header for a profile, the same in both hosts. */
+export function reportMeta(profile: Profile, startedAt = new Date().toISOString()): Omit<ReportMeta, 'finishedAt'> {
+  const options = profile.options;
+  return {
+    tool: TOOL_NAME,
+    version: TOOL_VERSION,
+    profileSummary: methodCodes(options).map((c) => c.codeMeaning).join('; '),
+    optionsApplied: Object.entries(options).filter(([, on]) => on).map(([k]) => k),
+    mode: profile.pseudonyms.mode,
+    startedAt,
+  };
+}
+
 export interface ReportOptions {
   /**
    * Identifiers of the original files (union over the export). Any of them found in an input
    * path, reason or warning is replaced with "***" before it goes into the report.
    */
   redact?: readonly Identifier[];
+  /**
+   * The operator's report: each input's path, in the order of the outcomes, in a `path` field and
+   * column after `input`. Never for the report inside the output.
+   */
+  paths?: readonly string[];
 }
 
 export interface ReportTotals {
@@ -43,11 +68,18 @@ export interface ReportTotals {
   filesWithWarnings: number;
   filesWithResidualWarnings: number;
   residualFindings: number;
+  /** Images that needed pixel review and were not painted or reviewed: written anyway, or refused. */
+  needPixelReview: number;
+  /** Of those, written because a person chose "export anyway". */
+  exportedWithoutPixelReview: number;
   actions: ActionCounts;
 }
 
 export interface ReportEntry {
+  /** The input's neutral reference (`#0007-3f9a2c1b`, see refs.ts). */
   input: string;
+  /** The operator's report only: the input's path as given. */
+  path?: string;
   status: FileOutcome['status'];
   output?: string;
   reason?: string;
@@ -58,6 +90,10 @@ export interface ReportEntry {
   /** Kind and location only: the identifier value itself stays out of the report. */
   residual: { kind: string; where: string }[];
   actions?: ActionCounts;
+  /** Images: clean-by-source, painted, reviewed or needs-review, why, and whether a person exported it anyway. */
+  pixelStatus?: string;
+  pixelReviewReasons?: string[];
+  exportedAnyway?: boolean;
 }
 
 export interface ReportJson {
@@ -71,6 +107,7 @@ const ACTION_KEYS = ['removed', 'emptied', 'dummied', 'kept', 'cleaned', 'uidsRe
 export const CSV_COLUMNS = [
   'input', 'status', 'output', 'reason', 'warnings', 'residual_warnings', 'transfer_syntax', 'modality',
   'removed', 'emptied', 'dummied', 'kept', 'cleaned', 'uids_replaced', 'dates_shifted', 'pseudonymized', 'overridden',
+  'pixel_status', 'pixel_review_reasons', 'exported_anyway',
 ] as const;
 
 /**
@@ -98,14 +135,24 @@ export function buildReport(outcomes: readonly ReportedOutcome[], meta: ReportMe
 
   const totals: ReportTotals = {
     inputs: outcomes.length, written: 0, skipped: 0, failed: 0,
-    filesWithWarnings: 0, filesWithResidualWarnings: 0, residualFindings: 0, actions: zeroCounts(),
+    filesWithWarnings: 0, filesWithResidualWarnings: 0, residualFindings: 0,
+    needPixelReview: 0, exportedWithoutPixelReview: 0, actions: zeroCounts(),
   };
   const files: ReportEntry[] = [];
-  let csv = csvRow(CSV_COLUMNS);
+  const paths = options.paths;
+  let csv = csvRow(paths ? [CSV_COLUMNS[0], 'path', ...CSV_COLUMNS.slice(1)] : CSV_COLUMNS);
+  /** The operator's report has the path after the reference. */
+  const row = (i: number, fields: (string | number | undefined)[]) =>
+    csvRow(paths ? [fields[0], paths[i], ...fields.slice(1)] : fields);
 
-  for (const o of outcomes) {
+  for (const [i, o] of outcomes.entries()) {
     const warnings = o.warnings.map(clean);
     if (warnings.length > 0) totals.filesWithWarnings++;
+    const px = o.pixelReview;
+    if (px?.status === 'needs-review') totals.needPixelReview++;
+    if (px?.exportedAnyway) totals.exportedWithoutPixelReview++;
+    const pixelFields = px ? { pixelStatus: px.status, pixelReviewReasons: [...px.reasons], ...(px.exportedAnyway ? { exportedAnyway: true } : {}) } : {};
+    const pixelCsv = px ? [px.status, px.reasons.join(' | '), px.exportedAnyway ? 'yes' : ''] : ['', '', ''];
     if (o.status === 'written') {
       totals.written++;
       if (o.residual.length > 0) totals.filesWithResidualWarnings++;
@@ -113,6 +160,7 @@ export function buildReport(outcomes: readonly ReportedOutcome[], meta: ReportMe
       for (const k of ACTION_KEYS) totals.actions[k] += o.actions[k];
       const entry: ReportEntry = {
         input: clean(o.input),
+        ...(paths ? { path: paths[i] } : {}),
         status: o.status,
         output: o.output,
         modality: o.modality,
@@ -122,18 +170,20 @@ export function buildReport(outcomes: readonly ReportedOutcome[], meta: ReportMe
         // Deliberately no `value`: the report ships with the data it describes.
         residual: o.residual.map((r) => ({ kind: r.kind, where: r.where })),
         actions: { ...o.actions },
+        ...pixelFields,
       };
       files.push(entry);
-      csv += csvRow([
+      csv += row(i, [
         entry.input, o.status, o.output, '', warnings.join(' | '), o.residual.length, o.transferSyntaxUID, o.modality,
         ...ACTION_KEYS.map((k) => o.actions[k]),
+        ...pixelCsv,
       ]);
     } else {
       if (o.status === 'skipped') totals.skipped++;
       else totals.failed++;
-      const entry: ReportEntry = { input: clean(o.input), status: o.status, reason: clean(o.reason), warnings, residual: [] };
+      const entry: ReportEntry = { input: clean(o.input), ...(paths ? { path: paths[i] } : {}), status: o.status, reason: clean(o.reason), warnings, residual: [], ...pixelFields };
       files.push(entry);
-      csv += csvRow([entry.input, o.status, '', entry.reason, warnings.join(' | '), '', '', '', ...ACTION_KEYS.map(() => '')]);
+      csv += row(i, [entry.input, o.status, '', entry.reason, warnings.join(' | '), '', '', '', ...ACTION_KEYS.map(() => ''), ...pixelCsv]);
     }
   }
 

@@ -13,7 +13,7 @@ import { REPLACEMENT, replaceIdentifiers, type Identifier } from '../audit/ident
 import { shiftDateValues } from './dates.ts';
 import { dummyValue } from './dummies.ts';
 import type { Pseudonym } from './pseudonyms.ts';
-import type { UidMapper } from './uid-map.ts';
+import type { UidMapping } from './uid-map.ts';
 import { isClassUidAttribute, looksLikeRegistryUid } from './uid-kinds.ts';
 
 /** One change, for the app's before/after review table. */
@@ -31,7 +31,7 @@ export interface HeaderChange {
 
 export interface HeaderContext {
   profile: CompiledProfile;
-  uids: UidMapper;
+  uids: UidMapping;
   pseudonym: Pseudonym;
   /** Days to shift every DA/DT by (Modified Dates option); undefined when dates are not shifted. */
   dateShiftDays?: number;

@@ -107,3 +107,28 @@ export function restoreConformance(ds: Dataset, snapshot: RequiredSnapshot, ctx:
   }
   return notes;
 }
+
+const BODY_PART_EXAMINED = 0x00180015;
+const LATERALITY = 0x00200060;
+const IMAGE_LATERALITY = 0x00200062;
+
+/**
+ * Laterality (0020,0060) is Type 2C in General Series: required when Body Part Examined names a
+ * paired structure. A body part that de-identification changed (its value held a name part and
+ * was dropped or given a dummy) no longer says "unpaired", so a series without laterality of its
+ * own gets an empty one — valid for Type 2C, and it claims nothing. Call after every step that
+ * may change Body Part Examined, with its value in the input.
+ */
+export function keepLateralityCondition(ds: Dataset, bodyPartBefore: string | undefined, ctx: ConformanceContext): string[] {
+  if (bodyPartBefore === undefined || ds.has(LATERALITY) || ds.has(IMAGE_LATERALITY)) return [];
+  const now = ds.get(BODY_PART_EXAMINED);
+  const after = now ? new TextDecoder().decode(now.value).replace(/[\0 ]+$/, '') : undefined;
+  if (after === bodyPartBefore) return [];
+  ds.set({ tag: LATERALITY, vr: 'CS', value: EMPTY });
+  ctx.counts.emptied++;
+  ctx.trace?.({
+    path: formatTag(LATERALITY), tag: LATERALITY, keyword: keywordOf(LATERALITY), vr: 'CS', before: '', after: '',
+    action: 'Z', source: 'Type 2C in General Series: Body Part Examined was changed, so an empty Laterality keeps the series valid',
+  });
+  return [`${formatTag(LATERALITY)} Laterality added empty: Body Part Examined was changed and the General Series module then requires it (Type 2C)`];
+}

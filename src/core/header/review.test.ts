@@ -68,3 +68,23 @@ describe('reviewInstance', () => {
     expect(r.reason).toMatch(/not a DICOM file/);
   });
 });
+
+describe('reviewInstance and the patient identifiers found in kept values', () => {
+  it('shows a kept value that named the patient as cleaned, and a blob that did as removed, with why', async () => {
+    const { image, latin1, samplesWith } = await import('../../../tests/fail-closed/residual-inputs.ts');
+    const { privateBlock } = await import('../../../tests/synthetic/encoder.ts');
+    const profile = defaultProfile();
+    profile.overrides['(0029,1011)'] = { action: 'keep' };
+    const session = createSession({ profile, passphrase: 'review-test' });
+    const bytes = image([
+      { tag: 0x00700081, vr: 'LO', value: 'Follow-up of Karlsson' },
+      ...privateBlock(0x0029, 'ACME BLOB', [{ offset: 0x11, vr: 'OB', value: samplesWith(latin1('owner: Karlsson')) }]),
+    ]);
+    const review = await reviewOf({ path: 'one.dcm', bytes }, session);
+    const row = (tag: string) => review.rows.find((r) => r.tag === tag && r.depth === 0 && !r.id.startsWith('meta'))!;
+    expect(row('(0070,0081)')).toMatchObject({ after: 'Follow-up of ***', action: 'cleaned' });
+    expect(row('(0070,0081)').reason).toMatch(/patient identifier/);
+    expect(row('(0029,1011)')).toMatchObject({ after: null, action: 'removed' });
+    expect(row('(0029,1011)').reason).toMatch(/patient identifier/);
+  });
+});

@@ -27,3 +27,28 @@ export class UidMapper {
     return mapped;
   }
 }
+
+/** What the header step needs of a mapper. */
+export interface UidMapping {
+  map(original: string): string;
+}
+
+/**
+ * A mapper for one file that remembers which original UIDs it replaced: they are the file's
+ * "original UID" identifiers, which must not be found anywhere in its output (a study UID
+ * copied into a kept comment, say). Registry UIDs that the header step keeps never pass here.
+ */
+export function recordingMapper(mapper: UidMapping): { mapper: UidMapping; originals: Set<string> } {
+  const originals = new Set<string>();
+  return {
+    originals,
+    mapper: {
+      map(original: string): string {
+        const mapped = mapper.map(original);
+        const uid = original.replace(/[\0 ]+$/, '').trim();
+        if (mapped !== uid) originals.add(uid);
+        return mapped;
+      },
+    },
+  };
+}

@@ -55,6 +55,15 @@ export function imageInfo(ds: Dataset): ImageInfo {
       warnings.push(`Number of Frames '${nfText}' is not a number; ${counted ? `${counted} frame(s) counted from the pixel data` : 'read as 1'}`);
     }
   }
+  if (pixels) {
+    // The declared count is untrusted: everything that walks frames (painting, decoding, OCR)
+    // sizes its work by it, so it never exceeds what the pixel data can hold.
+    const held = framesHeldBy(pixels, frameBitsOf({ rows, columns, samplesPerPixel, bitsAllocated, photometric }));
+    if (numberOfFrames > held) {
+      warnings.push(framesCappedNote(numberOfFrames, held));
+      numberOfFrames = held;
+    }
+  }
   let pixelPaddingValue: number | undefined;
   const padding = ds.get(T.PixelPaddingValue);
   if (padding && padding.value.length >= 2) {
@@ -65,6 +74,29 @@ export function imageInfo(ds: Dataset): ImageInfo {
     rows, columns, samplesPerPixel, bitsAllocated, bitsStored, highBit, pixelRepresentation, planarConfiguration,
     photometric, numberOfFrames, pixelPaddingValue, pixelDataTag, floatPixels, warnings,
   };
+}
+
+type FrameGeometry = Pick<ImageInfo, 'rows' | 'columns' | 'samplesPerPixel' | 'bitsAllocated' | 'photometric'>;
+
+/** Bits one native frame takes (1-bit frames are packed, so bits rather than bytes). */
+function frameBitsOf(info: FrameGeometry): number {
+  return info.bitsAllocated === 1 ? info.rows * info.columns * info.samplesPerPixel : nativeFrameBytes(info) * 8;
+}
+
+/**
+ * The most frames the pixel element can hold: one per fragment when encapsulated (a frame takes
+ * at least one fragment), else the value length over the frame size, a partial last frame
+ * counted (reading it then fails as truncated, as it should). At least 1.
+ */
+export function framesHeldBy(el: DataElement, frameBits: number): number {
+  if (el.fragments) return Math.max(1, el.fragments.length - 1);
+  if (!(frameBits > 0)) return 1;
+  return Math.max(1, Math.ceil((el.value.length * 8) / frameBits));
+}
+
+/** The report's words for a Number of Frames larger than the pixel data. */
+export function framesCappedNote(declared: number, held: number): string {
+  return `Number of Frames ${declared} is more than the Pixel Data holds; ${held} frame(s) used`;
 }
 
 function countFrames(el: DataElement, info: Pick<ImageInfo, 'rows' | 'columns' | 'samplesPerPixel' | 'bitsAllocated' | 'photometric'>): number | undefined {

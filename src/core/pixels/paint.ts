@@ -14,6 +14,7 @@
  * YBR_FULL_422, whose pairs of pixels share one colour: boxes are widened to whole pairs there.
  */
 import { isShownInverted, paletteLuminance, type PaletteLut } from './display.ts';
+import { PixelDataError } from './codecs/types.ts';
 
 export interface PixelLayout {
   rows: number;
@@ -81,7 +82,7 @@ export function readWord(buf: Uint8Array, bit: number, bitsAllocated: number, fl
     case 64:
       return new DataView(buf.buffer, buf.byteOffset + b, 8).getFloat64(0, true);
     default:
-      throw new Error(`Bits Allocated ${bitsAllocated} is not supported for painting`);
+      throw new PixelDataError(`Bits Allocated ${bitsAllocated} is not supported for painting`);
   }
 }
 
@@ -113,7 +114,7 @@ export function writeWord(buf: Uint8Array, bit: number, bitsAllocated: number, w
       new DataView(buf.buffer, buf.byteOffset + b, 8).setFloat64(0, word, true);
       return;
     default:
-      throw new Error(`Bits Allocated ${bitsAllocated} is not supported for painting`);
+      throw new PixelDataError(`Bits Allocated ${bitsAllocated} is not supported for painting`);
   }
 }
 

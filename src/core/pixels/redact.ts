@@ -22,7 +22,7 @@ import { getNumber, getString, setString, setUint16 } from '../dicom/values.ts';
 import { decodeFrame, encodeFrame, nativeBytes, transferSyntaxSupport, whyNoEncoder, type DecodedFrame, type EncodedFrame } from './codecs/index.ts';
 import { bytesOf } from './codecs/layout.ts';
 import { PixelDataError } from './codecs/types.ts';
-import { encapsulate, frameFragments, imageInfo, joinNativeFrames } from './frames.ts';
+import { encapsulate, frameFragments, framesCappedNote, framesHeldBy, imageInfo, joinNativeFrames } from './frames.ts';
 import { pixelElement, readImagePixel } from './image-pixel.ts';
 import { canonicalizeUnusedBits, clearOverlayPlanesInBoxes, highBitOverlays } from './overlays.ts';
 import {
@@ -154,10 +154,18 @@ function prepare(ds: Dataset, transferSyntaxUID: string, options: RedactOptions)
   const el = pixelElement(ds);
   const layout = pixelLayout(ds);
   if (!el || !layout) {
+    if (el && options.boxes.length > 0) {
+      // Pixels are there but cannot be located: writing them would let the boxed text out.
+      return { done: { ...done, error: `${options.boxes.length} redaction box(es) apply but Rows or Columns is missing or zero, so the pixels cannot be located; not written, so no burned-in text leaves unredacted` } };
+    }
     if (options.boxes.length > 0) warnings.push(`redaction: ${options.boxes.length} box(es) apply but the instance has no image pixels; nothing painted`);
     return { done };
   }
-  const frames = frameCount(ds);
+  // Boxes on "all" frames are planned frame by frame: the declared count must not exceed what
+  // the pixel data holds, or a forged Number of Frames sizes the plan (and the heap) at will.
+  const declared = frameCount(ds);
+  const frames = Math.min(declared, framesHeldBy(el, frameBits(layout)));
+  if (frames < declared) warnings.push(framesCappedNote(declared, frames));
   const overlays = highBitOverlays(ds, layout);
   if (overlays.inside.length) {
     warnings.push(`overlay group(s) ${overlays.inside.join(', ')} declare bits inside Bits Stored; left as image data`);
@@ -221,6 +229,20 @@ function finish(ds: Dataset, p: Prepared, painted: Map<string, PaintedBox>, pain
 }
 
 function redactNative(ds: Dataset, p: Prepared): RedactResult {
+  try {
+    return paintNative(ds, p);
+  } catch (e) {
+    // Attributes no painter can honour (Bits Allocated 7…): boxes that cannot be painted block the file.
+    if (!(e instanceof PixelDataError)) throw e;
+    if (p.plan.size === 0) {
+      p.warnings.push(`overlay bits in unused high bits of Pixel Data (group ${p.overlays.groups.join(', ')}) could not be cleared: ${e.message}`);
+      return { redaction: p.redaction, warnings: p.warnings };
+    }
+    return { error: `redaction boxes could not be painted: ${e.message}; not written, so no burned-in text leaves unredacted`, redaction: p.redaction, warnings: p.warnings };
+  }
+}
+
+function paintNative(ds: Dataset, p: Prepared): RedactResult {
   const { el, layout, redaction, warnings } = p;
   const bitsPerFrame = frameBits(layout);
   const available = Math.floor((el.value.length * 8) / bitsPerFrame);
@@ -240,8 +262,9 @@ function redactNative(ds: Dataset, p: Prepared): RedactResult {
   const paintedRects = new Map<number, Rect[]>();
   for (const f of [...p.plan.keys()].sort((a, b) => a - b)) {
     if (f >= available) {
-      warnings.push(`redaction: frame ${f} is missing from the Pixel Data (only ${available} complete frame(s)); not painted`);
-      continue;
+      // Frames are capped by what the data holds, so this frame is there in part: its bytes
+      // would be written, but where its rows lie cannot be trusted enough to paint them.
+      throw new PixelDataError(`frame ${f + 1} is only partly in the Pixel Data (${el.value.length} bytes hold ${available} complete frame(s) of ${layout.rows}×${layout.columns}): the pixel data is truncated or the image attributes are wrong`);
     }
     paintFrame(p, buf, f * bitsPerFrame, layout, ctx, f, painted, paintedRects);
   }

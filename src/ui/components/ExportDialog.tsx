@@ -1,36 +1,54 @@
-/** Export progress and result: what went into the zip, what did not and why, the mapping. */
-import { useEffect, useState } from 'react';
+/**
+ * Export: the pixel-review gate (images whose burned-in text nobody painted or reviewed, listed
+ * before anything is written), progress, and the result — what went into the zip, what did not
+ * and why, the mapping. A modal: it takes focus, keeps Tab inside, closes on Escape.
+ */
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useAppState, useVeilStore } from '../state/hooks.ts';
-import { formatBytes, formatDuration } from '../state/tree.ts';
+import { reviewNeeded, type ReviewNeeded } from '../state/store.ts';
+import { formatBytes, formatDuration, seriesKeyOf } from '../state/tree.ts';
 import { Check, Close, Download, Warning } from './icons.tsx';
 import { ProgressBar, timeLeft } from './LoadProgress.tsx';
+import { useModal } from './useModal.ts';
+
+const TITLES = { gate: 'Burned-in text not reviewed', running: 'Exporting…', done: 'Export complete', cancelled: 'Export cancelled', error: 'Export failed', idle: 'Export' } as const;
 
 export function ExportDialog() {
   const store = useVeilStore();
   const ex = useAppState((s) => s.export);
   const mode = useAppState((s) => s.settings.profile.pseudonyms.mode);
+  const files = useAppState((s) => s.files);
   const [, tick] = useState(0);
+  const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (ex.phase !== 'running') return;
     const t = setInterval(() => tick((n) => n + 1), 500);
     return () => clearInterval(t);
   }, [ex.phase]);
+  useModal(ref, ex.dialogOpen, ex.phase === 'running' ? undefined : () => store.closeExportDialog());
+  // A new phase replaces the buttons: focus goes to its primary action, not to the page.
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog || dialog.contains(document.activeElement)) return;
+    (dialog.querySelector<HTMLElement>('[data-autofocus]') ?? dialog).focus();
+  }, [ex.phase]);
   if (!ex.dialogOpen) return null;
   const r = ex.result;
   const seconds = ex.finishedAt ? (ex.finishedAt - ex.startedAt) / 1000 : 0;
+  const residualFiles = r ? r.residualIds.map((id) => files.find((f) => f.id === id)).filter((f) => f !== undefined) : [];
   return (
     <div className="dialog-backdrop" role="presentation">
-      <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="export-title" data-testid="export-dialog">
-        <header className="dialog-head">
-          <h2 id="export-title">
-            {ex.phase === 'running' ? 'Exporting…' : ex.phase === 'done' ? 'Export complete' : ex.phase === 'cancelled' ? 'Export cancelled' : 'Export failed'}
-          </h2>
+      <div ref={ref} tabIndex={-1} className={`dialog${ex.phase === 'gate' ? ' dialog-wide' : ''}`} role="dialog" aria-modal="true" aria-labelledby="export-title" data-testid="export-dialog">
+        <div className="dialog-head">
+          <h2 id="export-title">{TITLES[ex.phase]}</h2>
           {ex.phase !== 'running' ? (
             <button type="button" className="icon-button" aria-label="Close" onClick={() => store.closeExportDialog()}>
               <Close />
             </button>
           ) : null}
-        </header>
+        </div>
+
+        {ex.phase === 'gate' ? <PixelGate /> : null}
 
         {ex.phase === 'running' ? (
           <div className="dialog-body">
@@ -40,7 +58,7 @@ export function ExportDialog() {
             </p>
             <ProgressBar value={ex.total ? ex.done / ex.total : 0} label="Exporting" />
             <div className="dialog-actions">
-              <button type="button" className="btn" onClick={() => store.cancelExport()}>
+              <button type="button" className="btn" data-autofocus onClick={() => store.cancelExport()}>
                 Cancel export
               </button>
             </div>
@@ -75,13 +93,30 @@ export function ExportDialog() {
                 <dd className={r.withResidual ? 'has-warnings' : undefined}>{r.withResidual}</dd>
               </div>
             </dl>
+            {r.exportedAnyway ? (
+              <p className="notice notice-warn" data-testid="exported-anyway">
+                <Warning /> {r.exportedAnyway} image{r.exportedAnyway === 1 ? ' was' : 's were'} exported without pixel review, as you chose: Burned In Annotation stays YES and the report records it for each file.
+              </p>
+            ) : null}
             <p className="muted small">
-              The zip holds one folder per pseudonymous patient, study and series, and <code>deid-report.csv</code> / <code>deid-report.json</code> at its root: every input file, where it went or why it was not written.
+              The zip holds one folder per pseudonymous patient, study and series, and <code>deid-report.csv</code> / <code>deid-report.json</code> at its root: every input file — named by a reference such as <code>#0007-3f9a2c1b</code>, never by its path — where it went or why it was not written. The operator report adds the paths: keep it with you.
             </p>
             {r.withResidual ? (
-              <p className="notice notice-warn">
-                <Warning /> {r.withResidual} exported file{r.withResidual === 1 ? '' : 's'} still hold an identifier of the original. Check them in the header review before sharing.
-              </p>
+              <div className="notice notice-warn">
+                <Warning />
+                <div>
+                  {r.withResidual} exported file{r.withResidual === 1 ? '' : 's'} still hold an identifier of the original. Check them in the header review before sharing:
+                  <ul className="residual-files">
+                    {residualFiles.map((f) => (
+                      <li key={f.id}>
+                        <button type="button" className="link-button" data-testid="open-residual-review" onClick={() => store.reviewFromExport(f.id)}>
+                          {f.path}
+                        </button>
+                      </li>
+                    ))}
+                  </ul>
+                </div>
+              </div>
             ) : null}
             {r.rejected.length ? (
               <details className="export-rejected">
@@ -91,13 +126,24 @@ export function ExportDialog() {
                 <ul>
                   {r.rejected.map((x, i) => (
                     <li key={i}>
-                      <span className={`status-pill status-${x.status}`}>{x.status}</span> <span className="rejected-path">{x.input}</span> — {x.reason}
+                      <span className={`status-pill status-${x.status}`}>{x.status}</span> <span className="rejected-path">{x.input}</span> <span className="muted">({x.ref})</span> — {x.reason}
                     </li>
                   ))}
                 </ul>
               </details>
             ) : null}
             <div className="dialog-actions">
+              {ex.operatorReportCsv ? (
+                <button
+                  type="button"
+                  className="btn"
+                  data-testid="export-operator-report"
+                  onClick={() => store.downloadOperatorReport()}
+                  title="The zip's report names files by reference (#0007-…); this one adds their paths here. Keep it with you, not with the data"
+                >
+                  <Download /> Operator report
+                </button>
+              ) : null}
               {mode === 'pseudonymize' && ex.mappingCsv ? (
                 <button type="button" className="btn" onClick={() => store.downloadMapping()} title="Re-identifies the patients: store it apart from the data">
                   <Download /> Download mapping
@@ -108,7 +154,7 @@ export function ExportDialog() {
                   <Download /> Download again
                 </button>
               ) : null}
-              <button type="button" className="btn btn-primary" onClick={() => store.closeExportDialog()}>
+              <button type="button" className="btn btn-primary" data-autofocus onClick={() => store.closeExportDialog()}>
                 Done
               </button>
             </div>
@@ -119,12 +165,114 @@ export function ExportDialog() {
           <div className="dialog-body">
             <p>{ex.phase === 'error' ? ex.error : 'Nothing was downloaded. Your files are still loaded.'}</p>
             <div className="dialog-actions">
-              <button type="button" className="btn btn-primary" onClick={() => store.closeExportDialog()}>
+              <button type="button" className="btn btn-primary" data-autofocus onClick={() => store.closeExportDialog()}>
                 Close
               </button>
             </div>
           </div>
         ) : null}
+      </div>
+    </div>
+  );
+}
+
+/** The images that need pixel review, by series with thumbnails, and the three ways on. */
+function PixelGate() {
+  const store = useVeilStore();
+  const files = useAppState((s) => s.files);
+  const plan = useAppState((s) => s.plan);
+  const detect = useAppState((s) => s.detect);
+  const pending = useMemo(() => reviewNeeded(files, plan), [files, plan]);
+  const groups = useMemo(() => {
+    const m = new Map<string, ReviewNeeded[]>();
+    for (const p of pending) {
+      const key = seriesKeyOf(p.entry);
+      m.set(key, [...(m.get(key) ?? []), p]);
+    }
+    return [...m.entries()];
+  }, [pending]);
+  const n = pending.length;
+  const running = detect.phase === 'running';
+  if (n === 0) {
+    return (
+      <div className="dialog-body" data-testid="pixel-review-clear">
+        <p>
+          <Check /> Every image is now painted, reviewed or clean by source.
+        </p>
+        <div className="dialog-actions">
+          <button type="button" className="btn" onClick={() => store.closeExportDialog()}>
+            Cancel
+          </button>
+          <button type="button" className="btn btn-primary" data-autofocus onClick={() => void store.exportZip()}>
+            <Download /> Export zip
+          </button>
+        </div>
+      </div>
+    );
+  }
+  return (
+    <div className="dialog-body">
+      <p>
+        Nothing has been written yet. These images may show names or dates in their pixels, and nobody has painted or reviewed them. Exported as they are,
+        they keep that text, with Burned In Annotation YES.
+      </p>
+      <section className="gate-list" data-testid="pixel-review-needed" data-count={n} aria-labelledby="gate-count">
+        <h3 id="gate-count" className="gate-count">
+          <span data-testid="pixel-review-count">{n}</span> image{n === 1 ? '' : 's'} need{n === 1 ? 's' : ''} review
+        </h3>
+        {groups.map(([key, items]) => {
+          const s = items[0].entry.summary;
+          return (
+            <div key={key} className="gate-series">
+              <div className="gate-series-head">
+                <span className="modality">{s?.modality || '—'}</span>
+                <span className="gate-series-title">
+                  {s?.seriesNumber !== undefined ? `#${s.seriesNumber} ` : ''}
+                  {s?.seriesDescription || 'Series without description'} · {items.length} image{items.length === 1 ? '' : 's'}
+                </span>
+                <button type="button" className="btn btn-small" onClick={() => store.openInViewer(key)}>
+                  Open in viewer
+                </button>
+              </div>
+              <ul className="gate-images">
+                {items.map(({ entry, assessment }) => (
+                  <li key={entry.id} className="gate-image" title={entry.path}>
+                    <div className="gate-thumb">
+                      {entry.thumbUrl ? <img src={entry.thumbUrl} alt={`Image ${entry.summary?.instanceNumber ?? ''} of the series`} /> : <span className="muted small">{entry.summary?.modality}</span>}
+                    </div>
+                    <div className="gate-image-text small">
+                      <span className="gate-path">{entry.path.split('/').pop()}</span>
+                      <span className="muted">{assessment.reasons.join('; ')}</span>
+                    </div>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          );
+        })}
+      </section>
+      {detect.phase === 'running' ? (
+        <p className="muted small" aria-live="polite">
+          Reading text… {detect.done} of {detect.total} images
+        </p>
+      ) : null}
+      <div className="dialog-actions dialog-actions-wrap">
+        <button type="button" className="btn" onClick={() => store.closeExportDialog()}>
+          Cancel
+        </button>
+        <button type="button" className="btn btn-warn" data-testid="export-anyway" onClick={() => void store.exportZip({ anyway: true })}>
+          Export anyway
+        </button>
+        <button
+          type="button"
+          className="btn btn-primary"
+          data-autofocus
+          data-testid="gate-detect-text"
+          disabled={running}
+          onClick={() => void store.detectText(pending.map((p) => p.entry.id))}
+        >
+          {running ? 'Reading text…' : `Detect text on ${n === 1 ? 'it' : `these ${n}`}`}
+        </button>
       </div>
     </div>
   );

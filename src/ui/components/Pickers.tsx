@@ -41,6 +41,7 @@ export function PickerProvider({ children }: { children: ReactNode }) {
       <input
         ref={fileRef}
         className="visually-hidden"
+        tabIndex={-1}
         type="file"
         multiple
         data-testid="file-input"
@@ -50,6 +51,7 @@ export function PickerProvider({ children }: { children: ReactNode }) {
       <input
         ref={folderRef}
         className="visually-hidden"
+        tabIndex={-1}
         type="file"
         multiple
         {...directoryPickerAttrs}

@@ -8,7 +8,8 @@ import { useAppState, useVeilStore } from '../state/hooks.ts';
 import { formatDicomDate, formatPersonName, type PatientNode, type SeriesNode, type StudyNode } from '../state/tree.ts';
 import type { FileEntry } from '../state/types.ts';
 import { Warning } from './icons.tsx';
-import { WarningBadge } from './StudyTree.tsx';
+import { SeriesPixelBadge, WarningBadge } from './StudyTree.tsx';
+import { PixelStatusBadge, usePixelStatus } from './PixelStatus.tsx';
 
 export function findSeries(patients: PatientNode[], key: string | undefined): { patient: PatientNode; study: StudyNode; series: SeriesNode } | undefined {
   for (const patient of patients) {
@@ -45,6 +46,7 @@ export function SeriesView({ patients }: { patients: PatientNode[] }) {
             {series.instances.length} instance{series.instances.length === 1 ? '' : 's'}
           </span>
           <WarningBadge count={series.residual} title="Files with identifiers still found after de-identification" />
+          <SeriesPixelBadge series={series} />
           <div className="segmented" role="group" aria-label="Show the series as">
             <button type="button" className={mode === 'grid' ? 'is-active' : undefined} aria-pressed={mode === 'grid'} data-testid="series-mode-grid" onClick={() => store.setSeriesMode('grid')}>
               Instances
@@ -82,7 +84,8 @@ const InstanceCard = memo(function InstanceCard({ file }: { file: FileEntry }) {
   const store = useVeilStore();
   const ref = useRef<HTMLButtonElement>(null);
   const s = file.summary!;
-  const wanted = !file.thumb && s.hasPixels && !s.compressed;
+  const wanted = !file.thumb && !file.thumbUrl && s.hasPixels;
+  const pixels = usePixelStatus(file);
   useEffect(() => {
     const el = ref.current;
     if (!wanted || !el) return;
@@ -104,9 +107,10 @@ const InstanceCard = memo(function InstanceCard({ file }: { file: FileEntry }) {
         ) : (
           <div className="thumb-placeholder">
             <span className="modality modality-large">{s.modality || 'DICOM'}</span>
-            <span className="small">{!s.hasPixels ? 'no image' : s.compressed ? s.transferSyntaxName : file.thumb === 'done' ? 'no preview' : ''}</span>
+            <span className="small">{!s.hasPixels ? 'no image' : file.thumb === 'done' ? `no preview${s.compressed ? ` (${s.transferSyntaxName})` : ''}` : ''}</span>
           </div>
         )}
+        <PixelStatusBadge assessment={pixels} />
         {file.residual.length > 0 ? (
           <span className="thumb-warn" title={`${file.residual.length} identifier(s) still found after de-identification`}>
             <Warning />

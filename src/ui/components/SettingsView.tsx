@@ -118,7 +118,11 @@ function PseudonymSettings() {
           <input type="radio" name="mode" value="anonymize" checked={pseudonyms.mode === 'anonymize'} onChange={() => store.setMode('anonymize')} data-testid="mode-anonymize" />
           <span>
             <strong>Anonymize</strong>
-            <span className="muted small">No key is kept: nobody can link the export back to the patients.</span>
+            <span className="muted small" data-testid="anonymize-help">
+              {passphrase
+                ? 'No mapping file is kept. But a passphrase is set: whoever knows it and has the originals can make the same pseudonyms and UIDs again and so link the export back. Clear it for an export nobody can link back.'
+                : 'No key is kept: nobody can link the export back to the patients.'}
+            </span>
           </span>
         </label>
         <label className={`radio-card${pseudonyms.mode === 'pseudonymize' ? ' is-checked' : ''}`}>
@@ -151,7 +155,8 @@ function PseudonymSettings() {
             </button>
           </span>
           <span className="field-help">
-            {passphrase ? 'In use: ' : ''}The same passphrase gives the same pseudonyms, UIDs and date shifts in any later session. Without one, a random key is used for this session only.
+            {passphrase ? 'In use: ' : ''}The same passphrase gives the same pseudonyms, UIDs and date shifts in any later session
+            {pseudonyms.mode === 'anonymize' ? ' — in anonymize mode that makes the export linkable by anyone who knows it' : ''}. Without one, a random key is used for this session only and forgotten.
           </span>
         </form>
       </div>

@@ -2,6 +2,8 @@
 import { useAppState, useVeilStore } from '../state/hooks.ts';
 import { formatDicomDate, formatPersonName, type PatientNode } from '../state/tree.ts';
 import { Warning } from './icons.tsx';
+import { usePixelStatuses } from './PixelStatus.tsx';
+import type { SeriesNode } from '../state/tree.ts';
 
 export function WarningBadge({ count, title }: { count: number; title: string }) {
   if (count <= 0) return null;
@@ -64,6 +66,7 @@ export function StudyTree({ patients }: { patients: PatientNode[] }) {
                         {se.description || 'Series without description'}
                       </span>
                       <WarningBadge count={se.residual} title={`${se.residual} file(s) with identifiers still found`} />
+                      <SeriesPixelBadge series={se} />
                       <span className="count">{se.instances.length}</span>
                     </button>
                   </li>
@@ -74,5 +77,16 @@ export function StudyTree({ patients }: { patients: PatientNode[] }) {
         </section>
       ))}
     </nav>
+  );
+}
+
+/** How many images of a series need pixel review (nothing when none do). */
+export function SeriesPixelBadge({ series }: { series: SeriesNode }) {
+  const { needsReview } = usePixelStatuses(series.instances);
+  if (needsReview === 0) return null;
+  return (
+    <span className="pixel-status pixel-status-needs-review" title={`${needsReview} image(s) with burned-in text nobody painted or reviewed`} data-testid="series-needs-review">
+      {needsReview} to review
+    </span>
   );
 }

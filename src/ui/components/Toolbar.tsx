@@ -1,6 +1,6 @@
 /** The workspace's command row: counts, loading progress, adding files, export. */
 import { useAppState, useVeilStore } from '../state/hooks.ts';
-import { DetectTextSlot } from './DetectText.tsx';
+import { DetectStatus, DetectTextButton } from './DetectText.tsx';
 import { Download, Folder, Plus } from './icons.tsx';
 import { LoadProgress } from './LoadProgress.tsx';
 import { usePickers } from './Pickers.tsx';
@@ -18,6 +18,7 @@ export function Toolbar() {
       <Stats compact />
       <div className="toolbar-middle">
         <LoadProgress />
+        <DetectStatus />
       </div>
       <div className="toolbar-actions">
         <button type="button" className="btn btn-small" onClick={pickers.openFiles} title="Add files or zip archives">
@@ -26,11 +27,22 @@ export function Toolbar() {
         <button type="button" className="btn btn-small" onClick={pickers.openFolder} title="Add a folder">
           <Folder /> Folder
         </button>
-        <button type="button" className="btn btn-small btn-quiet" onClick={() => store.clear()} title="Forget every loaded file (your originals are not touched)">
+        <button
+          type="button"
+          className="btn btn-small btn-quiet"
+          data-testid="clear"
+          onClick={() => {
+            // A loaded study and its boxes are work: ask before throwing them away.
+            const boxes = store.getState().plan.boxes.length;
+            const what = `${hasFiles ? 'every loaded file' : 'the study'}${boxes ? ` and ${boxes} redaction box${boxes === 1 ? '' : 'es'}` : ''}`;
+            if (window.confirm(`Clear ${what}? Your original files are not touched, but the boxes and reviews of this session are lost (export the plan first to keep them).`)) store.clear();
+          }}
+          title="Forget every loaded file (your originals are not touched)"
+        >
           Clear
         </button>
         <span className="toolbar-sep" aria-hidden="true" />
-        <DetectTextSlot />
+        <DetectTextButton />
         {mode === 'pseudonymize' ? (
           <button
             type="button"

@@ -3,6 +3,7 @@
  * in ORIGINAL-identity scopes and image pixel coordinates. Pure functions on plain data, so the
  * store can keep every version for undo/redo and the tests can check each rule.
  */
+import { isPhiOcrBox } from '../../core/pixels/review-status.ts';
 import { isPaintable, scopeMatches, type BoxScope, type FrameSelection, type ImageIdentity, type RedactionBox, type RedactionPlan } from '../../core/pixels/plan.ts';
 
 export type { BoxScope, ImageIdentity, RedactionBox, RedactionPlan };
@@ -132,6 +133,24 @@ export function setStatus(plan: RedactionPlan, id: string, status: 'accepted' | 
 export function acceptAll(plan: RedactionPlan): RedactionPlan {
   if (!plan.boxes.some((b) => boxState(b) === 'proposed')) return plan;
   return { ...plan, boxes: plan.boxes.map((b) => (boxState(b) === 'proposed' ? { ...b, status: 'accepted' as const } : b)) };
+}
+
+/**
+ * What a proposal covers: "phi" — a device template's patient-data region or text OCR read as
+ * PHI; "other" — other text OCR read (measurements, labels), painted only by its own choice.
+ */
+export const proposalKind = (b: RedactionBox): 'phi' | 'other' => (b.source === 'ocr' && !isPhiOcrBox(b) ? 'other' : 'phi');
+
+/** Proposals of one kind that reach any of these images (the series on screen). */
+export function proposalsFor(plan: RedactionPlan, images: readonly ImageIdentity[], kind: 'phi' | 'other'): RedactionBox[] {
+  return plan.boxes.filter((b) => boxState(b) === 'proposed' && proposalKind(b) === kind && images.some((img) => scopeMatches(b.scope, img)));
+}
+
+/** Accepts the proposals of one kind on these images (by default: the PHI proposals of the series on screen). */
+export function acceptProposals(plan: RedactionPlan, images: readonly ImageIdentity[], kind: 'phi' | 'other' = 'phi'): RedactionPlan {
+  const ids = new Set(proposalsFor(plan, images, kind).map((b) => b.id));
+  if (ids.size === 0) return plan;
+  return { ...plan, boxes: plan.boxes.map((b) => (ids.has(b.id) ? { ...b, status: 'accepted' as const } : b)) };
 }
 
 export const countProposals = (plan: RedactionPlan): number => plan.boxes.filter((b) => boxState(b) === 'proposed').length;

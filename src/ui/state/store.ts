@@ -3,16 +3,53 @@
  * (src/workers/client.ts): no DICOM is read on the main thread.
  */
 import { parseLookupCsv } from '../../core/header/pseudonyms.ts';
-import { parsePlan, serializePlan } from '../../core/pixels/plan.ts';
+import { compilePlan, parsePlan, serializePlan, type CompiledPlan } from '../../core/pixels/plan.ts';
+import { assessPixels, planFacts, type PixelAssessment } from '../../core/pixels/review-status.ts';
+import { detectText } from '../../workers/ocr-client.ts';
 import { validateProfile } from '../../core/profile/resolve.ts';
 import { defaultProfile, type OptionKey, type Override, type Profile } from '../../core/profile/profile.ts';
 import {
   CancelledError, EngineClient,
-  type InputRef, type PreviewResult, type RedactionBox, type RedactionPlan, type ScanResult, type SessionInit,
+  type InputRef, type OcrFindingsInit, type PreviewResult, type RedactionBox, type RedactionPlan, type ScanResult, type SessionInit,
 } from '../../workers/client.ts';
+import { OPERATOR_REPORT } from '../../core/export/report.ts';
+import { compareInputPaths } from '../../core/export/run.ts';
 import { isZipName, type PickedInput } from '../input/collect.ts';
 import { emptyPlan, mergeProposals } from './plan-edit.ts';
 import type { AppState, ExportState, FileEntry, SeriesMode, Settings, View } from './types.ts';
+
+/** An image in the export whose burned-in text nobody painted or reviewed. */
+export interface ReviewNeeded {
+  entry: FileEntry;
+  assessment: PixelAssessment;
+}
+
+const compiled = new WeakMap<RedactionPlan, CompiledPlan>();
+/** The plan indexed once per version (plans are immutable: every edit makes a new object). */
+export function compiledPlan(plan: RedactionPlan): CompiledPlan {
+  let c = compiled.get(plan);
+  if (!c) {
+    c = compilePlan(plan);
+    compiled.set(plan, c);
+  }
+  return c;
+}
+
+/** A loaded image's pixel status under the plan; undefined for files without an image. */
+export function pixelStatusOf(entry: FileEntry, plan: RedactionPlan): PixelAssessment | undefined {
+  if (entry.status !== 'ready' || !entry.pixelFacts || !entry.identity) return undefined;
+  return assessPixels(entry.pixelFacts, planFacts(compiledPlan(plan), entry.identity));
+}
+
+/** Every loaded image that needs review, in load order. */
+export function reviewNeeded(files: readonly FileEntry[], plan: RedactionPlan): ReviewNeeded[] {
+  const out: ReviewNeeded[] = [];
+  for (const entry of files) {
+    const assessment = pixelStatusOf(entry, plan);
+    if (assessment?.status === 'needs-review') out.push({ entry, assessment });
+  }
+  return out;
+}
 
 const PROFILE_STORAGE_KEY = 'veil.profile.v1';
 const FLUSH_MS = 120;
@@ -75,6 +112,8 @@ export class VeilStore {
   private recheckTimer?: ReturnType<typeof setTimeout>;
   private recheckAbort?: AbortController;
   private exportAbort?: AbortController;
+  /** Set by `Detect text`: the export's after-redaction check (see setOcrFindings). */
+  private ocrFindings?: OcrFindingsInit;
   private seen = new Set<string>();
   /** Plan versions for undo and redo. */
   private past: RedactionPlan[] = [];
@@ -97,6 +136,8 @@ export class VeilStore {
       export: idleExport(),
       plan: emptyPlan(),
       planHistory: { undo: 0, redo: 0 },
+      detect: { phase: 'idle' },
+      keepMeasurements: false,
     };
   }
 
@@ -208,6 +249,7 @@ export class VeilStore {
         size: e.size,
         status: e.problem ? 'failed' : 'queued',
         reason: e.problem,
+        unpackProblem: e.problem,
         warnings: [],
         residual: [],
         pickKey: e.key,
@@ -266,6 +308,7 @@ export class VeilStore {
       residual: r.residual,
       summary: r.summary,
       identity: r.identity,
+      pixelFacts: r.pixelFacts,
       pseudoPatientId: r.pseudoPatientId,
     };
     if (r.templates) {
@@ -304,7 +347,7 @@ export class VeilStore {
   /** Asks the workers for a card's preview the first time the card is visible. */
   requestThumbnail(id: number): void {
     const entry = this.state.files.find((f) => f.id === id);
-    if (!entry || entry.thumb || entry.status !== 'ready' || !entry.summary?.hasPixels || entry.summary.compressed) return;
+    if (!entry || entry.thumb || entry.thumbUrl || entry.status !== 'ready' || !entry.summary?.hasPixels) return;
     this.set({ files: this.state.files.map((f) => (f.id === id ? { ...f, thumb: 'loading' } : f)) });
     void this.engine()
       .thumbnail({ path: entry.path, file: entry.file })
@@ -323,6 +366,8 @@ export class VeilStore {
   /** Forgets every loaded file (the originals on disk are untouched). */
   clear(): void {
     this.cancelLoad();
+    this.ocrFindings = undefined;
+    this.detectAbort?.abort();
     this.recheckAbort?.abort();
     for (const f of this.state.files) if (f.thumbUrl) URL.revokeObjectURL(f.thumbUrl);
     if (this.state.export.result?.url) URL.revokeObjectURL(this.state.export.result.url);
@@ -343,7 +388,58 @@ export class VeilStore {
       export: idleExport(),
       plan: emptyPlan(),
       planHistory: { undo: 0, redo: 0 },
+      detect: { phase: 'idle' },
     });
+  }
+
+  // ------------------------------------------------------------------ burned-in text detection
+
+  private detectAbort?: AbortController;
+
+  setKeepMeasurements(keepMeasurements: boolean): void {
+    this.set({ keepMeasurements });
+  }
+
+  /**
+   * Reads burned-in text (OCR, in its own worker) in the given loaded images, or all of them:
+   * PHI is proposed pre-accepted, other text proposed for a person to accept in the viewer.
+   */
+  async detectText(ids?: readonly number[]): Promise<void> {
+    if (this.state.detect.phase === 'running') return;
+    const wanted = ids ? new Set(ids) : undefined;
+    const images = this.state.files.filter((f) => f.status === 'ready' && f.identity && (!wanted || wanted.has(f.id)));
+    if (images.length === 0) return;
+    const abort = (this.detectAbort = new AbortController());
+    this.set({ detect: { phase: 'running', done: 0, total: images.length } });
+    const settings = { keepClinicalText: this.state.keepMeasurements };
+    try {
+      const result = await detectText(
+        images.map((f) => ({ path: f.path, file: f.file })),
+        settings,
+        (p) => {
+          if (!abort.signal.aborted) this.set({ detect: { phase: 'running', done: Math.min(p.done, images.length), total: images.length } });
+        },
+      );
+      if (abort.signal.aborted) return;
+      this.addProposals(result.plan.boxes);
+      // The export reads these images again after redaction, as `veil deidentify --ocr` does; a
+      // later detection on some images (from the export gate) adds to what is known of the rest.
+      this.mergeOcrFindings({
+        identifiers: result.identifiers, read: result.read, failed: result.failed, covered: images.map((f) => f.path), settings,
+      });
+      this.set({
+        detect: {
+          phase: 'done',
+          regions: result.plan.boxes.length,
+          phi: result.plan.boxes.filter((b) => b.status === 'accepted').length,
+          images: result.instances.length,
+          // Images whose pixels could not be decoded or read: no proposals says nothing about them.
+          unread: result.failed.length,
+        },
+      });
+    } catch (e) {
+      if (!abort.signal.aborted) this.set({ detect: { phase: 'error', message: (e as Error).message } });
+    }
   }
 
   // ------------------------------------------------------------------ redaction plan
@@ -566,9 +662,33 @@ export class VeilStore {
 
   // ------------------------------------------------------------------ export
 
-  /** Must be called from the click handler: the file picker needs the user's gesture. */
-  async exportZip(): Promise<void> {
+  /** The loaded images that need pixel review under the current plan. */
+  reviewNeeded(): ReviewNeeded[] {
+    return reviewNeeded(this.state.files, this.state.plan);
+  }
+
+  /**
+   * The export gate: images that need pixel review are listed in the export dialog before
+   * anything is written. Returns true when the gate is shown.
+   */
+  private gate(anyway: boolean): boolean {
+    if (anyway) return false;
+    const pending = this.reviewNeeded();
+    if (pending.length === 0) return false;
+    for (const p of pending) this.requestThumbnail(p.entry.id);
+    this.set({ export: { ...idleExport(), result: this.state.export.result, mappingCsv: this.state.export.mappingCsv, phase: 'gate', dialogOpen: true } });
+    return true;
+  }
+
+  /**
+   * Must be called from the click handler: the file picker needs the user's gesture. With
+   * `anyway`, the images that need pixel review are written too, and the report records the
+   * choice for each; without it they stop the export at the gate.
+   */
+  async exportZip(options: { anyway?: boolean } = {}): Promise<void> {
     if (this.state.export.phase === 'running') return;
+    const anyway = options.anyway ?? false;
+    if (!this.loading && this.gate(anyway)) return;
     const fileName = `veil-export-${timestamp()}.zip`;
     let handle: FileSystemFileHandle | undefined;
     if (this.state.settings.saveToDisk && canSaveToDisk()) {
@@ -579,20 +699,28 @@ export class VeilStore {
         return; // The user closed the picker.
       }
     }
-    if (this.loading) await this.loading;
-    const files = this.state.files;
-    const inputs = files.map((f) => ({ path: f.path, file: f.file }));
+    if (this.loading) {
+      await this.loading;
+      if (this.gate(anyway)) return;
+    }
+    // In path order, folder by folder, as the CLI walks a folder: the same files give the same
+    // report (references hold positions) and the same twin suffixes in both hosts.
+    const files = [...this.state.files].sort((a, b) => compareInputPaths(a.path, b.path));
+    const inputs = files.map((f) => ({ path: f.path, file: f.file, problem: f.unpackProblem }));
+    // Images that need review and were not chosen: the engine refuses them too (fail closed).
+    const exportAnyway = anyway ? this.reviewNeeded().map((p) => p.entry.path) : [];
     const abort = (this.exportAbort = new AbortController());
     if (this.state.export.result?.url) URL.revokeObjectURL(this.state.export.result.url);
     const bytesTotal = files.reduce((n, f) => n + f.size, 0);
     this.set({ export: { ...idleExport(), phase: 'running', total: inputs.length, bytesTotal, startedAt: performance.now(), dialogOpen: true } });
     try {
       // The plan as it is now: every accepted box is painted, proposals and rejected boxes are not.
-      const init: SessionInit = { ...(await this.session()), plan: this.state.plan };
+      const init: SessionInit = { ...(await this.session()), plan: this.state.plan, pixelReview: { require: true, exportAnyway } };
       const result = await this.engine().exportZip(inputs, init, {
         target: handle ? { kind: 'file', handle } : { kind: 'blob' },
         signal: abort.signal,
         onProgress: (p) => this.set({ export: { ...this.state.export, done: p.done, bytes: p.bytes } }),
+        ocr: this.ocrFindings,
       });
       const outcomes = result.outcomes;
       const url = result.blob ? downloadBlob(result.blob, fileName) : undefined;
@@ -603,6 +731,7 @@ export class VeilStore {
           done: inputs.length,
           finishedAt: performance.now(),
           mappingCsv: result.mapping?.toCsv(),
+          operatorReportCsv: result.operatorReport.csv,
           result: {
             fileName: handle?.name ?? fileName,
             url,
@@ -612,8 +741,13 @@ export class VeilStore {
             skipped: outcomes.filter((o) => o.status === 'skipped').length,
             failed: outcomes.filter((o) => o.status === 'failed').length,
             withResidual: outcomes.filter((o) => o.status === 'written' && o.residual.length > 0).length,
+            residualIds: outcomes
+              .map((o, i) => (o.status === 'written' && o.residual.length > 0 ? files[i]?.id : undefined))
+              .filter((id): id is number => id !== undefined),
+            exportedAnyway: outcomes.filter((o) => o.status === 'written' && o.pixelReview?.exportedAnyway).length,
             painted: outcomes.filter((o) => o.status === 'written' && (o.pixels?.painted.length ?? 0) > 0).length,
-            rejected: outcomes.filter((o) => o.status !== 'written').map((o) => ({ input: o.input, status: o.status, reason: 'reason' in o ? o.reason : '' })),
+            // Outcomes are in input order and name inputs by reference; the operator sees paths.
+            rejected: outcomes.flatMap((o, i) => (o.status === 'written' ? [] : [{ input: inputs[i].path, ref: o.input, status: o.status, reason: o.reason }])),
           },
         },
       });
@@ -628,7 +762,20 @@ export class VeilStore {
   }
 
   closeExportDialog(): void {
-    this.set({ export: { ...this.state.export, dialogOpen: false } });
+    const ex = this.state.export;
+    this.set({ export: { ...ex, phase: ex.phase === 'gate' ? (ex.result ? 'done' : 'idle') : ex.phase, dialogOpen: false } });
+  }
+
+  /** From the export gate: the series on screen in the viewer, to paint or review its images. */
+  openInViewer(seriesKey: string): void {
+    this.closeExportDialog();
+    this.set({ selectedSeries: seriesKey, view: 'browse', seriesMode: 'viewer' });
+  }
+
+  /** From the export dialog: a file's header review (residual warnings). */
+  reviewFromExport(id: number): void {
+    this.closeExportDialog();
+    void this.openReview(id);
   }
 
   openExportDialog(): void {
@@ -638,6 +785,36 @@ export class VeilStore {
   downloadAgain(): void {
     const r = this.state.export.result;
     if (r?.url) clickDownload(r.url, r.fileName);
+  }
+
+  downloadOperatorReport(): void {
+    const csv = this.state.export.operatorReportCsv;
+    if (!csv) return;
+    const url = downloadBlob(new Blob([csv], { type: 'text/csv' }), `veil-${OPERATOR_REPORT}-${timestamp()}.csv`);
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  }
+
+  /**
+   * What `Detect text` found (original identifiers by path, images read or not readable): the
+   * export reads those images' outputs again and blocks a file whose identifiers still show.
+   */
+  setOcrFindings(findings: OcrFindingsInit | undefined): void {
+    this.ocrFindings = findings;
+  }
+
+  /** Adds one detection's findings to the earlier ones: per input, the newest reading wins. */
+  private mergeOcrFindings(next: OcrFindingsInit): void {
+    const before = this.ocrFindings;
+    if (!before) return this.setOcrFindings(next);
+    const redone = new Set(next.covered);
+    const keep = <T,>(list: readonly T[], path: (t: T) => string): T[] => list.filter((t) => !redone.has(path(t)));
+    this.setOcrFindings({
+      identifiers: [...keep(before.identifiers, ([p]) => p), ...next.identifiers],
+      read: [...keep(before.read, (p) => p), ...next.read],
+      failed: [...keep(before.failed, ([p]) => p), ...next.failed],
+      covered: [...keep(before.covered, (p) => p), ...next.covered],
+      settings: next.settings,
+    });
   }
 
   downloadMapping(): void {

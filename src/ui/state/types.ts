@@ -1,6 +1,6 @@
 import type { Pseudonym } from '../../core/header/pseudonyms.ts';
 import type { Profile } from '../../core/profile/profile.ts';
-import type { ImageIdentity, InstanceReview, InstanceSummary, RedactionPlan, ResidualFinding } from '../../workers/protocol.ts';
+import type { ImageIdentity, InstanceReview, InstanceSummary, PixelFacts, RedactionPlan, ResidualFinding } from '../../workers/protocol.ts';
 
 export type FileStatus = 'queued' | 'ready' | 'skipped' | 'failed';
 
@@ -18,11 +18,15 @@ export interface FileEntry {
   /** The original image's identifiers and geometry, which plan scopes match (images only). */
   identity?: ImageIdentity;
   pseudoPatientId?: string;
+  /** What the original header says about burned-in text; assessed under the plan (core/pixels/review-status.ts). */
+  pixelFacts?: PixelFacts;
   thumbUrl?: string;
   /** Previews are made on demand, when a card is first visible. */
   thumb?: 'loading' | 'done';
   /** Identity of the picked file (path, size, date), to notice the same file picked twice. */
   pickKey?: string;
+  /** Why a zip entry was not unpacked (encrypted, a zip bomb…): the export reports it with this. */
+  unpackProblem?: string;
 }
 
 export interface LoadProgress {
@@ -57,7 +61,8 @@ export interface ReviewState {
 }
 
 export interface ExportState {
-  phase: 'idle' | 'running' | 'done' | 'error' | 'cancelled';
+  /** gate: images that need pixel review are in the export; nothing has been written yet. */
+  phase: 'idle' | 'gate' | 'running' | 'done' | 'error' | 'cancelled';
   done: number;
   total: number;
   bytes: number;
@@ -74,16 +79,33 @@ export interface ExportState {
     skipped: number;
     failed: number;
     withResidual: number;
+    /** Loaded file ids of the written files with residual warnings, to open their review. */
+    residualIds: number[];
+    /** Images written without pixel review at the person's explicit choice. */
+    exportedAnyway: number;
     /** Written files that had redaction boxes painted over their pixels. */
     painted: number;
-    rejected: { input: string; status: string; reason: string }[];
+    /** `input`: the path here, on the operator's screen; `ref`: how the zip's report names it. */
+    rejected: { input: string; ref: string; status: string; reason: string }[];
   };
   /** pseudonymize mode: the mapping CSV of the last export. */
   mappingCsv?: string;
+  /** The operator's report of the last export: the in-zip report's rows with the input paths. */
+  operatorReportCsv?: string;
   dialogOpen: boolean;
 }
 
+/** Burned-in text detection (OCR) over the loaded images, or some of them. */
+export type DetectRun =
+  | { phase: 'idle' }
+  | { phase: 'running'; done: number; total: number }
+  | { phase: 'done'; regions: number; phi: number; images: number; /** images whose pixels could not be decoded or read */ unread: number }
+  | { phase: 'error'; message: string };
+
 export interface AppState {
+  detect: DetectRun;
+  /** Detection leaves measurements, scale labels and acoustic indices alone. */
+  keepMeasurements: boolean;
   files: FileEntry[];
   load: LoadProgress;
   /** Re-checking loaded files after a settings change. */

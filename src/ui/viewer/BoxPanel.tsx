@@ -3,10 +3,10 @@
  * screen (scope, source, accept / reject / delete), and the plan as a whole (accept every
  * proposal, import and export the plan JSON the CLI reads with --boxes).
  */
-import { useRef, useState, type ChangeEvent } from 'react';
+import { useMemo, useRef, useState, type ChangeEvent, type ReactNode } from 'react';
 import { useAppState, useVeilStore } from '../state/hooks.ts';
 import {
-  SCOPE_HELP, SCOPE_LABELS, acceptAll, boxState, countProposals, describeScope, isReviewed, removeBox, rescopeBox,
+  SCOPE_HELP, SCOPE_LABELS, acceptProposals, boxState, proposalsFor, countProposals, describeScope, isReviewed, removeBox, rescopeBox,
   scopeChoiceOf, setReviewed, setStatus,
   type ImageIdentity, type RedactionBox, type RedactionPlan, type ScopeChoice,
 } from '../state/plan-edit.ts';
@@ -28,6 +28,10 @@ export interface BoxPanelProps {
   carry: boolean;
   onCarry(on: boolean): void;
   readOnly: boolean;
+  /** The images of the series on screen: "accept" works on them. */
+  seriesImages: readonly ImageIdentity[];
+  /** The pixel status of the image on screen. */
+  status?: ReactNode;
 }
 
 export function BoxPanel(p: BoxPanelProps) {
@@ -41,6 +45,13 @@ export function BoxPanel(p: BoxPanelProps) {
   const live = p.boxes.filter((b) => boxState(b) !== 'rejected');
   const rejectedHere = p.boxes.filter((b) => boxState(b) === 'rejected');
   const reviewed = p.image ? isReviewed(p.plan, p.image.sopInstanceUID) : false;
+  // Accept works on the series on screen, or — a deliberate choice — on every loaded image.
+  const [everySeries, setEverySeries] = useState(false);
+  const files = useAppState((s) => s.files);
+  const allImages = useMemo(() => files.flatMap((f) => (f.identity ? [f.identity] : [])), [files]);
+  const acceptOn = everySeries ? allImages : p.seriesImages;
+  const phiHere = proposalsFor(p.plan, acceptOn, 'phi').length;
+  const otherHere = proposalsFor(p.plan, acceptOn, 'other').length;
 
   const onImport = async (e: ChangeEvent<HTMLInputElement>) => {
     const file = e.target.files?.[0];
@@ -86,16 +97,33 @@ export function BoxPanel(p: BoxPanelProps) {
         <p className="small" data-testid="plan-summary">
           <strong>Plan:</strong> {painted} to paint · {proposals} proposed · {rejected} rejected
         </p>
-        <button
-          type="button"
-          className="btn btn-small btn-primary"
-          data-testid="accept-all-boxes"
-          disabled={p.readOnly || proposals === 0}
-          onClick={() => store.editPlan(acceptAll)}
-          title="Accept every proposed box (templates, detected text) in every image"
-        >
-          Accept all proposals{proposals ? ` (${proposals})` : ''}
-        </button>
+        {p.status}
+        <div className="inline-actions">
+          <button
+            type="button"
+            className="btn btn-small"
+            data-testid="accept-all-boxes"
+            disabled={p.readOnly || phiHere === 0}
+            onClick={() => store.editPlan((plan) => acceptProposals(plan, acceptOn, 'phi'))}
+            title={`Accept the proposals over patient data (device templates, text read as PHI) on ${everySeries ? 'every loaded image' : 'the images of this series (Shift+A)'}`}
+          >
+            Accept PHI proposals{phiHere ? ` (${phiHere})` : ''}
+          </button>
+          <button
+            type="button"
+            className="btn btn-small btn-quiet"
+            data-testid="accept-other-text"
+            disabled={p.readOnly || otherHere === 0}
+            onClick={() => store.editPlan((plan) => acceptProposals(plan, acceptOn, 'other'))}
+            title="Also paint the other text detected on this series: measurements, labels, scales"
+          >
+            Paint other text too{otherHere ? ` (${otherHere})` : ''}
+          </button>
+        </div>
+        <label className="check small">
+          <input type="checkbox" data-testid="accept-every-series" checked={everySeries} onChange={(e) => setEverySeries(e.target.checked)} />
+          <span>Accept in every series, not only this one</span>
+        </label>
         <div className="inline-actions">
           <button type="button" className="btn btn-small" data-testid="export-plan" onClick={() => store.downloadPlan()} title="The same JSON the command line reads with --boxes">
             Export plan

@@ -12,13 +12,14 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useAppState, useVeilStore } from '../state/hooks.ts';
 import {
-  addBox, acceptAll, boxState, boxesOn, carryForward, nextBoxId, removeBox, scopeFor, setStatus, updateBox,
+  addBox, acceptProposals, boxState, boxesOn, carryForward, nextBoxId, removeBox, scopeFor, setStatus, updateBox,
   type PixelRect, type RedactionPlan, type ScopeChoice,
 } from '../state/plan-edit.ts';
 import type { SeriesNode } from '../state/tree.ts';
 import type { FileEntry } from '../state/types.ts';
 import type { PixelRedaction } from '../../workers/protocol.ts';
 import { BoxLayer } from './BoxLayer.tsx';
+import { PixelStatusLine } from '../components/PixelStatus.tsx';
 import { BoxPanel } from './BoxPanel.tsx';
 import { ViewerController, type PrimaryTool, type ViewInfo } from './controller.ts';
 import { HelpPopover } from './HelpPopover.tsx';
@@ -66,7 +67,7 @@ const TOOL_LABELS: Record<PrimaryTool, { label: string; key: string; title: stri
   windowLevel: { label: 'Window', key: 'W', title: 'Window / level: drag left-right for width, up-down for level' },
   pan: { label: 'Pan', key: 'P', title: 'Pan (the middle button always pans)' },
   zoom: { label: 'Zoom', key: 'Z', title: 'Zoom (the right button always zooms)' },
-  box: { label: 'Draw box', key: 'B', title: 'Draw a redaction box: drag over burned-in text' },
+  box: { label: 'Draw box', key: 'B', title: 'Draw a redaction box: a drag always draws a new box, over other boxes too; the selected box resizes by its handles (move boxes with the other tools)' },
 };
 
 export default function Viewer({ series }: { series: SeriesNode }) {
@@ -113,6 +114,8 @@ function StackViewer({ series, images }: { series: SeriesNode; images: FileEntry
   const rows = file?.summary?.rows ?? 0;
   const columns = file?.summary?.columns ?? 0;
   const boxes = useMemo(() => (identity && here ? boxesOn(plan, identity, here.frame) : []), [plan, identity, here]);
+  const seriesImages = useMemo(() => images.flatMap((f) => (f.identity ? [f.identity] : [])), [images]);
+  const current = file;
   const showingOutput = preview && output?.status === 'ready' && output.fileId === here?.fileId;
 
   // ---------------------------------------------------------------- cornerstone lifecycle
@@ -322,7 +325,7 @@ function StackViewer({ series, images }: { series: SeriesNode; images: FileEntry
           return true;
         case 'accept': if (selectedId && !preview) store.editPlan((p) => setStatus(p, selectedId, 'accepted')); return true;
         case 'reject': if (selectedId && !preview) store.editPlan((p) => setStatus(p, selectedId, 'rejected')); return true;
-        case 'accept-all': if (!preview) store.editPlan(acceptAll); return true;
+        case 'accept-all': if (!preview) store.editPlan((p) => acceptProposals(p, seriesImages, 'phi')); return true;
         case 'undo': if (!preview) store.undoPlan(); return true;
         case 'redo': if (!preview) store.redoPlan(); return true;
         case 'preview': setPreview((p) => !p); return true;
@@ -418,7 +421,9 @@ function StackViewer({ series, images }: { series: SeriesNode; images: FileEntry
           data-ready={controller && info?.imageId ? 'true' : 'false'}
           tabIndex={0}
           style={cursor ? { cursor } : undefined}
-          aria-label="Image viewport"
+          role="application"
+          aria-roledescription="image viewer"
+          aria-label="Image viewport: arrow keys change the image, B draws a box, ? lists every key"
         >
           <div ref={elementRef} className="viewer-element" />
           {controller ? <BoxLayer controller={controller} boxes={boxes} selectedId={preview ? undefined : selectedId} draft={draft} renderTick={renderTick} quiet={showingOutput} /> : null}
@@ -489,6 +494,8 @@ function StackViewer({ series, images }: { series: SeriesNode; images: FileEntry
         carry={carry}
         onCarry={setCarry}
         readOnly={preview}
+        seriesImages={seriesImages}
+        status={current ? <PixelStatusLine entry={current} /> : null}
       />
     </section>
   );

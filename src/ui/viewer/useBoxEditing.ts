@@ -44,7 +44,7 @@ export interface BoxEditingOptions {
 }
 
 type Drag =
-  | { kind: 'draw'; start: [number, number]; startCanvas: [number, number] }
+  | { kind: 'draw'; start: [number, number]; startCanvas: [number, number]; clicked?: string }
   | { kind: 'move'; id: string; start: [number, number]; orig: PixelRect }
   | { kind: 'resize'; id: string; handle: Handle; orig: PixelRect };
 
@@ -170,7 +170,11 @@ export function useBoxEditing(o: BoxEditingOptions): { draft?: Draft; cursor?: s
       setDraft(undefined);
       if (!d || !p || !c) return;
       if (d.kind === 'draw') {
-        if (Math.hypot(c[0] - d.startCanvas[0], c[1] - d.startCanvas[1]) < MIN_DRAG) return;
+        if (Math.hypot(c[0] - d.startCanvas[0], c[1] - d.startCanvas[1]) < MIN_DRAG) {
+          // A click (no drag) on a box in draw mode selects it.
+          if (d.clicked) opts.current.onSelect(d.clicked);
+          return;
+        }
         onCreate(fromEdges(d.start[0], d.start[1], p[0], p[1], rows, columns));
       } else if (d.kind === 'move') {
         const r = moved(d.orig, p[0] - d.start[0], p[1] - d.start[1], rows, columns);
@@ -191,13 +195,15 @@ export function useBoxEditing(o: BoxEditingOptions): { draft?: Draft; cursor?: s
       const p = c && controller.canvasToPixel(c);
       if (!c || !p) return;
       const target = hit(c);
-      if (target) {
+      // In draw mode a drag always draws a new box, over other boxes too (text often sits in a
+      // proposal's corner); only the selected box's handles resize. Moving is for the other tools.
+      if (target && (target.handle || !drawMode)) {
         const box = boxes.find((b) => b.id === target.id)!;
         onSelect(target.id);
         drag.current = target.handle ? { kind: 'resize', id: target.id, handle: target.handle, orig: box.rect } : { kind: 'move', id: target.id, start: p, orig: box.rect };
       } else if (drawMode) {
         onSelect(undefined);
-        drag.current = { kind: 'draw', start: p, startCanvas: c };
+        drag.current = { kind: 'draw', start: p, startCanvas: c, clicked: target?.id };
       } else {
         // An empty spot: deselect and let cornerstone's tool have the press.
         onSelect(undefined);
@@ -218,7 +224,7 @@ export function useBoxEditing(o: BoxEditingOptions): { draft?: Draft; cursor?: s
         return;
       }
       const target = hit(c);
-      setCursor(target?.handle ? CURSORS[target.handle] : target ? 'move' : drawMode ? 'crosshair' : undefined);
+      setCursor(target?.handle ? CURSORS[target.handle] : drawMode ? 'crosshair' : target ? 'move' : undefined);
     };
 
     stage.addEventListener('mousedown', onDown, true);

@@ -9,7 +9,8 @@
  *
  * Codec modules are loaded on first use and cached (see ./loader.ts).
  */
-import { deflateSync, inflateSync, unzlibSync } from 'fflate';
+import { deflateSync } from 'fflate';
+import { InflateLimitError, describeBytes, inflateCapped } from '../../dicom/inflate.ts';
 import { decodeHtj2k, decodeJ2k, encodeHtj2kLossless, encodeJ2kLossless } from './j2k.ts';
 import { decodeJpeg } from './jpeg.ts';
 import { decodeJpegLs, encodeJpegLs } from './jpegls.ts';
@@ -84,6 +85,9 @@ export function transferSyntaxSupport(uid: string): TransferSyntaxSupport {
   };
 }
 
+/** Largest decoded frame: far above real images (a 4096² RGB 16-bit frame is 96 MiB). */
+export const MAX_DECODED_FRAME_BYTES = 1 << 30;
+
 // --- decoding --------------------------------------------------------------------------------
 
 /**
@@ -96,6 +100,12 @@ export async function decodeFrame(ts: string, codestream: Uint8Array, info: Imag
   const s = transferSyntaxInfo(ts);
   if (!s) throw new PixelDataError(`${transferSyntaxSupport(ts).note} (${ts})`);
   if (codestream.length === 0) throw new PixelDataError('the frame is empty');
+  // Decoders allocate by the image attributes, which are untrusted: a forged 65535×65535 must
+  // not claim gigabytes before the codestream is even looked at.
+  const frameBytes = info.rows * info.columns * info.samplesPerPixel * Math.max(1, Math.ceil(info.bitsAllocated / 8));
+  if (frameBytes > MAX_DECODED_FRAME_BYTES) {
+    throw new PixelDataError(`a ${info.columns}×${info.rows} frame of ${info.samplesPerPixel} sample(s) would take ${describeBytes(frameBytes)} decoded, more than the ${describeBytes(MAX_DECODED_FRAME_BYTES)} Veil decodes`);
+  }
   let frame: DecodedFrame;
   switch (s.family) {
     case 'native':
@@ -103,7 +113,7 @@ export async function decodeFrame(ts: string, codestream: Uint8Array, info: Imag
       frame = decodeNative(codestream, info);
       break;
     case 'deflate':
-      frame = decodeNative(inflate(codestream), info);
+      frame = decodeNative(inflate(codestream, nativeFrameBytes(info)), info);
       break;
     case 'rle':
       frame = decodeRleFrame(codestream, info);
@@ -127,15 +137,33 @@ export async function decodeFrame(ts: string, codestream: Uint8Array, info: Imag
   return withPlanar(frame, options.planar);
 }
 
-function inflate(data: Uint8Array): Uint8Array {
-  try {
-    return inflateSync(data);
-  } catch (raw) {
+/**
+ * A deflated frame never needs to inflate to much more than the frame it holds: past that (plus
+ * slack for padding) it is refused, so a small frame cannot claim gigabytes.
+ */
+function inflate(data: Uint8Array, frameBytes: number): Uint8Array {
+  const limit = frameBytes + (1 << 20);
+  const capped = (bytes: Uint8Array): Uint8Array => {
     try {
-      return unzlibSync(data); // a zlib wrapper where raw deflate belongs: accept it
-    } catch {
-      throw new PixelDataError(`the deflated frame could not be inflated (${(raw as Error).message}): it is damaged`);
+      return inflateCapped(bytes, limit);
+    } catch (e) {
+      if (e instanceof InflateLimitError) throw new PixelDataError(`the deflated frame inflates to more than ${describeBytes(limit)} although the frame holds ${frameBytes} bytes: refused`);
+      throw e;
     }
+  };
+  try {
+    return capped(data);
+  } catch (raw) {
+    if (raw instanceof PixelDataError) throw raw;
+    // A zlib wrapper (2-byte header, 4-byte Adler-32 trailer) where raw deflate belongs: accept it.
+    if (data.length > 6 && (data[0] & 0x0f) === 8 && ((data[0] << 8) | data[1]) % 31 === 0) {
+      try {
+        return capped(data.subarray(2, data.length - 4));
+      } catch (e) {
+        if (e instanceof PixelDataError) throw e;
+      }
+    }
+    throw new PixelDataError(`the deflated frame could not be inflated (${(raw as Error).message}): it is damaged`);
   }
 }
 

@@ -1,13 +1,13 @@
 /**
- * NODE-ONLY output sinks (CLI, tests): a zip written straight to a file, and a plain folder.
- * Imports node:fs, so nothing that runs in the browser or a Web Worker may import this module;
- * the platform-free sinks are in archive.ts.
+ * The CLI's output sinks (a Node host adapter): a zip written straight to a file through the one
+ * zip writer both hosts use (core/export/zip-writer.ts: ZIP64 past 4 GiB or 65,535 files), and a
+ * plain folder. The platform-free sinks are in core/export/archive.ts.
  */
 import { createWriteStream } from 'node:fs';
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
-import { assertSafeRelativePath, createZipSink, partsOf, type OutputSink, type ZipSinkOptions } from './archive.ts';
+import { assertSafeRelativePath, createZipSink, partsOf, type OutputSink } from '../core/export/archive.ts';
 
 export interface NodeSinkOptions {
   /** Replace an existing zip / existing files. Default false: an existing target is an error, never silently overwritten. */
@@ -18,7 +18,7 @@ export interface NodeSinkOptions {
  * Streams a zip to `filePath` as files are added (constant memory). On `abort()`, or if a write
  * fails, the partial file is removed.
  */
-export function createZipFileSink(filePath: string, options: NodeSinkOptions & ZipSinkOptions = {}): OutputSink {
+export function createZipFileSink(filePath: string, options: NodeSinkOptions = {}): OutputSink {
   const stream = createWriteStream(filePath, { flags: options.overwrite ? 'w' : 'wx' });
   let streamError: Error | undefined;
   stream.on('error', (e) => {
@@ -53,7 +53,7 @@ export function createZipFileSink(filePath: string, options: NodeSinkOptions & Z
       });
     }
   };
-  const zip = createZipSink(write, options);
+  const zip = createZipSink(write);
   const discard = async (): Promise<void> => {
     if (!stream.closed) {
       const closed = new Promise<void>((res) => stream.once('close', () => res()));

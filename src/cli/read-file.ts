@@ -1,0 +1,46 @@
+/**
+ * Reads one input file from disk into one buffer (the engine takes one Uint8Array per file).
+ *
+ * `readFileSync` refuses files of 2 GiB and more, so larger files are read in chunks into one
+ * buffer allocated up front — up to the largest buffer this Node can hold
+ * (`buffer.constants.MAX_LENGTH`, 4 GiB on 64-bit). A larger file fails with that reason.
+ *
+ * The file is opened non-blocking and checked to be a regular file before a byte is read: a
+ * path that became a FIFO after the folder walk looked at it can never hang the run.
+ */
+import { constants as bufferConstants } from 'node:buffer';
+import { closeSync, constants as fsConstants, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+
+/** Files below this size are read in one call (readFileSync's own limit is 2 GiB - 1). */
+const ONE_READ_LIMIT = 1024 ** 3;
+/** Chunk size for larger files: one readSync call may not pass 2 GiB. */
+const CHUNK = 64 * 1024 ** 2;
+
+const mib = (n: number): string => `${Math.ceil(n / 1024 ** 2)} MiB`;
+
+/** The largest file `readInputFile` can hold in memory. */
+export const MAX_INPUT_BYTES = bufferConstants.MAX_LENGTH;
+
+export function readInputFile(path: string, maxBytes: number = MAX_INPUT_BYTES): Uint8Array {
+  const fd = openSync(path, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0));
+  try {
+    const info = fstatSync(fd);
+    if (!info.isFile()) throw new Error('not a regular file');
+    const size = info.size;
+    if (size > maxBytes) {
+      throw new Error(`the file is ${mib(size)}, more than the ${mib(maxBytes)} one buffer can hold; split it or de-identify it with another tool`);
+    }
+    // A Buffer is a Uint8Array: no copy.
+    if (size < ONE_READ_LIMIT) return readFileSync(fd);
+    const bytes = Buffer.allocUnsafeSlow(size);
+    let at = 0;
+    while (at < size) {
+      const n = readSync(fd, bytes, at, Math.min(CHUNK, size - at), at);
+      if (n === 0) throw new Error(`the file became shorter while it was read (${at} of ${size} bytes)`);
+      at += n;
+    }
+    return bytes;
+  } finally {
+    closeSync(fd);
+  }
+}
