@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import dicomParser from 'dicom-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createSession, deidentifyFile } from '../src/core/deidentify.ts';
+import { createSession, deidentifyFileAsync } from '../src/core/deidentify.ts';
 import type { FileOutcome, WrittenOutcome } from '../src/core/outcome.ts';
 import { joinParts } from '../src/core/dicom/writer.ts';
 import { defaultProfile, type Profile } from '../src/core/profile/profile.ts';
@@ -134,7 +134,7 @@ function withBytes(o: FileOutcome): FileOutcome | Written {
   return o.status === 'written' ? { ...o, bytes: joinParts(o.parts) } : o;
 }
 
-function run(profile: Profile, extra: { passphrase?: string; lookup?: Map<string, { name: string; id: string }> } = {}): Run {
+async function run(profile: Profile, extra: { passphrase?: string; lookup?: Map<string, { name: string; id: string }> } = {}): Promise<Run> {
   const sessionOptions: Parameters<typeof createSession>[0] = { profile };
   if (extra.passphrase !== undefined) sessionOptions.passphrase = extra.passphrase;
   if (extra.lookup !== undefined) sessionOptions.lookup = extra.lookup;
@@ -144,7 +144,7 @@ function run(profile: Profile, extra: { passphrase?: string; lookup?: Map<string
   const dp = new Map<string, DPDataSet>();
   for (const f of study.files) {
     // The study's own bytes, not a copy: 'does not modify the inputs' checks them afterwards.
-    const outcome = withBytes(deidentifyFile({ path: f.name, bytes: f.bytes }, session));
+    const outcome = withBytes(await deidentifyFileAsync({ path: f.name, bytes: f.bytes }, session));
     outcomes.set(f.name, outcome);
     if (outcome.status === 'written') {
       written.set(f.name, outcome as Written);
@@ -239,8 +239,8 @@ function items(ds: DPDataSet, tag: number): DPDataSet[] {
 
 describe('basic profile', () => {
   let r: Run;
-  beforeAll(() => {
-    r = run(profileWith());
+  beforeAll(async () => {
+    r = await run(profileWith());
   });
 
   it('writes every input', () => {
@@ -474,8 +474,8 @@ describe('basic profile', () => {
 
 describe('Retain Longitudinal Temporal Information with Modified Dates', () => {
   let r: Run;
-  beforeAll(() => {
-    r = run(profileWith({ retainLongModifiedDates: true }));
+  beforeAll(async () => {
+    r = await run(profileWith({ retainLongModifiedDates: true }));
   });
 
   it('writes every input', () => {
@@ -550,11 +550,11 @@ describe('session passphrase', () => {
   let one: Run;
   let two: Run;
   let other: Run;
-  beforeAll(() => {
+  beforeAll(async () => {
     const profile = profileWith({ retainLongModifiedDates: true });
-    one = run(profile, { passphrase: 'correct horse battery staple' });
-    two = run(profile, { passphrase: 'correct horse battery staple' });
-    other = run(profile, { passphrase: 'a different passphrase' });
+    one = await run(profile, { passphrase: 'correct horse battery staple' });
+    two = await run(profile, { passphrase: 'correct horse battery staple' });
+    other = await run(profile, { passphrase: 'a different passphrase' });
   });
 
   it('the same passphrase gives the same UIDs, pseudonyms and date shifts in a new session', () => {
@@ -576,8 +576,8 @@ describe('Clean Descriptors + Clean Structured Content', () => {
   let r: Run;
   const A = study.patients.A;
   const identity = [A.familyName, A.givenName, A.id, ...A.birthDateInText];
-  beforeAll(() => {
-    r = run(profileWith({ cleanDescriptors: true, cleanStructuredContent: true }));
+  beforeAll(async () => {
+    r = await run(profileWith({ cleanDescriptors: true, cleanStructuredContent: true }));
   });
 
   it('keeps the SR finding text, minus the name, MRN and birth date', () => {
@@ -618,8 +618,8 @@ describe('Clean Descriptors + Clean Structured Content', () => {
 describe('pseudonym lookup', () => {
   let r: Run;
   const chosen = { name: 'LOOKUP^ALPHA', id: 'LOOKUP-A-001' };
-  beforeAll(() => {
-    r = run(profileWith(), { lookup: new Map([[study.patients.A.id, chosen]]) });
+  beforeAll(async () => {
+    r = await run(profileWith(), { lookup: new Map([[study.patients.A.id, chosen]]) });
   });
 
   it("uses the user's pseudonym for the patient in the table", () => {

@@ -1,11 +1,11 @@
 /**
- * The pixel step inside the engine: built-in templates, kept overlay planes, the synchronous
- * entry point's refusal to write compressed images it cannot paint, and the input never changing.
+ * The pixel step inside the engine: built-in templates, kept overlay planes, compressed images
+ * painted (never refused for being compressed), and the input never changing.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createSession, deidentifyFile, deidentifyFileAsync } from '../src/core/deidentify.ts';
+import { createSession, deidentifyFileAsync } from '../src/core/deidentify.ts';
 import { readPart10 } from '../src/core/dicom/reader.ts';
 import { T } from '../src/core/dicom/tags.ts';
 import { getString } from '../src/core/dicom/values.ts';
@@ -37,7 +37,7 @@ describe('built-in templates in the engine', () => {
 });
 
 describe('overlay planes kept by a profile override', () => {
-  it('are cleared under the boxes too', () => {
+  it('are cleared under the boxes too', async () => {
     const path = 'misc/MR-SIEMENS-DICOM-WithOverlays.dcm';
     const bytes = load(path);
     const before = readPart10(bytes).dataset.get(0x60003000)!.value.slice();
@@ -46,7 +46,7 @@ describe('overlay planes kept by a profile override', () => {
     const sop = getString(readPart10(bytes).dataset, T.SOPInstanceUID)!;
     const plan: RedactionPlan = { version: 1, boxes: [{ id: 'all', x: 0, y: 0, width: 484, height: 484, frames: 'all', scope: { kind: 'instance', sopInstanceUID: sop }, source: 'user' }] };
     const profile = { ...defaultProfile(), overrides: { '(6000,3000)': { action: 'keep' as const } } };
-    const outcome = deidentifyFile({ path, bytes }, createSession({ passphrase: 't', profile }), { plan }) as WrittenOutcome;
+    const outcome = (await deidentifyFileAsync({ path, bytes }, createSession({ passphrase: 't', profile }), { plan })) as WrittenOutcome;
     expect(outcome.status).toBe('written');
     expect(outcome.pixels?.overlayPlanesCleared).toEqual(['6000']);
     const after = readPart10(joinParts(outcome.parts)).dataset.get(0x60003000)!.value;
@@ -55,22 +55,29 @@ describe('overlay planes kept by a profile override', () => {
     expect(Buffer.compare(readPart10(bytes).dataset.get(0x60003000)!.value, before)).toBe(0);
   });
 
-  it('are removed by the basic profile anyway', () => {
+  it('are removed by the basic profile anyway', async () => {
     const path = 'misc/MR-SIEMENS-DICOM-WithOverlays.dcm';
-    const outcome = deidentifyFile({ path, bytes: load(path) }, createSession({ passphrase: 't' })) as WrittenOutcome;
+    const outcome = (await deidentifyFileAsync({ path, bytes: load(path) }, createSession({ passphrase: 't' }))) as WrittenOutcome;
     expect(readPart10(joinParts(outcome.parts)).dataset.has(0x60003000)).toBe(false);
   });
 });
 
-describe('the synchronous entry point', () => {
-  it('refuses to write a compressed image whose boxes it cannot paint, and says why', () => {
+describe('the engine entry point', () => {
+  // There is one de-identify path, and it decodes: a compressed image with a box is painted and
+  // written back in its own transfer syntax (the synchronous twin that refused these is gone).
+  it('paints a box on a compressed (RLE) image and keeps it compressed', async () => {
     const path = 'transfer-syntax/CTImage_rle.dcm';
     const bytes = load(path);
     const sop = getString(readPart10(bytes).dataset, T.SOPInstanceUID)!;
     const plan: RedactionPlan = { version: 1, boxes: [{ id: 'b', x: 0, y: 0, width: 10, height: 10, frames: 'all', scope: { kind: 'instance', sopInstanceUID: sop }, source: 'user' }] };
-    const outcome = deidentifyFile({ path, bytes }, createSession({ passphrase: 't' }), { plan });
-    expect(outcome.status).toBe('failed');
-    expect(outcome.status === 'failed' && outcome.reason).toMatch(/must be decoded first \(deidentifyFileAsync\); not written/);
+    const outcome = (await deidentifyFileAsync({ path, bytes }, createSession({ passphrase: 't' }), { plan })) as WrittenOutcome;
+    expect(outcome.status).toBe('written');
+    expect(outcome.pixels?.painted).toMatchObject([{ id: 'b', rect: { x: 0, y: 0, width: 10, height: 10 }, frames: 1 }]);
+    expect(outcome.pixels?.encoding).toBe('re-encoded');
+    expect(outcome.transferSyntaxUID).toBe('1.2.840.10008.1.2.5');
+    const out = referenceDecode(joinParts(outcome.parts));
+    const fill = sampleValue(out, 0, 0, 0, 0);
+    for (let y = 0; y < 10; y++) for (let x = 0; x < 10; x++) expect(sampleValue(out, 0, y, x, 0)).toBe(fill);
   });
 
   it('never changes the input bytes', async () => {
@@ -85,7 +92,7 @@ describe('the synchronous entry point', () => {
     }
   });
 
-  it('a box on an instance without pixels paints nothing and claims nothing', () => {
+  it('a box on an instance without pixels paints nothing and claims nothing', async () => {
     const path = 'non-image/reportsi_basic_text_sr.dcm';
     const bytes = load(path);
     const sop = getString(readPart10(bytes).dataset, T.SOPInstanceUID)!;
@@ -94,7 +101,7 @@ describe('the synchronous entry point', () => {
       boxes: [{ id: 'b', x: 0, y: 0, width: 10, height: 10, frames: 'all', scope: { kind: 'instance', sopInstanceUID: sop }, source: 'user' }],
       reviewed: { sopInstanceUIDs: [sop] },
     };
-    const outcome = deidentifyFile({ path, bytes }, createSession({ passphrase: 't' }), { plan }) as WrittenOutcome;
+    const outcome = (await deidentifyFileAsync({ path, bytes }, createSession({ passphrase: 't' }), { plan })) as WrittenOutcome;
     expect(outcome.warnings.join('\n')).toMatch(/no image pixels; nothing painted/);
     const ds = readPart10(joinParts(outcome.parts)).dataset;
     const codes = (ds.get(T.DeidentificationMethodCodeSequence)?.items ?? []).map((i) => getString(i, T.CodeValue));

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createSession, deidentifyFile, deidentifyFileAsync } from '../src/core/deidentify.ts';
+import { createSession, deidentifyFileAsync } from '../src/core/deidentify.ts';
 import { decodeFrame, nativeBytes, transferSyntaxSupport } from '../src/core/pixels/codecs/index.ts';
 import { frameFragments, imageInfo, joinNativeFrames, pixelElement as frameElement } from '../src/core/pixels/frames.ts';
 import { stripCodestreamText } from '../src/core/pixels/codestream-strip.ts';
@@ -321,10 +321,10 @@ describe('painting a known box on every image fixture', () => {
 
 describe('images without a box', () => {
   for (const row of images) {
-    it.skipIf(row.path === OVERLAY_FIXTURE || row.path === MIXED_SIGN_FIXTURE)(`${row.path} keeps its pixel bytes and makes no Clean Pixel Data claim`, () => {
+    it.skipIf(row.path === OVERLAY_FIXTURE || row.path === MIXED_SIGN_FIXTURE)(`${row.path} keeps its pixel bytes and makes no Clean Pixel Data claim`, async () => {
       const s = subject(row.path);
       const session = createSession({ passphrase: 'pixel tests' });
-      const outcome = deidentifyFile({ path: s.path, bytes: s.bytes }, session);
+      const outcome = await deidentifyFileAsync({ path: s.path, bytes: s.bytes }, session);
       if (outcome.status !== 'written') return; // odd files are covered elsewhere
       expect(outcome.pixels).toBeUndefined();
       const before = readPart10(s.bytes).dataset;
@@ -355,11 +355,11 @@ describe('images without a box', () => {
 });
 
 describe('overlay bits hidden in unused high bits of Pixel Data', () => {
-  it('are made uniform in a signed image that mixes the two sign conventions, the 12-bit values unchanged', () => {
+  it('are made uniform in a signed image that mixes the two sign conventions, the 12-bit values unchanged', async () => {
     const s = subject(MIXED_SIGN_FIXTURE);
     const input = referenceDecode(s.bytes);
     const session = createSession({ passphrase: 'pixel tests' });
-    const outcome = deidentifyFile({ path: s.path, bytes: s.bytes }, session);
+    const outcome = await deidentifyFileAsync({ path: s.path, bytes: s.bytes }, session);
     expect(outcome.status).toBe('written');
     const written = outcome as WrittenOutcome;
     expect(written.warnings.join('\n')).toMatch(/bits set outside Bits Stored \(High Bit 11/);
@@ -377,7 +377,7 @@ describe('overlay bits hidden in unused high bits of Pixel Data', () => {
     expect(conventions.has('junk')).toBe(false);
   });
 
-  it('are cleared even without a box, and the report says the pixels changed', () => {
+  it('are cleared even without a box, and the report says the pixels changed', async () => {
     const s = subject(OVERLAY_FIXTURE);
     const input = referenceDecode(s.bytes);
     let setBefore = 0;
@@ -385,7 +385,7 @@ describe('overlay bits hidden in unused high bits of Pixel Data', () => {
     expect(setBefore).toBeGreaterThan(100); // the fixture really has text there
 
     const session = createSession({ passphrase: 'pixel tests' });
-    const outcome = deidentifyFile({ path: s.path, bytes: s.bytes }, session);
+    const outcome = await deidentifyFileAsync({ path: s.path, bytes: s.bytes }, session);
     expect(outcome.status).toBe('written');
     const written = outcome as WrittenOutcome;
     expect(written.pixels?.overlayBitsCleared).toEqual(['6000', '6002']);

@@ -3,7 +3,7 @@
  * included) under the basic profile and under each of the ten options switched on alone.
  *
  * For each row a small Part 10 file is built holding the attribute with a distinctive value valid
- * for its VR (plus the minimum context), run through deidentifyFile, and the output re-read with
+ * for its VR (plus the minimum context), run through deidentifyFileAsync, and the output re-read with
  * our reader and, independently, with dicom-parser. What is expected is computed here from the
  * JSON files in ../shared/standard (the table, Table E.3.10-1, CID 7050, the dictionary), never
  * from src/core/profile:
@@ -28,7 +28,7 @@ import { describe, expect, it } from 'vitest';
 import { Dataset, type DataElement } from '../src/core/dicom/dataset.ts';
 import { readPart10, type ParsedFile } from '../src/core/dicom/reader.ts';
 import { joinParts, writePart10 } from '../src/core/dicom/writer.ts';
-import { createSession, deidentifyFile, type Session } from '../src/core/deidentify.ts';
+import { createSession, deidentifyFileAsync, type Session } from '../src/core/deidentify.ts';
 import { OPTION_KEYS, defaultProfile, type OptionKey } from '../src/core/profile/profile.ts';
 import { repoRoot } from './helpers/fixtures.ts';
 
@@ -582,9 +582,9 @@ function crossCheck(ours: Dataset, theirs: dicomParser.DataSet, path: string, fa
   }
 }
 
-function runCase(c: Case & { n: number }, st: SessionState): string[] {
+async function runCase(c: Case & { n: number }, st: SessionState): Promise<string[]> {
   const { bytes, dataset: input } = build(c);
-  const outcome = deidentifyFile({ path: `case-${c.n}.dcm`, bytes }, st.session);
+  const outcome = await deidentifyFileAsync({ path: `case-${c.n}.dcm`, bytes }, st.session);
   if (outcome.status !== 'written') return [`not written: ${outcome.status}: ${outcome.reason}`];
   const outBytes = joinParts(outcome.parts);
   let parsed: ParsedFile;
@@ -738,9 +738,9 @@ for (const { name, options } of PROFILES) describe(name, () => {
     return state;
   };
   for (const c of CASES) {
-    it(c.label, () => {
+    it(c.label, async () => {
       const deciding = decidingCell(c.row, options);
-      const failures = runCase(c, st());
+      const failures = await runCase(c, st());
       expect(failures, `${c.row.tag} ${c.row.name}: cell ${deciding.cell} (${deciding.column})`).toEqual([]);
     });
   }

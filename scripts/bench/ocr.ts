@@ -17,9 +17,13 @@
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createNodeOcrEngine } from '../../src/core/detect/ocr-node.ts';
+import { createNodeOcrEngine } from '../../src/cli/ocr-node.ts';
 import { detectAndPlan, type OcrInput } from '../../src/core/detect/pipeline.ts';
 import { BENCH_DIR, ROOT, makeCtSeries } from './make-ct-series.ts';
+import { useNodeCodecs } from '../../src/cli/codec-loader.ts';
+
+// Core has no codec loader of its own: the benchmark runs in Node, as the CLI does.
+useNodeCodecs();
 
 const args = process.argv.slice(2);
 const runsAt = args.indexOf('--runs');

@@ -14,6 +14,10 @@ import { writePart10 } from '../../src/core/dicom/writer.ts';
 import { createSession, deidentifyFileAsync } from '../../src/core/deidentify.ts';
 import { encodeFrame } from '../../src/core/pixels/codecs/index.ts';
 import type { RedactionPlan } from '../../src/core/pixels/plan.ts';
+import { useNodeCodecs } from '../../src/cli/codec-loader.ts';
+
+// Core has no codec loader of its own: the benchmark runs in Node, as the CLI does.
+useNodeCodecs();
 
 const RLE = '1.2.840.10008.1.2.5';
 const EXPLICIT_LE = '1.2.840.10008.1.2.1';

@@ -4,7 +4,7 @@
  *
  * Three contenders, each file-to-file (read every input from disk, write every output to a
  * fresh temporary folder):
- *   - veil engine   in-process: createSession + deidentifyFile per file, outputs written with
+ *   - veil engine   in-process: createSession + deidentifyFileAsync per file, outputs written with
  *                   writeFileSync. JIT-warm (a warm-up pass runs first): the engine's own speed.
  *   - veil CLI      `node bin/veil.mjs deidentify <dir> --out <tmp> -q` as a subprocess,
  *                   Node start-up, report writing and all: what a user waits for.
@@ -30,9 +30,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, openSync, readSync, closeSync, writeSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createSession, deidentifyFile } from '../../src/core/deidentify.ts';
+import { createSession, deidentifyFileAsync } from '../../src/core/deidentify.ts';
 import { defaultProfile } from '../../src/core/profile/profile.ts';
 import { BENCH_DIR, ROOT, makeCtSeries, type Series } from './make-ct-series.ts';
+import { useNodeCodecs } from '../../src/cli/codec-loader.ts';
+
+// Core has no codec loader of its own: the benchmark runs in Node, as the CLI does.
+useNodeCodecs();
 
 // ----------------------------------------------------------------------------- arguments
 
@@ -190,14 +194,14 @@ interface Contender {
   key: 'engine' | 'cli' | 'gdcmanon';
   label: string;
   /** Runs once into `outDir` (which does not exist yet) and returns the wall time. */
-  run(outDir: string): Sample;
+  run(outDir: string): Sample | Promise<Sample>;
 }
 
 function engineContender(series: Series): Contender {
   return {
     key: 'engine',
     label: 'veil engine (in-process)',
-    run(outDir) {
+    async run(outDir) {
       const t0 = performance.now();
       const session = createSession({ profile: defaultProfile() });
       const names = readdirSync(series.dir).sort();
@@ -207,7 +211,7 @@ function engineContender(series: Series): Contender {
         const t1 = performance.now();
         const bytes = readFileSync(path.join(series.dir, name));
         const t2 = performance.now();
-        const outcome = deidentifyFile({ path: name, bytes }, session);
+        const outcome = await deidentifyFileAsync({ path: name, bytes }, session);
         const t3 = performance.now();
         if (outcome.status !== 'written') throw new Error(`veil engine: ${name} ${outcome.status}: ${outcome.reason}`);
         const dest = path.join(outDir, outcome.output);
@@ -297,7 +301,7 @@ function cliStartup(veilBin: string): number {
 
 // ----------------------------------------------------------------------------- main
 
-function main(): void {
+async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2));
   const wallStart = performance.now();
   console.log(`veil bench: header-only de-identification, ${opts.files} CT slices, ${opts.runs} rounds`);
@@ -335,7 +339,7 @@ function main(): void {
     console.log('warm-up and output check ...');
     for (const c of contenders) {
       const out = freshDir(work, `warmup-${c.key}`);
-      c.run(out);
+      await c.run(out);
       const files = verifyOutputs(c.label, out, n);
       verifyNoPhi(c.label, files, series);
       console.log(`  ${c.label.padEnd(30)} ok: ${files.length} DICOM files written, no original identifiers in plain text`);
@@ -351,7 +355,7 @@ function main(): void {
       const line: string[] = [];
       for (const c of order) {
         const out = freshDir(work, `round${round}-${c.key}`);
-        const s = c.run(out);
+        const s = await c.run(out);
         verifyOutputs(c.label, out, n);
         samples.get(c.key)!.push(s);
         line.push(`${c.key} ${s.seconds.toFixed(3)}s`);
@@ -468,7 +472,7 @@ function report(
   if (engine.phasesMedian) {
     const p = engine.phasesMedian;
     console.log(
-      `veil engine time split (medians): read ${f(p.read)} s, deidentifyFile ${f(p.deidentify)} s (${f((p.deidentify / n) * 1000)} ms/file), write ${f(p.write)} s`,
+      `veil engine time split (medians): read ${f(p.read)} s, deidentifyFileAsync ${f(p.deidentify)} s (${f((p.deidentify / n) * 1000)} ms/file), write ${f(p.write)} s`,
     );
   }
   const su = extra.startup;
@@ -523,7 +527,7 @@ function report(
 }
 
 try {
-  main();
+  await main();
 } catch (e) {
   console.error(`bench: FAILED: ${(e as Error).message}`);
   process.exit(1);

@@ -25,7 +25,7 @@ import { parsePlan, type RedactionPlan } from '../core/pixels/plan.ts';
 import { joinParts } from '../core/dicom/writer.ts';
 import type { DetectSettings } from '../core/detect/detect.ts';
 import type { OcrEngine } from '../core/detect/ocr-engine.ts';
-import { createNodeOcrEngine } from '../core/detect/ocr-node.ts';
+import { createNodeOcrEngine } from './ocr-node.ts';
 import { checkOutput, detectAndPlan, mergePlans, type PlannedDetection } from '../core/detect/pipeline.ts';
 
 export interface DeidentifyArgs {

@@ -6,6 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { runDeidentify, type DeidentifyArgs } from './deidentify-command.ts';
+import { useNodeCodecs } from './codec-loader.ts';
 import { runWorkerIfChild } from './parallel.ts';
 
 /** Beyond this many threads the one writer on the main thread, not de-identification, is the limit. */
@@ -125,6 +126,8 @@ async function main(argv: string[]): Promise<number> {
   return runDeidentify(args);
 }
 
+// The main thread and every worker thread (the same bundle) load codecs from node_modules.
+useNodeCodecs();
 if (!runWorkerIfChild()) main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -1,6 +1,6 @@
 /**
  * The engine's front door: one session (profile + secret + pseudonym state), many files.
- * deidentifyFile reads one input, applies the profile to its header, marks it de-identified,
+ * deidentifyFileAsync reads one input, applies the profile to its header, marks it de-identified,
  * checks the output for the original's identifiers, and writes Part 10 bytes — or says, in one
  * sentence, why the file was skipped or failed. It never throws for a bad input.
  */
@@ -28,8 +28,9 @@ import { checkNativePixelLength } from './pixels/pixel-length.ts';
 import { checkCodestream } from './pixels/codestream-check.ts';
 import { matchPixelEncoding } from './pixels/encoding-match.ts';
 import { stripCodestreamText } from './pixels/codestream-strip.ts';
+import { subjectFromDataset, templatesFor } from './detect/templates.ts';
 import { compilePlan, type CompiledPlan, type RedactionPlan } from './pixels/plan.ts';
-import { imageIdentity, redactImage, redactImageAsync, type ImageRedactionOptions, type ImageRedactionResult } from './pixels/redact.ts';
+import { imageIdentity, redactImageAsync, type ImageRedactionOptions, type ImageRedactionResult } from './pixels/redact.ts';
 import { zeroCounts, type FileOutcome, type PixelReviewOutcome } from './outcome.ts';
 import { assessPixels, pixelFacts, planFacts } from './pixels/review-status.ts';
 import { compileProfile, type CompiledProfile } from './profile/resolve.ts';
@@ -122,24 +123,7 @@ const SECONDARY_CAPTURE = '1.2.840.10008.5.1.4.1.1.7';
 /** CID 7050: Clean Pixel Data Option. */
 const CLEAN_PIXEL_DATA = '113101';
 
-/**
- * Synchronous: pixel redaction of native (uncompressed) images only. A compressed image that has
- * boxes to paint fails with a reason; use deidentifyFileAsync, which decodes and re-encodes it.
- */
-export function deidentifyFile(input: FileInput, session: Session, options: DeidentifyOptions = {}): FileOutcome {
-  const parsed = parse(input);
-  if ('status' in parsed) return parsed;
-  try {
-    const early = rejectEarly(input.path, parsed);
-    if (early) return early;
-    const pixelStep = redactImage(parsed.dataset, parsed.transferSyntaxUID, redactionOptions(parsed, session, options));
-    return deidentifyParsed(input.path, parsed, session, options, pixelStep);
-  } catch (e) {
-    return internalError(input.path, parsed, e);
-  }
-}
-
-/** deidentifyFile for every image: compressed pixel data with boxes is decoded, painted and written back (see pixels/redact.ts). */
+/** De-identifies one file; compressed pixel data with boxes is decoded, painted and written back (see pixels/redact.ts). */
 export async function deidentifyFileAsync(input: FileInput, session: Session, options: DeidentifyOptions = {}): Promise<FileOutcome> {
   const parsed = parse(input);
   if ('status' in parsed) return parsed;
@@ -181,10 +165,11 @@ function internalError(path: string, parsed: ParsedFile, e: unknown): FileOutcom
 
 function redactionOptions(parsed: ParsedFile, session: Session, options: DeidentifyOptions): ImageRedactionOptions {
   const plan = options.plan;
+  const applyTemplates = options.applyTemplates ?? session.redaction.applyTemplates;
   return {
     plan: plan ? ('boxesFor' in plan ? plan : compilePlan(plan)) : session.redaction.plan,
-    applyTemplates: options.applyTemplates ?? session.redaction.applyTemplates,
-    meta: parsed.meta,
+    // The file meta too: template conditions may test group 0002 (Implementation Version Name).
+    templateBoxes: applyTemplates ? (ds) => templatesFor(subjectFromDataset(ds, parsed.meta)) : undefined,
   };
 }
 

@@ -7,10 +7,10 @@
  * compressed pixel data with the same-origin wasm codecs.
  */
 import * as Comlink from 'comlink';
-import { createSession, deidentifyFile, deidentifyFileAsync, type Session } from '../core/deidentify.ts';
+import { createSession, deidentifyFileAsync, type Session } from '../core/deidentify.ts';
 import { subjectFromDataset, templatesFor } from '../core/detect/templates.ts';
 import { setCodecLoader } from '../core/pixels/codecs/index.ts';
-import { browserCodecLoader } from '../core/pixels/codecs/browser.ts';
+import { browserCodecLoader } from './codec-loader.ts';
 import { imageIdentity } from '../core/pixels/redact.ts';
 import { DicomReadError, readPart10, type ParsedFile } from '../core/dicom/reader.ts';
 import { deriveSessionKey } from '../core/header/keys.ts';
@@ -19,7 +19,8 @@ import type { FileOutcome } from '../core/outcome.ts';
 import { summarizeInstance } from '../core/summary/summary.ts';
 import { makeThumbnail, type Thumbnail } from '../core/summary/thumbnail.ts';
 import { frameSource } from '../core/detect/frames.ts';
-import { displayParams, resample, toGray8 } from '../core/detect/render.ts';
+import { resample, toGray8 } from '../core/detect/render.ts';
+import { displayParams } from '../core/pixels/display.ts';
 import { T } from '../core/dicom/tags.ts';
 import { pixelFacts } from '../core/pixels/review-status.ts';
 import type { CheckResult, EngineWorkerApi, ExportMessage, ExportPiece, InputRef, PreviewResult, ScanResult, SessionInit } from './protocol.ts';
@@ -128,8 +129,8 @@ const api: EngineWorkerApi = {
       if (!(e instanceof DicomReadError)) throw e;
     }
     // The outcome the export would have: skipped / failed with its reason, or written with the
-    // residual-PHI findings. deidentifyFile never throws for a bad file.
-    result = toCheck(deidentifyFile({ path: input.path, bytes }, s));
+    // residual-PHI findings. deidentifyFileAsync never throws for a bad file.
+    result = toCheck(await deidentifyFileAsync({ path: input.path, bytes }, s));
     let summary: ReturnType<typeof summarizeInstance> | undefined;
     try {
       summary = parsed && summarizeInstance(parsed);
@@ -163,14 +164,14 @@ const api: EngineWorkerApi = {
     const s = needSession();
     const bytes = await read(input);
     if ('error' in bytes) return { status: 'failed', reason: bytes.error, warnings: [], residual: [] };
-    return toCheck(deidentifyFile({ path: input.path, bytes }, s));
+    return toCheck(await deidentifyFileAsync({ path: input.path, bytes }, s));
   },
 
   async review(input) {
     const s = needSession();
     const bytes = await read(input);
     if ('error' in bytes) return { status: 'failed', reason: bytes.error, rows: [], warnings: [], residual: [] };
-    return reviewInstance({ path: input.path, bytes }, s);
+    return reviewInstance(bytes, s.profile, (trace) => deidentifyFileAsync({ path: input.path, bytes }, s, { trace }));
   },
 
   async preview(input, plan) {

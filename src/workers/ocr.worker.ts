@@ -12,7 +12,7 @@ import { checkOutput, detectAndPlan } from '../core/detect/pipeline.ts';
 import type { DetectSettings, RedactionCheck } from '../core/detect/detect.ts';
 import type { OcrIdentifiers } from '../core/detect/classify.ts';
 import { setCodecLoader } from '../core/pixels/codecs/index.ts';
-import { browserCodecLoader } from '../core/pixels/codecs/browser.ts';
+import { browserCodecLoader } from './codec-loader.ts';
 import type { RedactionPlan } from '../core/pixels/plan.ts';
 import type { InputRef } from './protocol.ts';
 

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { readPart10 } from '../../src/core/dicom/reader.ts';
 import { getString } from '../../src/core/dicom/values.ts';
 import { T } from '../../src/core/dicom/tags.ts';
-import { createSession, deidentifyFile } from '../../src/core/deidentify.ts';
+import { createSession, deidentifyFileAsync } from '../../src/core/deidentify.ts';
 import { deriveSessionKey } from '../../src/core/header/keys.ts';
 import { parseLookupCsv } from '../../src/core/header/pseudonyms.ts';
 import { defaultProfile, type Profile } from '../../src/core/profile/profile.ts';
@@ -212,8 +212,8 @@ describe('one Patient ID with different names or birth dates', () => {
     const key = deriveSessionKey('fail-closed-tests');
     const s1 = createSession({ profile: withModifiedDates(), key });
     const s2 = createSession({ profile: withModifiedDates(), key });
-    const o1 = deidentifyFile({ path: 'file-1.dcm', bytes: patientFile(A1) }, s1);
-    const o2 = deidentifyFile({ path: 'file-2.dcm', bytes: patientFile(B) }, s2);
+    const o1 = await deidentifyFileAsync({ path: 'file-1.dcm', bytes: patientFile(A1) }, s1);
+    const o2 = await deidentifyFileAsync({ path: 'file-2.dcm', bytes: patientFile(B) }, s2);
     expect(o1.status === 'written' && o2.status === 'written').toBe(true);
     const outcomes: ReportedOutcome[] = [o1, o2].map((o) => {
       const { parts: _parts, ...reported } = o as Extract<typeof o, { status: 'written' }>;

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readPart10 } from '../../src/core/dicom/reader.ts';
 import { frameSource } from '../../src/core/detect/frames.ts';
-import { displayParams, toGray8 } from '../../src/core/detect/render.ts';
+import { toGray8 } from '../../src/core/detect/render.ts';
+import { displayParams } from '../../src/core/pixels/display.ts';
 import { fixturesDir, repoRoot } from '../helpers/fixtures.ts';
 import { readWithNativeTesseract } from '../helpers/tesseract-native.ts';
 

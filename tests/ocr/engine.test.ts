@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createNodeOcrEngine, nodeLangPath } from '../../src/core/detect/ocr-node.ts';
+import { createNodeOcrEngine, nodeLangPath } from '../../src/cli/ocr-node.ts';
 import { rasterise } from './synthetic-images.ts';
 
 function picture(text: string): { data: Uint8Array; width: number; height: number } {

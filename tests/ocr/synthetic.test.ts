@@ -11,7 +11,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RedactionBox } from '../../src/core/pixels/plan.ts';
-import { createNodeOcrEngine } from '../../src/core/detect/ocr-node.ts';
+import { createNodeOcrEngine } from '../../src/cli/ocr-node.ts';
 import { detectAndPlan } from '../../src/core/detect/pipeline.ts';
 import type { OcrEngine } from '../../src/core/detect/ocr-engine.ts';
 import { imageMagickAvailable, makeSynthetic, rasterise, uid, type PlacedItem, type Rgb, type SyntheticSpec, type TextItem } from './synthetic-images.ts';

@@ -17,7 +17,8 @@ import { classifyText, identifierMatches, ocrIdentifiers, type Classification, t
 import { frameSource, FrameAccessError, type FrameSource } from './frames.ts';
 import { boxWithMargin, overlapRatio, wordsToLines, type Rect, type TextLine } from './lines.ts';
 import type { OcrEngine, Word } from './ocr-engine.ts';
-import { displayParams, invert, normalizePolarity, pad, removeLongRuns, resample, textScale, toGray8, type DecodedFrame, type DisplayParams, type Gray8 } from './render.ts';
+import { displayParams, type DisplayParams } from '../pixels/display.ts';
+import { normalizePolarity, pad, removeLongRuns, resample, textScale, toGray8, type Gray8 } from './render.ts';
 import { planReads, sampleFrames, summarize, type InstanceSummary } from './sampling.ts';
 
 /**
@@ -34,13 +35,12 @@ export interface DetectSettings {
   keepClinicalText?: boolean;
   /** Read every frame of every image (no sampling, no propagation). */
   readEveryFrame?: boolean;
-  /** Also read the plain picture and its inverse: slower, finds text the polarity guess missed. */
-  thorough?: boolean;
-  /** Words read with less confidence (0..100) are dropped unless they match an identifier (default 30). */
-  minConfidence?: number;
-  /** Frames read besides the sampled ones in a multi-frame image whose text changes (default 2). */
-  maxExtraFrames?: number;
 }
+
+/** Words read with less confidence (0..100) are dropped unless they match an identifier. */
+const MIN_CONFIDENCE = 30;
+/** Frames read besides the sampled ones in a multi-frame image whose text changes. */
+const MAX_EXTRA_FRAMES = 2;
 
 /** One line of text read on one frame. */
 export interface ReadLine {
@@ -70,13 +70,8 @@ export interface InstanceDetection {
 
 // ------------------------------------------------------------------------------------ one frame
 
-/** Reads one decoded frame: lines of text in image pixel coordinates. */
-export async function readFrame(engine: OcrEngine, frame: DecodedFrame, params: DisplayParams, settings: DetectSettings = {}): Promise<TextLine[]> {
-  const gray = toGray8(frame, params);
-  return readGray(engine, gray, settings);
-}
-
-export async function readGray(engine: OcrEngine, gray: Gray8, settings: DetectSettings = {}, ids?: OcrIdentifiers): Promise<TextLine[]> {
+/** Reads one frame, rendered for reading (render.ts): lines of text in image pixel coordinates. */
+export async function readGray(engine: OcrEngine, gray: Gray8, ids?: OcrIdentifiers): Promise<TextLine[]> {
   const scale = textScale(gray.width, gray.height);
   const scaled = resample(gray, scale);
   const read = async (pic: Gray8, background: number, mapY: (y: number) => number = (y) => y): Promise<TextLine[]> => {
@@ -88,21 +83,16 @@ export async function readGray(engine: OcrEngine, gray: Gray8, settings: DetectS
       y0: mapY(w.y0 - PAD),
       y1: mapY(w.y1 - PAD),
     }));
-    return linesOf(words, scale, gray, settings, ids);
+    return linesOf(words, scale, gray, ids);
   };
   // Pass 1: the whole picture, strong contrast, lines and texture removed — in two overlapping
   // strips, so that both recognisers of the pool work on one image at once.
   const first = removeLongRuns(normalizePolarity(scaled, POLARITY_BLOCK, 2.5, 2, FLAT_MIN), LONG_RUN);
   const jobs = strips(first).map((strip) => read(strip.picture, 255, strip.mapY));
-  if (!settings.thorough) {
-    // Pass 2, at the same time: the header band, where devices print patient data, with gentler
-    // contrast (faint text survives the first pass, text pressed against a bar edge this one).
-    const band = headerBand(scaled);
-    if (band) jobs.push(read(normalizePolarity(band.picture, POLARITY_BLOCK, 1.5), 255));
-  } else {
-    const inverse = invert(scaled);
-    jobs.push(read(normalizePolarity(scaled, POLARITY_BLOCK, 1.5), 255), read(scaled, edgeValue(scaled)), read(inverse, edgeValue(inverse)));
-  }
+  // Pass 2, at the same time: the header band, where devices print patient data, with gentler
+  // contrast (faint text survives the first pass, text pressed against a bar edge this one).
+  const band = headerBand(scaled);
+  if (band) jobs.push(read(normalizePolarity(band.picture, POLARITY_BLOCK, 1.5), 255));
   const passes = await Promise.all(jobs);
   const lines = mergePasses(passes);
   if (ids) await rereadCutLines(engine, lines, scaled, scale, gray, ids);
@@ -156,7 +146,7 @@ async function rereadCutLines(engine: OcrEngine, lines: TextLine[], scaled: Gray
         const words = read
           .filter((w) => w.confidence >= 40 && /[\p{L}\p{N}]/u.test(w.text))
           .map((w) => ({ ...w, x0: w.x0 - PAD + x0, x1: w.x1 - PAD + x0, y0: w.y0 - PAD + y0, y1: w.y1 - PAD + y0 }));
-        const again = linesOf(words, scale, gray, {}, ids);
+        const again = linesOf(words, scale, gray, ids);
         if (again.length === 0) return;
         const all = groupAll(again);
         if (all.x1 <= line.x1) return;
@@ -194,8 +184,8 @@ function headerBand(g: Gray8): { picture: Gray8 } | undefined {
   return { picture: { width: g.width, height: top, data: g.data.subarray(0, top * g.width) } };
 }
 
-function linesOf(words: Word[], scale: number, gray: Gray8, settings: DetectSettings, ids?: OcrIdentifiers): TextLine[] {
-  const min = settings.minConfidence ?? 30;
+function linesOf(words: Word[], scale: number, gray: Gray8, ids?: OcrIdentifiers): TextLine[] {
+  const min = MIN_CONFIDENCE;
   const readable = words.filter((w) => /[\p{L}\p{N}]/u.test(w.text));
   // Words far taller than the text around them are shapes read as letters (a speckle region, a
   // scale bar): their boxes would swallow half the image.
@@ -222,12 +212,6 @@ const LONG_RUN = 100;
 const FLAT_MIN = 0.25;
 /** Border added around the picture read. */
 const PAD = 12;
-
-function edgeValue(g: Gray8): number {
-  let sum = 0;
-  for (let x = 0; x < g.width; x++) sum += g.data[x] + g.data[(g.height - 1) * g.width + x];
-  return Math.round(sum / (2 * g.width));
-}
 
 const squash = (t: string): string => t.toUpperCase().replace(/[^\p{L}\p{N}]/gu, '');
 /** One reading, or both when neither contains the other (what one pass missed the other may hold). */
@@ -352,7 +336,7 @@ export async function detectInstance(engine: OcrEngine, input: DetectInstanceInp
     return g;
   };
   const readOne = async (f: number): Promise<void> => {
-    const lines = await readGray(engine, await gray(f), settings, ids);
+    const lines = await readGray(engine, await gray(f), ids);
     result.framesRead.push(f);
     result.lines.push(...classifyLines(lines, ids, f, width, height, settings));
   };
@@ -371,7 +355,7 @@ export async function detectInstance(engine: OcrEngine, input: DetectInstanceInp
     // in a moving image would otherwise send every frame to the recogniser.
     const decisive = (l: ReadLine): boolean => l.confidence >= 60 || l.classification.identifiers.length > 0;
     if (frameCount > first.length) {
-      const extraCap = settings.maxExtraFrames ?? 2;
+      const extraCap = MAX_EXTRA_FRAMES;
       let extra = 0;
       for (let f = 0; f < frameCount; f++) {
         if (result.framesRead.includes(f)) continue;
@@ -573,7 +557,7 @@ export async function checkRedacted(engine: OcrEngine, output: { dataset: Datase
   const params = displayParams(output.dataset);
   try {
     for (const f of sampleFrames(source.frameCount, settings.readEveryFrame)) {
-      const lines = await readGray(engine, toGray8(await source.frame(f), params), settings, ids);
+      const lines = await readGray(engine, toGray8(await source.frame(f), params), ids);
       check.framesRead.push(f);
       for (const line of lines) {
         const found = identifierMatches(line.text, ids);

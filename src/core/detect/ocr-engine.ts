@@ -3,7 +3,7 @@
  *
  * The engine is configured with LOCAL paths only: worker script, wasm core and language data
  * come from the app's own origin in the browser (public/tesseract/…) and from node_modules in
- * Node (see ocr-node.ts). The language cache is off (`cacheMethod: 'none'`): nothing is written
+ * Node (see src/cli/ocr-node.ts). The language cache is off (`cacheMethod: 'none'`): nothing is written
  * to IndexedDB or to disk, and nothing is read from a cache a previous version left behind.
  *
  * A small pool of recognisers runs the jobs. tesseract.js's own createScheduler cannot retire a
@@ -16,7 +16,7 @@ import { encodePgm } from './render.ts';
 
 /**
  * The tesseract.js module, passed in rather than imported here: the browser app's bundle imports
- * it (Vite), Node loads the installed package at run time (ocr-node.ts) — bundling it into the CLI
+ * it (Vite), Node loads the installed package at run time (src/cli/ocr-node.ts) — bundling it into the CLI
  * would break its Node worker, which finds its files relative to its own module.
  */
 export type TesseractModule = Pick<typeof Tesseract, 'createWorker'>;
@@ -61,8 +61,6 @@ export interface TesseractEngineOptions {
   workers?: number;
   /** Jobs a recogniser runs before it is replaced by a fresh one (default 100). */
   recycleAfter?: number;
-  /** Page segmentation: '11' sparse text (default), '12' sparse text with orientation. */
-  psm?: '11' | '12';
 }
 
 type TessWorker = Tesseract.Worker;
@@ -106,7 +104,8 @@ export function createTesseractEngine(options: TesseractEngineOptions): OcrEngin
     if (options.workerPath) workerOptions.workerBlobURL = false;
     return options.tesseract.createWorker('eng', LSTM_ONLY, workerOptions).then(async (w) => {
       await w.setParameters({
-        tessedit_pageseg_mode: (options.psm ?? '11') as Tesseract.PSM,
+        // Page segmentation 11: sparse text, as burned-in annotations are.
+        tessedit_pageseg_mode: '11' as Tesseract.PSM,
         // Polarity is handled before recognition (render.ts); Tesseract's own retry of every
         // low-confidence word inverted doubles the time for nothing.
         tessedit_do_invert: '0',

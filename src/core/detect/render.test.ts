@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { normalizePolarity, removeLongRuns, resample, textScale, toGray8, type DisplayParams } from './render.ts';
+import type { DisplayParams } from '../pixels/display.ts';
+import { normalizePolarity, removeLongRuns, resample, textScale, toGray8 } from './render.ts';
 
 const gray = (over: Partial<DisplayParams> = {}): DisplayParams => ({ rescaleSlope: 1, rescaleIntercept: 0, inverted: false, bitsStored: 16, signed: false, ...over });
 

@@ -1,9 +1,9 @@
 /**
  * Decoded frame samples → an 8-bit grayscale picture for text recognition.
  *
- * What a person would see is what we read: modality rescale, then the header's VOI window (or the
- * frame's own min/max when there is none), MONOCHROME1 and Presentation LUT INVERSE shown
- * inverted, palette colour through the palette, colour reduced to one channel. Colour is reduced
+ * What a person would see is what we read: the display pipeline of pixels/display.ts (modality
+ * rescale, the header's VOI window or the frame's own min/max when there is none, palette,
+ * MONOCHROME1 and Presentation LUT INVERSE shown inverted), colour reduced to one channel. Colour is reduced
  * to a blend of luma and the brightest channel rather than luma alone: overlay text is often
  * drawn in saturated colours (pure blue on black has a luma of 29 and would all but vanish).
  *
@@ -15,9 +15,7 @@
  *   either polarity comes out dark on light in one picture, read in one pass. The plain inverse
  *   is still available for a second pass (`invert`).
  */
-import type { Dataset } from '../dicom/dataset.ts';
-import { getNumber, getString, getStrings } from '../dicom/values.ts';
-import { T } from '../dicom/tags.ts';
+import { grayLevels, paletteRgb, voiRange, type DisplayParams } from '../pixels/display.ts';
 
 /** One frame's samples as decoded, before any display transform. */
 export interface DecodedFrame {
@@ -37,130 +35,6 @@ export interface Gray8 {
   height: number;
   data: Uint8Array;
 }
-
-export interface PaletteLut {
-  firstMapped: number;
-  /** Entries scaled to 0..255. */
-  red: Uint8Array;
-  green: Uint8Array;
-  blue: Uint8Array;
-}
-
-/** The header attributes that decide how stored values are shown. */
-export interface DisplayParams {
-  rescaleSlope: number;
-  rescaleIntercept: number;
-  windowCenter?: number;
-  windowWidth?: number;
-  /** MONOCHROME1, or Presentation LUT Shape INVERSE: high values are shown dark. */
-  inverted: boolean;
-  palette?: PaletteLut;
-  /** For sign and range when the VOI comes from the data. */
-  bitsStored: number;
-  signed: boolean;
-}
-
-const RESCALE_INTERCEPT = 0x00281052;
-const RESCALE_SLOPE = 0x00281053;
-const WINDOW_CENTER = 0x00281050;
-const WINDOW_WIDTH = 0x00281051;
-const BITS_STORED = 0x00280101;
-const PIXEL_REPRESENTATION = 0x00280103;
-const PRESENTATION_LUT_SHAPE = 0x20500020;
-
-export function displayParams(ds: Dataset): DisplayParams {
-  const photometric = (getString(ds, T.PhotometricInterpretation) ?? 'MONOCHROME2').trim().toUpperCase();
-  const centers = getStrings(ds, WINDOW_CENTER).map(Number).filter(Number.isFinite);
-  const widths = getStrings(ds, WINDOW_WIDTH).map(Number).filter(Number.isFinite);
-  const slope = getNumber(ds, RESCALE_SLOPE);
-  const bitsAllocated = getNumber(ds, T.BitsAllocated) ?? 16;
-  const params: DisplayParams = {
-    rescaleSlope: slope !== undefined && slope !== 0 ? slope : 1,
-    rescaleIntercept: getNumber(ds, RESCALE_INTERCEPT) ?? 0,
-    inverted: photometric === 'MONOCHROME1' || (getString(ds, PRESENTATION_LUT_SHAPE) ?? '').trim().toUpperCase() === 'INVERSE',
-    bitsStored: getNumber(ds, BITS_STORED) ?? bitsAllocated,
-    signed: getNumber(ds, PIXEL_REPRESENTATION) === 1,
-  };
-  if (centers.length && widths.length && widths[0] > 0) {
-    params.windowCenter = centers[0];
-    params.windowWidth = widths[0];
-  }
-  if (photometric === 'PALETTE COLOR') params.palette = readPalette(ds, params.signed);
-  return params;
-}
-
-// ------------------------------------------------------------------------------------- palette
-
-function u16(bytes: Uint8Array, i: number): number {
-  return bytes[2 * i] | (bytes[2 * i + 1] << 8);
-}
-
-/** Palette Color LUTs, plain or segmented (PS3.3 C.7.9), as 8-bit entries; undefined if absent or broken. */
-export function readPalette(ds: Dataset, signed = false): PaletteLut | undefined {
-  const channel = (n: number): { first: number; entries: Uint8Array } | undefined => {
-    const d = ds.get(0x00281100 + n);
-    if (!d || d.value.length < 6) return undefined;
-    const count = u16(d.value, 0) || 65536;
-    let first = u16(d.value, 1);
-    if (signed && first >= 0x8000) first -= 0x10000;
-    const bits = u16(d.value, 2);
-    const plain = ds.get(0x00281200 + n);
-    const segmented = ds.get(0x00281220 + n);
-    let words: number[] | undefined;
-    if (plain && plain.value.length > 0) {
-      words = [];
-      if (plain.value.length >= 2 * count) for (let i = 0; i < count; i++) words.push(u16(plain.value, i));
-      else if (plain.value.length >= count) for (let i = 0; i < count; i++) words.push(plain.value[i]);
-      else return undefined;
-    } else if (segmented && segmented.value.length >= 2) {
-      words = expandSegmented(segmented.value, count);
-    }
-    if (!words) return undefined;
-    let max = 0;
-    for (const w of words) if (w > max) max = w;
-    // 8-bit tables are sometimes stored in the high byte of 16-bit words, sometimes low.
-    const shift = bits === 8 && max <= 255 ? 0 : max > 255 ? 8 : 0;
-    const entries = new Uint8Array(count);
-    for (let i = 0; i < count; i++) entries[i] = Math.min(255, (words[i] ?? 0) >> shift);
-    return { first, entries };
-  };
-  const r = channel(1);
-  const g = channel(2);
-  const b = channel(3);
-  if (!r || !g || !b) return undefined;
-  return { firstMapped: r.first, red: r.entries, green: g.entries, blue: b.entries };
-}
-
-/** Expands segmented palette data (discrete, linear and indirect segments). */
-function expandSegmented(bytes: Uint8Array, count: number): number[] {
-  const words = bytes.length >> 1;
-  const out: number[] = [];
-  let i = 0;
-  const guard = count * 4;
-  while (i < words && out.length < count && out.length < guard) {
-    const op = u16(bytes, i);
-    const n = u16(bytes, i + 1);
-    if (op === 0) {
-      for (let k = 0; k < n && i + 2 + k < words; k++) out.push(u16(bytes, i + 2 + k));
-      i += 2 + n;
-    } else if (op === 1) {
-      const y1 = u16(bytes, i + 2);
-      const y0 = out.length ? out[out.length - 1] : y1;
-      for (let k = 1; k <= n; k++) out.push(Math.round(y0 + ((y1 - y0) * k) / n));
-      i += 3;
-    } else if (op === 2) {
-      const offset = u16(bytes, i + 2) | (u16(bytes, i + 3) << 16);
-      // Re-play n segments starting at word `offset` (rare; done by recursion on the slice).
-      const sub = expandSegmented(bytes.subarray(offset * 2), count);
-      for (let k = 0; k < Math.min(n, sub.length); k++) out.push(sub[k]);
-      i += 4;
-    } else break;
-  }
-  while (out.length < count) out.push(out.length ? out[out.length - 1] : 0);
-  return out.slice(0, count);
-}
-
-// ------------------------------------------------------------------------------------- to gray
 
 /** Gray value for a colour: half luma, half the brightest channel (see the file comment). */
 function colourGray(r: number, g: number, b: number): number {
@@ -207,47 +81,16 @@ export function toGray8(frame: DecodedFrame, params: DisplayParams, voi: 'header
   }
 
   if (params.palette) {
-    const { firstMapped, red, green, blue } = params.palette;
-    const last = red.length - 1;
     for (let p = 0; p < n; p++) {
-      let idx = data[p] - firstMapped;
-      idx = idx < 0 ? 0 : idx > last ? last : idx;
-      out[p] = clamp8(colourGray(red[idx], green[idx], blue[idx]));
+      const [r, g, b] = paletteRgb(params.palette, data[p]);
+      out[p] = clamp8(colourGray(r, g, b));
     }
     return { width, height, data: out };
   }
 
   // Grayscale: modality rescale, VOI window (PS3.3 C.11.2.1.2 linear), polarity.
-  const slope = params.rescaleSlope;
-  const intercept = params.rescaleIntercept;
-  let lo: number;
-  let hi: number;
-  if (voi === 'header' && params.windowWidth !== undefined && params.windowCenter !== undefined) {
-    const c = params.windowCenter - 0.5;
-    const w = Math.max(1, params.windowWidth - 1);
-    lo = c - w / 2;
-    hi = c + w / 2;
-  } else {
-    let min = Infinity;
-    let max = -Infinity;
-    for (let p = 0; p < n; p++) {
-      const v = data[p];
-      if (v < min) min = v;
-      if (v > max) max = v;
-    }
-    lo = min * slope + intercept;
-    hi = max * slope + intercept;
-    if (slope < 0) [lo, hi] = [hi, lo];
-    if (hi <= lo) hi = lo + 1;
-  }
-  const scale = 255 / (hi - lo);
-  const inv = params.inverted;
-  for (let p = 0; p < n; p++) {
-    const v = (data[p] * slope + intercept - lo) * scale;
-    const g = v <= 0 ? 0 : v >= 255 ? 255 : v;
-    out[p] = inv ? 255 - Math.round(g) : Math.round(g);
-  }
-  return { width, height, data: out };
+  const samples = data.length === n ? data : Array.prototype.slice.call(data, 0, n);
+  return { width, height, data: grayLevels(samples, params, voiRange(samples, params, voi === 'header' ? 'header' : 'minmax'), out) };
 }
 
 // ------------------------------------------------------------------------------------- helpers for the recogniser

@@ -14,6 +14,7 @@
 import type { Dataset } from '../dicom/dataset.ts';
 import { T } from '../dicom/tags.ts';
 import { getNumber, getString, getStrings } from '../dicom/values.ts';
+import { readImagePixel } from '../pixels/image-pixel.ts';
 
 export interface InstanceSummary {
   sopInstanceUID: string;
@@ -30,15 +31,13 @@ export interface InstanceSummary {
   geometry: string;
 }
 
-const PIXEL_SPACING = 0x00280030;
-const IMAGE_ORIENTATION = 0x00200037;
-
 export function summarize(ds: Dataset): InstanceSummary {
-  const rows = getNumber(ds, T.Rows) ?? 0;
-  const columns = getNumber(ds, T.Columns) ?? 0;
-  const orientation = getStrings(ds, IMAGE_ORIENTATION).map((v) => Math.round(Number(v) * 100) / 100).join(',');
-  const spacing = getStrings(ds, PIXEL_SPACING).map((v) => Number(v).toFixed(3)).join(',');
-  const photometric = (getString(ds, T.PhotometricInterpretation) ?? '').trim();
+  const image = readImagePixel(ds);
+  const rows = image.rows ?? 0;
+  const columns = image.columns ?? 0;
+  const orientation = getStrings(ds, T.ImageOrientationPatient).map((v) => Math.round(Number(v) * 100) / 100).join(',');
+  const spacing = getStrings(ds, T.PixelSpacing).map((v) => Number(v).toFixed(3)).join(',');
+  const photometric = image.photometric ?? '';
   return {
     sopInstanceUID: getString(ds, T.SOPInstanceUID)?.trim() ?? '',
     seriesInstanceUID: getString(ds, T.SeriesInstanceUID)?.trim() ?? '',

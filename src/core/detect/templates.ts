@@ -13,6 +13,7 @@ import { T } from '../dicom/tags.ts';
 import { elementText, getNumber } from '../dicom/values.ts';
 import type { BoxScope, RedactionBox } from '../pixels/plan.ts';
 import { CTP_TEMPLATES } from './templates.generated.ts';
+import { readImagePixel } from '../pixels/image-pixel.ts';
 
 export type TemplateMethod =
   | 'equals' | 'equalsIgnoreCase' | 'contains' | 'containsIgnoreCase'
@@ -60,15 +61,13 @@ export interface TemplateSubject {
   attribute?: (tag: number) => string | undefined;
 }
 
-const MODALITY = 0x00080060;
-
 function valueOf(s: TemplateSubject, tag: number): string | undefined {
   switch (tag) {
     case T.Manufacturer: if (s.manufacturer !== undefined) return s.manufacturer; break;
     case T.ManufacturerModelName: if (s.model !== undefined) return s.model; break;
     case T.Rows: return String(s.rows);
     case T.Columns: return String(s.columns);
-    case MODALITY: if (s.modality !== undefined) return s.modality; break;
+    case T.Modality: if (s.modality !== undefined) return s.modality; break;
   }
   return s.attribute?.(tag);
 }
@@ -167,9 +166,9 @@ export function subjectFromDataset(ds: Dataset, meta?: Dataset): TemplateSubject
   return {
     manufacturer: text(T.Manufacturer),
     model: text(T.ManufacturerModelName),
-    rows: getNumber(ds, T.Rows) ?? 0,
-    columns: getNumber(ds, T.Columns) ?? 0,
-    modality: text(MODALITY),
+    rows: readImagePixel(ds).rows ?? 0,
+    columns: readImagePixel(ds).columns ?? 0,
+    modality: text(T.Modality),
     attribute: (tag) => {
       if (tag >>> 16 === 0x0002 && !meta) return undefined;
       const el = (tag >>> 16 === 0x0002 ? meta : ds)?.get(tag);

@@ -3,6 +3,7 @@
  * (group << 16 | element); every layer uses this one representation.
  */
 import { DICTIONARY_EXACT, DICTIONARY_MASKED, type DictEntry } from './dictionary.generated.ts';
+import type { Keyword } from './keywords.generated.ts';
 
 export const tagOf = (group: number, element: number): number => group * 0x10000 + element;
 export const groupOf = (tag: number): number => Math.floor(tag / 0x10000);
@@ -48,64 +49,27 @@ export function keywordOf(tag: number): string {
   return lookupDictionary(tag)?.[1] || 'Unknown';
 }
 
-/** Tags the engine refers to by name. */
-export const T = {
-  FileMetaInformationGroupLength: 0x00020000,
-  FileMetaInformationVersion: 0x00020001,
-  MediaStorageSOPClassUID: 0x00020002,
-  MediaStorageSOPInstanceUID: 0x00020003,
-  TransferSyntaxUID: 0x00020010,
-  ImplementationClassUID: 0x00020012,
-  ImplementationVersionName: 0x00020013,
-  SpecificCharacterSet: 0x00080005,
-  ImageType: 0x00080008,
-  SOPClassUID: 0x00080016,
-  SOPInstanceUID: 0x00080018,
-  StudyDate: 0x00080020,
-  AccessionNumber: 0x00080050,
-  Modality: 0x00080060,
-  Manufacturer: 0x00080070,
-  InstitutionName: 0x00080080,
-  InstitutionAddress: 0x00080081,
-  ReferringPhysicianName: 0x00080090,
-  CodeValue: 0x00080100,
-  CodingSchemeDesignator: 0x00080102,
-  CodeMeaning: 0x00080104,
-  StationName: 0x00081010,
-  StudyDescription: 0x00081030,
-  SeriesDescription: 0x0008103e,
-  ManufacturerModelName: 0x00081090,
-  PatientName: 0x00100010,
-  PatientID: 0x00100020,
-  IssuerOfPatientID: 0x00100021,
-  PatientBirthDate: 0x00100030,
-  PatientSex: 0x00100040,
-  OtherPatientIDs: 0x00101000,
-  OtherPatientNames: 0x00101001,
-  PatientBirthName: 0x00101005,
-  PatientMotherBirthName: 0x00101060,
-  PatientIdentityRemoved: 0x00120062,
-  DeidentificationMethod: 0x00120063,
-  DeidentificationMethodCodeSequence: 0x00120064,
-  StudyInstanceUID: 0x0020000d,
-  SeriesInstanceUID: 0x0020000e,
-  StudyID: 0x00200010,
-  SeriesNumber: 0x00200011,
-  InstanceNumber: 0x00200013,
-  SamplesPerPixel: 0x00280002,
-  PhotometricInterpretation: 0x00280004,
-  NumberOfFrames: 0x00280008,
-  Rows: 0x00280010,
-  Columns: 0x00280011,
-  BitsAllocated: 0x00280100,
-  BurnedInAnnotation: 0x00280301,
-  LongitudinalTemporalInformationModified: 0x00280303,
-  EncapsulatedDocument: 0x00420011,
-  PersonName: 0x0040a123,
-  TextValue: 0x0040a160,
-  ContentSequence: 0x0040a730,
-  PixelData: 0x7fe00010,
-  Item: 0xfffee000,
-  ItemDelimitationItem: 0xfffee00d,
-  SequenceDelimitationItem: 0xfffee0dd,
-} as const;
+export type { Keyword } from './keywords.generated.ts';
+
+/**
+ * The tag of every attribute in the dictionary, by keyword: T.PatientName is 0x00100010. Built
+ * once from the dictionary tables, which every host loads anyway; the keyword type is generated,
+ * so T.Misspelt does not compile. Repeating groups and masked elements such as OverlayData
+ * (60xx,3000) give their first tag (0x60003000) that no fixed entry holds.
+ */
+export const T: Readonly<Record<Keyword, number>> = (() => {
+  const t: Record<string, number> = {};
+  for (const [tag, entry] of Object.entries(DICTIONARY_EXACT)) if (entry[1]) t[entry[1]] = Number(tag);
+  for (const [mask, entry] of Object.entries(DICTIONARY_MASKED)) {
+    // The lowest tag of the mask that no fixed entry holds: (0028,04x0) is (0028,0410), since
+    // (0028,0400) is Transform Label.
+    for (let d = 0; d < 16 && entry[1]; d++) {
+      const tag = parseInt(mask.replace(/x/g, d.toString(16)), 16);
+      if (!DICTIONARY_EXACT[tag]) {
+        t[entry[1]] = tag;
+        break;
+      }
+    }
+  }
+  return t as Record<Keyword, number>;
+})();

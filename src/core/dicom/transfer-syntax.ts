@@ -1,4 +1,8 @@
-/** Transfer syntax UIDs and what they mean for reading and writing. */
+/**
+ * Transfer syntax UIDs and what they mean for reading and writing: the one table of them. The
+ * reader and writer use the encoding (VR, byte order, deflate, encapsulation), the codec layer the
+ * family and lossiness (pixels/codecs/index.ts adds which library decodes and encodes each).
+ */
 
 export const TS = {
   ImplicitVRLittleEndian: '1.2.840.10008.1.2',
@@ -15,7 +19,50 @@ export interface Encoding {
   encapsulated: boolean;
 }
 
-const NATIVE = new Set<string>([TS.ImplicitVRLittleEndian, TS.ExplicitVRLittleEndian, TS.DeflatedExplicitVRLittleEndian, TS.ExplicitVRBigEndian]);
+/** How Pixel Data is coded: native, or which compression (the codec that decodes it). */
+export type TransferSyntaxFamily = 'native' | 'encapsulated-native' | 'deflate' | 'rle' | 'jpeg' | 'jpeg-ls' | 'j2k' | 'htj2k' | 'jxl';
+
+export interface TransferSyntaxInfo {
+  name: string;
+  family: TransferSyntaxFamily;
+  lossy: boolean;
+}
+
+/** Every transfer syntax Veil knows (PS3.6 Annex A), by UID. Others are treated as unknown compression. */
+export const TRANSFER_SYNTAXES: Readonly<Record<string, TransferSyntaxInfo>> = {
+  [TS.ImplicitVRLittleEndian]: { name: 'Implicit VR Little Endian', family: 'native', lossy: false },
+  [TS.ExplicitVRLittleEndian]: { name: 'Explicit VR Little Endian', family: 'native', lossy: false },
+  [TS.DeflatedExplicitVRLittleEndian]: { name: 'Deflated Explicit VR Little Endian', family: 'native', lossy: false },
+  [TS.ExplicitVRBigEndian]: { name: 'Explicit VR Big Endian', family: 'native', lossy: false },
+  '1.2.840.10008.1.2.1.98': { name: 'Encapsulated Uncompressed Explicit VR Little Endian', family: 'encapsulated-native', lossy: false },
+  '1.2.840.10008.1.2.8.1': { name: 'Deflated Image Frame Compression', family: 'deflate', lossy: false },
+  '1.2.840.10008.1.2.5': { name: 'RLE Lossless', family: 'rle', lossy: false },
+  '1.2.840.10008.1.2.4.50': { name: 'JPEG Baseline (Process 1)', family: 'jpeg', lossy: true },
+  '1.2.840.10008.1.2.4.51': { name: 'JPEG Extended (Process 2 & 4)', family: 'jpeg', lossy: true },
+  '1.2.840.10008.1.2.4.52': { name: 'JPEG Extended (Process 3 & 5) (retired)', family: 'jpeg', lossy: true },
+  '1.2.840.10008.1.2.4.53': { name: 'JPEG Spectral Selection (Process 6 & 8) (retired)', family: 'jpeg', lossy: true },
+  '1.2.840.10008.1.2.4.54': { name: 'JPEG Spectral Selection (Process 7 & 9) (retired)', family: 'jpeg', lossy: true },
+  '1.2.840.10008.1.2.4.55': { name: 'JPEG Full Progression (Process 10 & 12) (retired)', family: 'jpeg', lossy: true },
+  '1.2.840.10008.1.2.4.56': { name: 'JPEG Full Progression (Process 11 & 13) (retired)', family: 'jpeg', lossy: true },
+  '1.2.840.10008.1.2.4.57': { name: 'JPEG Lossless (Process 14)', family: 'jpeg', lossy: false },
+  '1.2.840.10008.1.2.4.58': { name: 'JPEG Lossless (Process 15) (retired)', family: 'jpeg', lossy: false },
+  '1.2.840.10008.1.2.4.70': { name: 'JPEG Lossless SV1 (Process 14)', family: 'jpeg', lossy: false },
+  '1.2.840.10008.1.2.4.80': { name: 'JPEG-LS Lossless', family: 'jpeg-ls', lossy: false },
+  '1.2.840.10008.1.2.4.81': { name: 'JPEG-LS Near-Lossless', family: 'jpeg-ls', lossy: true },
+  '1.2.840.10008.1.2.4.90': { name: 'JPEG 2000 Lossless', family: 'j2k', lossy: false },
+  '1.2.840.10008.1.2.4.91': { name: 'JPEG 2000', family: 'j2k', lossy: true },
+  '1.2.840.10008.1.2.4.92': { name: 'JPEG 2000 Part 2 Multi-component Lossless', family: 'j2k', lossy: false },
+  '1.2.840.10008.1.2.4.93': { name: 'JPEG 2000 Part 2 Multi-component', family: 'j2k', lossy: true },
+  '1.2.840.10008.1.2.4.201': { name: 'HTJ2K Lossless', family: 'htj2k', lossy: false },
+  '1.2.840.10008.1.2.4.202': { name: 'HTJ2K Lossless RPCL', family: 'htj2k', lossy: false },
+  '1.2.840.10008.1.2.4.203': { name: 'HTJ2K', family: 'htj2k', lossy: true },
+  '3.2.840.10008.1.2.4.96': { name: 'HTJ2K (pre-standard UID)', family: 'htj2k', lossy: true },
+  '1.2.840.10008.1.2.4.110': { name: 'JPEG XL Lossless', family: 'jxl', lossy: false },
+  '1.2.840.10008.1.2.4.111': { name: 'JPEG XL JPEG Recompression', family: 'jxl', lossy: true },
+  '1.2.840.10008.1.2.4.112': { name: 'JPEG XL', family: 'jxl', lossy: true },
+};
+
+export const transferSyntaxInfo = (uid: string): TransferSyntaxInfo | undefined => TRANSFER_SYNTAXES[uid];
 
 export function encodingOf(uid: string): Encoding {
   return {
@@ -24,7 +71,7 @@ export function encodingOf(uid: string): Encoding {
     deflated: uid === TS.DeflatedExplicitVRLittleEndian,
     // Unknown UIDs are assumed to be compressed: PS3.5 A.4 requires encapsulation for every
     // transfer syntax that is not one of the native ones.
-    encapsulated: !NATIVE.has(uid),
+    encapsulated: TRANSFER_SYNTAXES[uid]?.family !== 'native',
   };
 }
 
@@ -38,21 +85,4 @@ export function outputTransferSyntax(inputUid: string): string {
   return inputUid;
 }
 
-const NAMES: Record<string, string> = {
-  [TS.ImplicitVRLittleEndian]: 'Implicit VR Little Endian',
-  [TS.ExplicitVRLittleEndian]: 'Explicit VR Little Endian',
-  [TS.DeflatedExplicitVRLittleEndian]: 'Deflated Explicit VR Little Endian',
-  [TS.ExplicitVRBigEndian]: 'Explicit VR Big Endian',
-  '1.2.840.10008.1.2.4.50': 'JPEG Baseline',
-  '1.2.840.10008.1.2.4.51': 'JPEG Extended',
-  '1.2.840.10008.1.2.4.57': 'JPEG Lossless',
-  '1.2.840.10008.1.2.4.70': 'JPEG Lossless SV1',
-  '1.2.840.10008.1.2.4.80': 'JPEG-LS Lossless',
-  '1.2.840.10008.1.2.4.81': 'JPEG-LS Near-Lossless',
-  '1.2.840.10008.1.2.4.90': 'JPEG 2000 Lossless',
-  '1.2.840.10008.1.2.4.91': 'JPEG 2000',
-  '1.2.840.10008.1.2.4.201': 'HTJ2K Lossless',
-  '1.2.840.10008.1.2.4.203': 'HTJ2K',
-  '1.2.840.10008.1.2.5': 'RLE Lossless',
-};
-export const transferSyntaxName = (uid: string): string => NAMES[uid] ?? uid;
+export const transferSyntaxName = (uid: string): string => TRANSFER_SYNTAXES[uid]?.name ?? uid;

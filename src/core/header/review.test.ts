@@ -1,9 +1,13 @@
-import { describe, expect, it } from 'vitest';
-import { createSession } from '../deidentify.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createSession, deidentifyFileAsync, type FileInput, type Session } from '../deidentify.ts';
 import { defaultProfile } from '../profile/profile.ts';
 import { validateProfile } from '../profile/resolve.ts';
 import { makePhiStudy } from '../../../tests/synthetic/phi-study.ts';
-import { reviewInstance } from './review.ts';
+import { reviewInstance, type InstanceReview } from './review.ts';
+
+/** As the engine worker wires it: the session's own de-identification, traced. */
+const reviewOf = (input: FileInput, session: Session): Promise<InstanceReview> =>
+  reviewInstance(input.bytes, session.profile, (trace) => deidentifyFileAsync(input, session, { trace }));
 
 const study = makePhiStudy();
 const ct = study.files.find((f) => f.role === 'ct')!;
@@ -11,7 +15,10 @@ const sr = study.files.find((f) => f.role === 'sr')!;
 
 describe('reviewInstance', () => {
   const session = createSession({ profile: defaultProfile(), passphrase: 'review-test' });
-  const review = reviewInstance({ path: ct.name, bytes: ct.bytes }, session);
+  let review: InstanceReview;
+  beforeAll(async () => {
+    review = await reviewOf({ path: ct.name, bytes: ct.bytes }, session);
+  });
   const row = (tag: string) => review.rows.find((r) => r.tag === tag && r.depth === 0 && !r.id.startsWith('meta'))!;
 
   it('lists every attribute with before, after, action and why', () => {
@@ -41,22 +48,22 @@ describe('reviewInstance', () => {
     expect(review.rows.some((r) => r.id === 'meta' && r.kind === 'item')).toBe(true);
   });
 
-  it('shows an override as the reason', () => {
+  it('shows an override as the reason', async () => {
     const profile = validateProfile({ overrides: { '(0008,1030)': { action: 'replace', value: 'TEACHING' } } });
-    const r = reviewInstance({ path: ct.name, bytes: ct.bytes }, createSession({ profile, passphrase: 'review-test' }));
+    const r = await reviewOf({ path: ct.name, bytes: ct.bytes }, createSession({ profile, passphrase: 'review-test' }));
     const desc = r.rows.find((x) => x.tag === '(0008,1030)' && x.depth === 0)!;
     expect(desc.after).toBe('TEACHING');
     expect(desc.action).toBe('replaced');
     expect(desc.reason).toBe('override: replace');
   });
 
-  it('reviews a structured report down its content tree', () => {
-    const r = reviewInstance({ path: sr.name, bytes: sr.bytes }, session);
+  it('reviews a structured report down its content tree', async () => {
+    const r = await reviewOf({ path: sr.name, bytes: sr.bytes }, session);
     expect(r.rows.some((x) => x.depth >= 4)).toBe(true);
   });
 
-  it('says why a file is not exported', () => {
-    const r = reviewInstance({ path: 'x.txt', bytes: new TextEncoder().encode('hello') }, session);
+  it('says why a file is not exported', async () => {
+    const r = await reviewOf({ path: 'x.txt', bytes: new TextEncoder().encode('hello') }, session);
     expect(r.status).toBe('skipped');
     expect(r.reason).toMatch(/not a DICOM file/);
   });
@@ -73,7 +80,7 @@ describe('reviewInstance and the patient identifiers found in kept values', () =
       { tag: 0x00700081, vr: 'LO', value: 'Follow-up of Karlsson' },
       ...privateBlock(0x0029, 'ACME BLOB', [{ offset: 0x11, vr: 'OB', value: samplesWith(latin1('owner: Karlsson')) }]),
     ]);
-    const review = reviewInstance({ path: 'one.dcm', bytes }, session);
+    const review = await reviewOf({ path: 'one.dcm', bytes }, session);
     const row = (tag: string) => review.rows.find((r) => r.tag === tag && r.depth === 0 && !r.id.startsWith('meta'))!;
     expect(row('(0070,0081)')).toMatchObject({ after: 'Follow-up of ***', action: 'cleaned' });
     expect(row('(0070,0081)').reason).toMatch(/patient identifier/);

@@ -2,17 +2,18 @@
  * The header review of one instance: every attribute of the original, at every depth, next to
  * what the de-identified output holds, with the action applied and why (the Table E.1-1 row, the
  * option, the override or the engine rule that decided it). Attributes the engine adds (the
- * de-identification marks) are listed too. Built from one run of deidentifyFile with a trace,
- * so the table shows exactly what the export writes. DOM-free.
+ * de-identification marks) are listed too. Built from one run of the engine's de-identification
+ * with a trace (passed in by the caller, so this layer does not import the engine above it), so
+ * the table shows exactly what the export writes. DOM-free.
  */
 import { Dataset, type DataElement } from '../dicom/dataset.ts';
 import { readPart10, type ParsedFile } from '../dicom/reader.ts';
-import { elementOf, formatTag, groupOf, isPrivateCreatorTag, isPrivateTag, keywordOf, lookupDictionary } from '../dicom/tags.ts';
+import { T, elementOf, formatTag, groupOf, isPrivateCreatorTag, isPrivateTag, keywordOf, lookupDictionary } from '../dicom/tags.ts';
 import { elementText } from '../dicom/values.ts';
 import { STRING_VRS } from '../dicom/vr.ts';
 import { joinParts } from '../dicom/writer.ts';
-import { deidentifyFile, type FileInput, type Session } from '../deidentify.ts';
-import type { ResidualFinding } from '../outcome.ts';
+import type { FileOutcome, ResidualFinding } from '../outcome.ts';
+import type { CompiledProfile } from '../profile/resolve.ts';
 import type { HeaderChange } from './apply.ts';
 
 export type ReviewAction =
@@ -125,11 +126,11 @@ function classify(change: HeaderChange): ReviewAction {
 }
 
 const ENGINE_MARKS: Record<number, string> = {
-  0x00080005: 'Specific Character Set: text re-encoded as UTF-8',
-  0x00120062: 'Patient Identity Removed: marks the dataset as de-identified (PS3.15 E.1.1)',
-  0x00120063: 'De-identification Method: names the tool and the profile applied',
-  0x00120064: 'De-identification Method Code Sequence: CID 7050 codes of the profile and options applied',
-  0x00280303: 'Longitudinal Temporal Information Modified: says whether dates were kept, shifted or removed',
+  [T.SpecificCharacterSet]: 'Specific Character Set: text re-encoded as UTF-8',
+  [T.PatientIdentityRemoved]: 'Patient Identity Removed: marks the dataset as de-identified (PS3.15 E.1.1)',
+  [T.DeidentificationMethod]: 'De-identification Method: names the tool and the profile applied',
+  [T.DeidentificationMethodCodeSequence]: 'De-identification Method Code Sequence: CID 7050 codes of the profile and options applied',
+  [T.LongitudinalTemporalInformationModified]: 'Longitudinal Temporal Information Modified: says whether dates were kept, shifted or removed',
 };
 
 function nameOf(tag: number): string {
@@ -139,8 +140,8 @@ function nameOf(tag: number): string {
 }
 
 /** Why an element no trace mentions was left as it is. */
-function keptReason(session: Session, tag: number, creator: string | undefined): { code: string; reason: string } {
-  const res = isPrivateTag(tag) ? session.profile.resolvePrivateElement(tag, creator) : session.profile.resolve(tag);
+function keptReason(profile: CompiledProfile, tag: number, creator: string | undefined): { code: string; reason: string } {
+  const res = isPrivateTag(tag) ? profile.resolvePrivateElement(tag, creator) : profile.resolve(tag);
   if (res.action === 'K') return { code: res.code, reason: res.source };
   return { code: res.code, reason: `${res.source}; value left as it was (nothing to replace)` };
 }
@@ -153,16 +154,23 @@ function creatorsOf(ds: Dataset): Map<number, string> {
   return creators;
 }
 
-export function reviewInstance(input: FileInput, session: Session): InstanceReview {
+/** One run of the engine's de-identification of the reviewed file, every header change passed to `trace`. */
+export type TracedDeidentify = (trace: (change: HeaderChange) => void) => Promise<FileOutcome>;
+
+/**
+ * `bytes` is the input file, `profile` the session's compiled profile, `deidentify` the session's
+ * de-identification of those same bytes (e.g. `(trace) => deidentifyFileAsync(input, session, { trace })`).
+ */
+export async function reviewInstance(bytes: Uint8Array, profile: CompiledProfile, deidentify: TracedDeidentify): Promise<InstanceReview> {
   let original: ParsedFile;
   try {
-    original = readPart10(input.bytes);
+    original = readPart10(bytes);
   } catch {
-    const outcome = deidentifyFile(input, session);
+    const outcome = await deidentify(() => {});
     return { status: outcome.status, reason: outcome.status === 'written' ? undefined : outcome.reason, rows: [], warnings: outcome.warnings, residual: [] };
   }
   const changes = new Map<string, HeaderChange>();
-  const outcome = deidentifyFile(input, session, { trace: (c) => changes.set(c.path, c) });
+  const outcome = await deidentify((c) => changes.set(c.path, c));
   if (outcome.status !== 'written') {
     return { status: outcome.status, reason: outcome.reason, rows: [], warnings: outcome.warnings, residual: [] };
   }
@@ -209,7 +217,7 @@ export function reviewInstance(input: FileInput, session: Session): InstanceRevi
         row = { ...base, after: out.text, action: 'changed', code: '', reason: ENGINE_MARKS[tag] };
       } else {
         const block = isPrivateTag(tag) ? creators.get(groupOf(tag) * 256 + (isPrivateCreatorTag(tag) ? elementOf(tag) : elementOf(tag) >> 8)) : undefined;
-        const { code, reason } = keptReason(session, tag, block);
+        const { code, reason } = keptReason(profile, tag, block);
         row = { ...base, after: out.text, action: out.text === before ? 'kept' : 'changed', code, reason };
       }
       if (el.items) row.items = el.items.length;

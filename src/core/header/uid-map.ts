@@ -26,11 +26,6 @@ export class UidMapper {
     }
     return mapped;
   }
-
-  /** Every original → replacement pair made so far (for the pseudonymize-mode mapping file). */
-  entries(): IterableIterator<[string, string]> {
-    return this.cache.entries();
-  }
 }
 
 /** What the header step needs of a mapper. */

@@ -4,9 +4,7 @@
  * the fragments byte for byte, so a damaged codestream is passed on as it came; the report says so.
  */
 import type { DataElement } from '../dicom/dataset.ts';
-
-const JPEG_FAMILY = /^1\.2\.840\.10008\.1\.2\.4\.(5\d|6\d|70|80|81)$/;
-const J2K_FAMILY = /^1\.2\.840\.10008\.1\.2\.4\.(9[0-3]|20[1-3])$/;
+import { transferSyntaxInfo } from '../dicom/transfer-syntax.ts';
 
 function endsWith(b: Uint8Array, hi: number, lo: number): boolean {
   // Fragments are padded to even length, and some encoders leave a few stray bytes after the
@@ -29,10 +27,11 @@ export function checkCodestream(pixels: DataElement, transferSyntaxUID: string, 
   if (data.length === 0) return 'encapsulated Pixel Data has no fragments: the image is empty';
   const first = data[0];
   const last = data[data.length - 1];
-  if (JPEG_FAMILY.test(transferSyntaxUID)) {
+  const family = transferSyntaxInfo(transferSyntaxUID)?.family;
+  if (family === 'jpeg' || family === 'jpeg-ls') {
     if (first[0] !== 0xff || first[1] !== 0xd8) return 'JPEG codestream does not start with an SOI marker: the pixel data may be damaged';
     if (!endsWith(last, 0xff, 0xd9)) return 'JPEG codestream does not end with an EOI marker: the pixel data may be truncated';
-  } else if (J2K_FAMILY.test(transferSyntaxUID)) {
+  } else if (family === 'j2k' || family === 'htj2k') {
     if (first[4] === 0x6a && first[5] === 0x50 && first[6] === 0x20 && first[7] === 0x20) {
       return 'JPEG 2000 pixel data carries a JP2 file header instead of a bare codestream (not conformant; some decoders refuse it)';
     }

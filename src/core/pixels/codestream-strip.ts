@@ -12,6 +12,7 @@
  * have no place for text outside their samples.
  */
 import type { Dataset } from '../dicom/dataset.ts';
+import { T } from '../dicom/tags.ts';
 import { getNumber } from '../dicom/values.ts';
 import { CodestreamError, type StrippedFrame } from './codestream-parts.ts';
 import { PixelDataError } from './codecs/types.ts';
@@ -20,7 +21,6 @@ import { isJp2, stripJ2kCodestream, stripJp2 } from './j2k-segments.ts';
 import { stripJpeg } from './jpeg-segments.ts';
 import { stripJxl } from './jxl-boxes.ts';
 
-const NUMBER_OF_FRAMES = 0x00280008;
 const EXTENDED_OFFSET_TABLE = 0x7fe00001;
 const EXTENDED_OFFSET_TABLE_LENGTHS = 0x7fe00002;
 const JPEG_XL_JPEG_RECOMPRESSION = '1.2.840.10008.1.2.4.111';
@@ -45,7 +45,7 @@ function stripFrame(family: Family, frame: Uint8Array): StrippedFrame {
 }
 
 function frameCountOf(ds: Dataset): number {
-  const n = getNumber(ds, NUMBER_OF_FRAMES);
+  const n = getNumber(ds, T.NumberOfFrames);
   return n !== undefined && Number.isFinite(n) && n >= 1 ? Math.trunc(n) : 1;
 }
 

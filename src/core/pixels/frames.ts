@@ -4,71 +4,47 @@
  * copies, for 1-bit data) for native Pixel Data. Nothing here decodes; see ./codecs/index.ts.
  */
 import type { DataElement, Dataset } from '../dicom/dataset.ts';
-import { getNumber, getString } from '../dicom/values.ts';
+import { T } from '../dicom/tags.ts';
 import { nativeFrameBytes, packBits, unpackBits } from './codecs/layout.ts';
 import { PixelDataError, type ImageInfo } from './codecs/types.ts';
+import { pixelElement, readImagePixel } from './image-pixel.ts';
 import { joinParts } from '../dicom/writer.ts';
 
 export { PixelDataError, type ImageInfo } from './codecs/types.ts';
-
-const TAG = {
-  SamplesPerPixel: 0x00280002,
-  PhotometricInterpretation: 0x00280004,
-  PlanarConfiguration: 0x00280006,
-  NumberOfFrames: 0x00280008,
-  Rows: 0x00280010,
-  Columns: 0x00280011,
-  BitsAllocated: 0x00280100,
-  BitsStored: 0x00280101,
-  HighBit: 0x00280102,
-  PixelRepresentation: 0x00280103,
-  PixelPaddingValue: 0x00280120,
-  ExtendedOffsetTable: 0x7fe00001,
-  ExtendedOffsetTableLengths: 0x7fe00002,
-  FloatPixelData: 0x7fe00008,
-  DoubleFloatPixelData: 0x7fe00009,
-  PixelData: 0x7fe00010,
-} as const;
-
-/** The element holding the image's pixels (Pixel Data, else Float / Double Float Pixel Data). */
-export function pixelElement(ds: Dataset): DataElement | undefined {
-  return ds.get(TAG.PixelData) ?? ds.get(TAG.FloatPixelData) ?? ds.get(TAG.DoubleFloatPixelData);
-}
+export { pixelElement } from './image-pixel.ts';
 
 /**
- * Reads the Image Pixel attributes. Throws PixelDataError when the image cannot be described
- * (no Rows/Columns/Bits Allocated, or values no decoder could honour); tolerates the common
- * omissions (Bits Stored, High Bit, Pixel Representation, Samples per Pixel, Photometric).
+ * The Image Pixel attributes (read by image-pixel.ts), checked for decoding. Throws PixelDataError
+ * when the image cannot be described (no Rows/Columns/Bits Allocated, or values no decoder could
+ * honour); tolerates the common omissions (Bits Stored, High Bit, Pixel Representation, Samples
+ * per Pixel, Photometric).
  */
 export function imageInfo(ds: Dataset): ImageInfo {
   const warnings: string[] = [];
-  const num = (tag: number): number | undefined => {
-    const v = getNumber(ds, tag);
-    return v === undefined || !Number.isFinite(v) ? undefined : v;
-  };
-  const pixels = pixelElement(ds);
-  const pixelDataTag = pixels?.tag ?? TAG.PixelData;
-  const floatPixels = pixelDataTag !== TAG.PixelData;
+  const a = readImagePixel(ds);
+  const pixels = a.pixels;
+  const pixelDataTag = pixels?.tag ?? T.PixelData;
+  const floatPixels = pixelDataTag !== T.PixelData;
 
-  const rows = num(TAG.Rows);
-  const columns = num(TAG.Columns);
+  const rows = a.rows;
+  const columns = a.columns;
   if (!rows || !columns) throw new PixelDataError('the image has no Rows or Columns: its pixels cannot be located');
-  const bitsAllocated = num(TAG.BitsAllocated) ?? (pixelDataTag === TAG.DoubleFloatPixelData ? 64 : pixelDataTag === TAG.FloatPixelData ? 32 : undefined);
+  const bitsAllocated = a.bitsAllocated ?? (pixelDataTag === T.DoubleFloatPixelData ? 64 : pixelDataTag === T.FloatPixelData ? 32 : undefined);
   if (!bitsAllocated) throw new PixelDataError('the image has no Bits Allocated: its pixels cannot be located');
   if (![1, 8, 16, 32, 64].includes(bitsAllocated)) {
     throw new PixelDataError(`Bits Allocated ${bitsAllocated} is not supported (packed ${bitsAllocated}-bit pixels); only 1, 8, 16, 32 and 64`);
   }
   if (bitsAllocated === 64 && !floatPixels) throw new PixelDataError('Bits Allocated 64 is only valid for Double Float Pixel Data');
-  const samplesPerPixel = num(TAG.SamplesPerPixel) ?? 1;
+  const samplesPerPixel = a.samplesPerPixel ?? 1;
   if (samplesPerPixel < 1 || samplesPerPixel > 4) throw new PixelDataError(`Samples per Pixel ${samplesPerPixel} is not supported`);
-  const bitsStored = Math.min(num(TAG.BitsStored) ?? bitsAllocated, bitsAllocated);
-  const highBit = num(TAG.HighBit) ?? bitsStored - 1;
-  const pixelRepresentation = floatPixels ? 0 : num(TAG.PixelRepresentation) === 1 ? 1 : 0;
-  const planarConfiguration = samplesPerPixel > 1 && num(TAG.PlanarConfiguration) === 1 ? 1 : 0;
-  const photometric = getString(ds, TAG.PhotometricInterpretation)?.trim().toUpperCase() || (samplesPerPixel === 3 ? 'RGB' : 'MONOCHROME2');
+  const bitsStored = Math.min(a.bitsStored ?? bitsAllocated, bitsAllocated);
+  const highBit = a.highBit ?? bitsStored - 1;
+  const pixelRepresentation = floatPixels ? 0 : a.pixelRepresentation === 1 ? 1 : 0;
+  const planarConfiguration = samplesPerPixel > 1 && a.planarConfiguration === 1 ? 1 : 0;
+  const photometric = a.photometric || (samplesPerPixel === 3 ? 'RGB' : 'MONOCHROME2');
 
   let numberOfFrames = 1;
-  const nfText = getString(ds, TAG.NumberOfFrames)?.trim();
+  const nfText = a.numberOfFramesText;
   if (nfText) {
     const n = Number(nfText);
     if (Number.isInteger(n) && n >= 1) numberOfFrames = n;
@@ -89,7 +65,7 @@ export function imageInfo(ds: Dataset): ImageInfo {
     }
   }
   let pixelPaddingValue: number | undefined;
-  const padding = ds.get(TAG.PixelPaddingValue);
+  const padding = ds.get(T.PixelPaddingValue);
   if (padding && padding.value.length >= 2) {
     const v = new DataView(padding.value.buffer, padding.value.byteOffset, padding.value.byteLength);
     pixelPaddingValue = padding.vr === 'SS' || (padding.vr !== 'US' && pixelRepresentation === 1) ? v.getInt16(0, true) : v.getUint16(0, true);
@@ -218,11 +194,11 @@ export function frameFragments(pixelElement: DataElement, numberOfFrames: number
   if (data.length === 0 || data.every((f) => f.length === 0)) throw new PixelDataError('encapsulated Pixel Data has no fragments: the image is empty');
 
   // Extended Offset Table: 64-bit offsets, plus exact lengths (which exclude trailing padding).
-  const eot = readOffsets64(ds?.get(TAG.ExtendedOffsetTable));
+  const eot = readOffsets64(ds?.get(T.ExtendedOffsetTable));
   if (eot && eot.length === n) {
     const indices = offsetsToFragmentIndices(data, eot);
     if (indices) {
-      const lengths = readOffsets64(ds?.get(TAG.ExtendedOffsetTableLengths));
+      const lengths = readOffsets64(ds?.get(T.ExtendedOffsetTableLengths));
       return groupByStarts(data, indices).map((f, i) =>
         lengths && lengths.length === n && lengths[i] <= f.length ? f.subarray(0, lengths[i]) : f,
       );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { clearWordBits, darkestFill, darkestPaletteIndex, frameBits, paintRect, readWord, valueWord, wordValue, type PixelLayout } from './paint.ts';
-import { expandSegmentedLut } from './redact.ts';
+import { expandSegmentedLut } from './display.ts';
 
 const layout = (over: Partial<PixelLayout>): PixelLayout => ({
   rows: 4, columns: 6, samplesPerPixel: 1, bitsAllocated: 16, bitsStored: 16, highBit: 15,

@@ -13,6 +13,7 @@
  * configuration 0 and 1; MONOCHROME1, MONOCHROME2, PALETTE COLOR, RGB, YBR_FULL and (native)
  * YBR_FULL_422, whose pairs of pixels share one colour: boxes are widened to whole pairs there.
  */
+import { isShownInverted, paletteLuminance, type PaletteLut } from './display.ts';
 import { PixelDataError } from './codecs/types.ts';
 
 export interface PixelLayout {
@@ -37,13 +38,7 @@ export interface Rect {
   height: number;
 }
 
-/** A palette colour lookup table, entries scaled to 16 bits. */
-export interface PaletteLut {
-  firstMapped: number;
-  red: ArrayLike<number>;
-  green: ArrayLike<number>;
-  blue: ArrayLike<number>;
-}
+export type { PaletteLut } from './display.ts';
 
 /** What the painted samples are set to: one raw stored word per sample (a float for float data). */
 export interface Fill {
@@ -57,9 +52,6 @@ export function frameBits(layout: PixelLayout): number {
   const samples = layout.photometric === 'YBR_FULL_422' && !layout.float && layout.samplesPerPixel === 3 ? 2 : layout.samplesPerPixel;
   return layout.rows * layout.columns * samples * layout.bitsAllocated;
 }
-
-/** Bytes of one frame for byte-aligned layouts (rounded up for 1-bit). */
-export const frameBytes = (layout: PixelLayout): number => Math.ceil(frameBits(layout) / 8);
 
 const is422 = (l: PixelLayout): boolean => l.photometric === 'YBR_FULL_422' && l.samplesPerPixel === 3;
 
@@ -191,7 +183,8 @@ export function darkestFill(buf: Uint8Array, frameStartBit: number, l: PixelLayo
     }
   }
   if (l.samplesPerPixel !== 1) return { words: Array(l.samplesPerPixel).fill(valueWord(0, l)), how: `zero (${l.photometric})` };
-  const whiteIsLow = (l.photometric === 'MONOCHROME1') !== (ctx.inverse ?? false);
+  // Polarity as the display pipeline has it: MONOCHROME1 and INVERSE are one inversion, not two.
+  const whiteIsLow = isShownInverted(l.photometric, ctx.inverse ?? false);
   if (ctx.paddingValue !== undefined && !l.float) {
     const [lo, hi] = valueRange(l);
     if (ctx.paddingValue >= lo && ctx.paddingValue <= hi) return { words: [valueWord(ctx.paddingValue, l)], how: `Pixel Padding Value ${ctx.paddingValue}` };
@@ -241,7 +234,7 @@ export function darkestPaletteIndex(p: PaletteLut, [lo, hi]: [number, number]): 
   for (let i = 0; i < n; i++) {
     const index = p.firstMapped + i;
     if (index < lo || index > hi) continue;
-    const lum = 0.299 * p.red[i] + 0.587 * p.green[i] + 0.114 * p.blue[i];
+    const lum = paletteLuminance(p, i);
     if (lum < bestLum) {
       bestLum = lum;
       best = index;

@@ -5,15 +5,14 @@
  */
 import type { Dataset } from '../dicom/dataset.ts';
 import { T } from '../dicom/tags.ts';
-import { getNumber, getString } from '../dicom/values.ts';
+import { getNumber } from '../dicom/values.ts';
+import { readImagePixel } from './image-pixel.ts';
 
 export function expectedPixelBytes(ds: Dataset): number | undefined {
-  const rows = getNumber(ds, T.Rows);
-  const columns = getNumber(ds, T.Columns);
-  const bits = getNumber(ds, T.BitsAllocated);
+  const { rows, columns, bitsAllocated: bits, photometric, samplesPerPixel } = readImagePixel(ds);
   if (!rows || !columns || !bits) return undefined;
   // YBR_FULL_422 stored natively shares one Cb/Cr pair between two pixels: 2 samples' worth per pixel.
-  const samples = getString(ds, T.PhotometricInterpretation) === 'YBR_FULL_422' ? 2 : getNumber(ds, T.SamplesPerPixel) ?? 1;
+  const samples = photometric === 'YBR_FULL_422' ? 2 : samplesPerPixel ?? 1;
   const frames = Math.max(1, Math.trunc(getNumber(ds, T.NumberOfFrames) ?? 1));
   return Math.ceil((rows * columns * samples * frames * bits) / 8);
 }

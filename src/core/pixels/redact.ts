@@ -17,33 +17,22 @@
  */
 import type { Dataset, DataElement } from '../dicom/dataset.ts';
 import { T } from '../dicom/tags.ts';
-import { outputTransferSyntax, transferSyntaxName } from '../dicom/transfer-syntax.ts';
+import { TS, outputTransferSyntax } from '../dicom/transfer-syntax.ts';
 import { getNumber, getString, setString, setUint16 } from '../dicom/values.ts';
 import { decodeFrame, encodeFrame, nativeBytes, transferSyntaxSupport, whyNoEncoder, type DecodedFrame, type EncodedFrame } from './codecs/index.ts';
 import { bytesOf } from './codecs/layout.ts';
 import { PixelDataError } from './codecs/types.ts';
 import { encapsulate, frameFragments, framesCappedNote, framesHeldBy, imageInfo, joinNativeFrames } from './frames.ts';
+import { pixelElement, readImagePixel } from './image-pixel.ts';
 import { canonicalizeUnusedBits, clearOverlayPlanesInBoxes, highBitOverlays } from './overlays.ts';
 import {
   clearWordBits, darkestFill, frameBits, paintRect,
-  type Fill, type FillContext, type PaletteLut, type PixelLayout, type Rect,
+  type Fill, type FillContext, type PixelLayout, type Rect,
 } from './paint.ts';
+import { hasInversePresentationLut, readPalette } from './display.ts';
 import { clipBox, framesInScope, type CompiledPlan, type ImageIdentity, type RedactionBox } from './plan.ts';
-import { subjectFromDataset, templatesFor } from '../detect/templates.ts';
 
-export const FLOAT_PIXEL_DATA = 0x7fe00008;
-export const DOUBLE_FLOAT_PIXEL_DATA = 0x7fe00009;
-const PIXEL_PADDING_VALUE = 0x00280120;
-const PLANAR_CONFIGURATION = 0x00280006;
-const BITS_STORED = 0x00280101;
-const HIGH_BIT = 0x00280102;
-const PIXEL_REPRESENTATION = 0x00280103;
-const PRESENTATION_LUT_SHAPE = 0x20500020;
-
-/** The pixel element of a dataset: Pixel Data, Float Pixel Data or Double Float Pixel Data. */
-export function pixelElement(ds: Dataset): DataElement | undefined {
-  return ds.get(T.PixelData) ?? ds.get(FLOAT_PIXEL_DATA) ?? ds.get(DOUBLE_FLOAT_PIXEL_DATA);
-}
+export { pixelElement } from './image-pixel.ts';
 
 /** The original image's identifiers and geometry, to match plan scopes and templates against. */
 export function imageIdentity(ds: Dataset): ImageIdentity {
@@ -52,31 +41,31 @@ export function imageIdentity(ds: Dataset): ImageIdentity {
     seriesInstanceUID: getString(ds, T.SeriesInstanceUID)?.trim() ?? '',
     manufacturer: getString(ds, T.Manufacturer)?.trim(),
     model: getString(ds, T.ManufacturerModelName)?.trim(),
-    rows: getNumber(ds, T.Rows) ?? 0,
-    columns: getNumber(ds, T.Columns) ?? 0,
+    rows: readImagePixel(ds).rows ?? 0,
+    columns: readImagePixel(ds).columns ?? 0,
   };
 }
 
 /** Pixel layout from the Image Pixel module; undefined when the dataset has no pixels. */
 export function pixelLayout(ds: Dataset): PixelLayout | undefined {
-  const el = pixelElement(ds);
+  const a = readImagePixel(ds);
+  const el = a.pixels;
   if (!el) return undefined;
-  const rows = getNumber(ds, T.Rows);
-  const columns = getNumber(ds, T.Columns);
+  const { rows, columns } = a;
   if (!rows || !columns) return undefined;
-  const float = el.tag === FLOAT_PIXEL_DATA || el.tag === DOUBLE_FLOAT_PIXEL_DATA;
-  const bitsAllocated = float ? (el.tag === FLOAT_PIXEL_DATA ? 32 : 64) : getNumber(ds, T.BitsAllocated) ?? 0;
-  const bitsStored = float ? bitsAllocated : getNumber(ds, BITS_STORED) ?? bitsAllocated;
+  const float = a.float;
+  const bitsAllocated = float ? (el.tag === T.FloatPixelData ? 32 : 64) : a.bitsAllocated ?? 0;
+  const bitsStored = float ? bitsAllocated : a.bitsStored ?? bitsAllocated;
   return {
     rows,
     columns,
-    samplesPerPixel: getNumber(ds, T.SamplesPerPixel) ?? 1,
+    samplesPerPixel: a.samplesPerPixel ?? 1,
     bitsAllocated,
     bitsStored,
-    highBit: float ? bitsAllocated - 1 : getNumber(ds, HIGH_BIT) ?? bitsStored - 1,
-    pixelRepresentation: getNumber(ds, PIXEL_REPRESENTATION) ?? 0,
-    planarConfiguration: getNumber(ds, PLANAR_CONFIGURATION) ?? 0,
-    photometric: (getString(ds, T.PhotometricInterpretation) ?? 'MONOCHROME2').trim().toUpperCase(),
+    highBit: float ? bitsAllocated - 1 : a.highBit ?? bitsStored - 1,
+    pixelRepresentation: a.pixelRepresentation ?? 0,
+    planarConfiguration: a.planarConfiguration ?? 0,
+    photometric: a.photometric ?? 'MONOCHROME2',
     float,
   };
 }
@@ -86,80 +75,16 @@ export function frameCount(ds: Dataset): number {
   return n !== undefined && Number.isFinite(n) && n >= 1 ? Math.trunc(n) : 1;
 }
 
-/** Palette Color LUTs (non-segmented), entries as numbers, or undefined. */
-export function paletteLut(ds: Dataset, pixelRepresentation: number): PaletteLut | undefined {
-  const channel = (descriptorTag: number, dataTag: number): { first: number; entries: number[] } | undefined => {
-    const d = ds.get(descriptorTag);
-    const data = ds.get(dataTag);
-    if (!d || d.value.length < 6 || !data || data.value.length === 0) return undefined;
-    const dv = new DataView(d.value.buffer, d.value.byteOffset, 6);
-    const count = dv.getUint16(0, true) || 65536;
-    let first = dv.getUint16(2, true);
-    if (pixelRepresentation === 1 && (d.vr === 'SS' || first >= 0x8000)) first = dv.getInt16(2, true);
-    const bytes = data.value;
-    const entries: number[] = [];
-    if (dataTag >= 0x00281221) {
-      const words: number[] = [];
-      for (let i = 0; i + 1 < bytes.length; i += 2) words.push(bytes[i] | (bytes[i + 1] << 8));
-      const expanded = expandSegmentedLut(words);
-      if (expanded.length === 0) return undefined;
-      return { first, entries: expanded.slice(0, count) };
-    }
-    if (bytes.length >= 2 * count) {
-      for (let i = 0; i < count; i++) entries.push(bytes[2 * i] | (bytes[2 * i + 1] << 8));
-    } else if (bytes.length >= count) {
-      for (let i = 0; i < count; i++) entries.push(bytes[i] << 8);
-    } else return undefined;
-    return { first, entries };
-  };
-  const segmented = !ds.has(0x00281201) && ds.has(0x00281221);
-  const r = channel(0x00281101, segmented ? 0x00281221 : 0x00281201);
-  const g = channel(0x00281102, segmented ? 0x00281222 : 0x00281202);
-  const b = channel(0x00281103, segmented ? 0x00281223 : 0x00281203);
-  if (!r || !g || !b) return undefined;
-  return { firstMapped: r.first, red: r.entries, green: g.entries, blue: b.entries };
-}
-
-/**
- * Expands Segmented Palette Color LUT Data (PS3.3 C.7.9.2): discrete (0), linear (1) and
- * indirect (2, offset in bytes from the start of the data) segments.
- */
-export function expandSegmentedLut(words: readonly number[], start = 0, maxSegments = Infinity, depth = 0): number[] {
-  const out: number[] = [];
-  let i = start;
-  let segments = 0;
-  while (i < words.length && segments < maxSegments && out.length <= 65536) {
-    const op = words[i];
-    const n = words[i + 1] ?? 0;
-    if (op === 0) {
-      for (let k = 0; k < n; k++) out.push(words[i + 2 + k] ?? 0);
-      i += 2 + n;
-    } else if (op === 1) {
-      const y0 = out.length ? out[out.length - 1] : 0;
-      const y1 = words[i + 2] ?? 0;
-      for (let k = 1; k <= n; k++) out.push(Math.round(y0 + ((y1 - y0) * k) / n));
-      i += 3;
-    } else if (op === 2) {
-      if (depth > 2) break;
-      const offset = ((words[i + 2] ?? 0) | ((words[i + 3] ?? 0) << 16)) >>> 0;
-      out.push(...expandSegmentedLut(words, offset / 2, n, depth + 1));
-      i += 4;
-    } else break;
-    segments++;
-  }
-  return out;
-}
-
 function fillContext(ds: Dataset, l: PixelLayout): FillContext {
   const ctx: FillContext = {};
-  const padEl = ds.get(PIXEL_PADDING_VALUE);
+  const padEl = ds.get(T.PixelPaddingValue);
   if (padEl && padEl.value.length >= 2 && !l.float) {
     const v = new DataView(padEl.value.buffer, padEl.value.byteOffset, padEl.value.byteLength);
     // US or SS by Pixel Representation; implicit VR files read it as US, so decide by the image.
     ctx.paddingValue = l.pixelRepresentation === 1 ? v.getInt16(0, true) : v.getUint16(0, true);
   }
-  if ((getString(ds, PRESENTATION_LUT_SHAPE) ?? '').trim().toUpperCase() === 'INVERSE') ctx.inverse = true;
-  if (l.photometric === 'PALETTE COLOR') ctx.palette = paletteLut(ds, l.pixelRepresentation);
+  if (hasInversePresentationLut(ds)) ctx.inverse = true;
+  if (l.photometric === 'PALETTE COLOR') ctx.palette = readPalette(ds, l.pixelRepresentation === 1);
   return ctx;
 }
 
@@ -303,29 +228,6 @@ function finish(ds: Dataset, p: Prepared, painted: Map<string, PaintedBox>, pain
   }
 }
 
-/**
- * Redacts the image in `ds` (in place: the pixel element gets a new value; the input bytes are
- * not touched). `transferSyntaxUID` is the input's; the result says which to write. Synchronous:
- * native pixel data only — compressed images that need painting get an `error` here; use
- * redactPixelsAsync for them.
- */
-export function redactPixels(ds: Dataset, transferSyntaxUID: string, options: RedactOptions): RedactResult {
-  const { prepared: p, done } = prepare(ds, transferSyntaxUID, options);
-  if (!p) return done;
-  if (p.el.fragments) {
-    if (p.plan.size === 0) {
-      p.warnings.push(`overlay bits in unused high bits of compressed Pixel Data (group ${p.overlays.groups.join(', ')}) were not cleared: decoding ${transferSyntaxName(transferSyntaxUID)} needs the asynchronous engine (deidentifyFileAsync)`);
-      return { redaction: p.redaction, warnings: p.warnings };
-    }
-    return {
-      error: `${p.plan.size} frame(s) have redaction boxes, but ${transferSyntaxName(transferSyntaxUID)} pixel data must be decoded first (deidentifyFileAsync); not written, so no burned-in text leaves unredacted`,
-      redaction: p.redaction,
-      warnings: p.warnings,
-    };
-  }
-  return redactNative(ds, p);
-}
-
 function redactNative(ds: Dataset, p: Prepared): RedactResult {
   try {
     return paintNative(ds, p);
@@ -372,10 +274,6 @@ function paintNative(ds: Dataset, p: Prepared): RedactResult {
   return { redaction, warnings };
 }
 
-const EXPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2.1';
-const LOSSY_IMAGE_COMPRESSION = 0x00282110;
-const EXTENDED_OFFSET_TABLE = 0x7fe00001;
-const EXTENDED_OFFSET_TABLE_LENGTHS = 0x7fe00002;
 
 /** The layout of a frame as a codec decoded it (values in the low Bits Stored bits; 1-bit as bytes). */
 function decodedLayout(f: DecodedFrame, source: PixelLayout): PixelLayout {
@@ -395,7 +293,9 @@ function decodedLayout(f: DecodedFrame, source: PixelLayout): PixelLayout {
 }
 
 /**
- * redactPixels for any transfer syntax: compressed frames are decoded, painted and written
+ * Redacts the image in `ds` (in place: the pixel element gets a new value; the input bytes are
+ * not touched). `transferSyntaxUID` is the input's; the result says which to write. Native pixel
+ * data is painted in a copy; compressed frames are decoded, painted and written
  * back — re-encoded losslessly with the same codec where it can encode (frames without a box
  * keep their original codestreams when the colour model stays the same), otherwise as Explicit
  * VR Little Endian; lossy sources are always written uncompressed, never through a second lossy
@@ -486,9 +386,9 @@ async function redactEncapsulated(ds: Dataset, ts: string, p: Prepared): Promise
   if (encoded) {
     p.el.fragments = encapsulate(encoded);
     setString(ds, T.PhotometricInterpretation, encodedPhotometric, 'CS');
-    if (p.layout.samplesPerPixel > 1) setUint16(ds, PLANAR_CONFIGURATION, encodedPlanar);
-    ds.delete(EXTENDED_OFFSET_TABLE);
-    ds.delete(EXTENDED_OFFSET_TABLE_LENGTHS);
+    if (p.layout.samplesPerPixel > 1) setUint16(ds, T.PlanarConfiguration, encodedPlanar);
+    ds.delete(T.ExtendedOffsetTable);
+    ds.delete(T.ExtendedOffsetTableLengths);
     redaction.encoding = 're-encoded';
     redaction.transferSyntaxUID = ts;
     const n = decoded.size;
@@ -505,12 +405,12 @@ async function redactEncapsulated(ds: Dataset, ts: string, p: Prepared): Promise
     p.el.value = value;
     p.el.vr = info.bitsAllocated > 8 ? 'OW' : 'OB';
     setString(ds, T.PhotometricInterpretation, first.photometric, 'CS');
-    if (first.samplesPerPixel > 1) setUint16(ds, PLANAR_CONFIGURATION, first.planarConfiguration);
-    ds.delete(EXTENDED_OFFSET_TABLE);
-    ds.delete(EXTENDED_OFFSET_TABLE_LENGTHS);
-    if (lossy && !ds.has(LOSSY_IMAGE_COMPRESSION)) setString(ds, LOSSY_IMAGE_COMPRESSION, '01', 'CS');
+    if (first.samplesPerPixel > 1) setUint16(ds, T.PlanarConfiguration, first.planarConfiguration);
+    ds.delete(T.ExtendedOffsetTable);
+    ds.delete(T.ExtendedOffsetTableLengths);
+    if (lossy && !ds.has(T.LossyImageCompression)) setString(ds, T.LossyImageCompression, '01', 'CS');
     redaction.encoding = 'decompressed';
-    redaction.transferSyntaxUID = EXPLICIT_VR_LITTLE_ENDIAN;
+    redaction.transferSyntaxUID = TS.ExplicitVRLittleEndian;
     const colour = first.photometric !== p.layout.photometric ? `; Photometric Interpretation ${p.layout.photometric} → ${first.photometric} as decoded` : '';
     warnings.push(`${support.name} source written as Explicit VR Little Endian after redaction: ${why || 'no encoder'}${colour}`);
   }
@@ -527,10 +427,12 @@ export function describePainted(r: PixelRedaction): string {
 export interface ImageRedactionOptions {
   /** The redaction plan (compiled once per session: compilePlan). */
   plan?: CompiledPlan;
-  /** Also paint every region of every built-in device template the image matches. */
-  applyTemplates?: boolean;
-  /** File meta of the input, for template conditions on group 0002 (Implementation Version Name). */
-  meta?: Dataset;
+  /**
+   * Also paint these boxes, as accepted: the regions of the built-in device templates the image
+   * matches (detect/templates.ts), asked for only when the image has pixels. Passed in by the
+   * caller, so the pixel layer does not import detection, which sits above it.
+   */
+  templateBoxes?: (ds: Dataset) => readonly RedactionBox[];
 }
 
 export interface ImageRedactionResult extends RedactResult {
@@ -543,12 +445,6 @@ export interface ImageRedactionResult extends RedactResult {
  * finds the plan's boxes for this image (and template boxes, when asked), paints them, clears
  * hidden overlay bits. Changes only the pixel element (and kept overlay planes) of `ds`.
  */
-export function redactImage(ds: Dataset, transferSyntaxUID: string, options: ImageRedactionOptions = {}): ImageRedactionResult {
-  const { boxes, reviewed } = boxesForImage(ds, options);
-  return withCleanFlag(ds, redactPixels(ds, transferSyntaxUID, { boxes }), reviewed);
-}
-
-/** redactImage for any transfer syntax (decodes and re-encodes compressed pixel data). */
 export async function redactImageAsync(ds: Dataset, transferSyntaxUID: string, options: ImageRedactionOptions = {}): Promise<ImageRedactionResult> {
   const { boxes, reviewed } = boxesForImage(ds, options);
   return withCleanFlag(ds, await redactPixelsAsync(ds, transferSyntaxUID, { boxes }), reviewed);
@@ -557,8 +453,8 @@ export async function redactImageAsync(ds: Dataset, transferSyntaxUID: string, o
 function boxesForImage(ds: Dataset, options: ImageRedactionOptions): { boxes: RedactionBox[]; reviewed: boolean } {
   const identity = imageIdentity(ds);
   const boxes: RedactionBox[] = options.plan ? options.plan.boxesFor(identity) : [];
-  if (options.applyTemplates && pixelElement(ds)) {
-    for (const b of templatesFor(subjectFromDataset(ds, options.meta))) boxes.push({ ...b, status: 'accepted' });
+  if (options.templateBoxes && pixelElement(ds)) {
+    for (const b of options.templateBoxes(ds)) boxes.push({ ...b, status: 'accepted' });
   }
   return { boxes, reviewed: options.plan?.isReviewed(identity.sopInstanceUID) ?? false };
 }

@@ -9,6 +9,7 @@ import type { ParsedFile } from '../dicom/reader.ts';
 import { T } from '../dicom/tags.ts';
 import { encodingOf, transferSyntaxName } from '../dicom/transfer-syntax.ts';
 import { getNumber, getString } from '../dicom/values.ts';
+import { readImagePixel } from '../pixels/image-pixel.ts';
 
 export interface InstanceSummary {
   patientName: string;
@@ -47,6 +48,7 @@ export function summarizeInstance(parsed: ParsedFile): InstanceSummary {
   const ds = parsed.dataset;
   const ts = parsed.transferSyntaxUID;
   const frames = integer(getNumber(ds, T.NumberOfFrames));
+  const image = readImagePixel(ds);
   return {
     patientName: text(parsed, T.PatientName),
     patientId: text(parsed, T.PatientID),
@@ -63,10 +65,10 @@ export function summarizeInstance(parsed: ParsedFile): InstanceSummary {
     sopInstanceUID: text(parsed, T.SOPInstanceUID) || getString(parsed.meta, T.MediaStorageSOPInstanceUID)?.trim() || '',
     sopClassUID: text(parsed, T.SOPClassUID) || getString(parsed.meta, T.MediaStorageSOPClassUID)?.trim() || '',
     instanceNumber: integer(getNumber(ds, T.InstanceNumber)),
-    rows: integer(getNumber(ds, T.Rows)),
-    columns: integer(getNumber(ds, T.Columns)),
+    rows: integer(image.rows),
+    columns: integer(image.columns),
     frames: frames && frames > 0 ? frames : 1,
-    photometricInterpretation: text(parsed, T.PhotometricInterpretation).toUpperCase(),
+    photometricInterpretation: image.photometric ?? '',
     transferSyntaxUID: ts,
     transferSyntaxName: transferSyntaxName(ts),
     compressed: encodingOf(ts).encapsulated,

@@ -1,14 +1,14 @@
 /**
  * A small preview of the first frame of a NATIVE (uncompressed) image, as RGBA bytes, for the
- * study browser. Grayscale images are VOI-windowed (the file's Window Center/Width after the
- * Modality rescale, else the 1st–99th percentile of the samples); RGB and YBR_FULL are shown as
- * they are. Compressed images, palette colour and anything unusual give undefined: the UI shows
+ * study browser. Grayscale images go through the display pipeline (pixels/display.ts: Modality
+ * rescale, the file's Window Center/Width or else the 1st–99th percentile of the samples,
+ * MONOCHROME1 / Presentation LUT INVERSE polarity); RGB and YBR_FULL are shown as they are. Compressed images, palette colour and anything unusual give undefined: the UI shows
  * a placeholder (decoding codecs is the viewer's job). DOM-free.
  */
 import type { Dataset } from '../dicom/dataset.ts';
-import { T } from '../dicom/tags.ts';
 import { encodingOf } from '../dicom/transfer-syntax.ts';
-import { getNumber, getString } from '../dicom/values.ts';
+import { displayParams, grayLevels, voiRange } from '../pixels/display.ts';
+import { readImagePixel } from '../pixels/image-pixel.ts';
 
 export interface Thumbnail {
   width: number;
@@ -16,16 +16,6 @@ export interface Thumbnail {
   /** width × height × 4 bytes, row by row. */
   rgba: Uint8ClampedArray<ArrayBuffer>;
 }
-
-const TAG = {
-  PlanarConfiguration: 0x00280006,
-  BitsStored: 0x00280101,
-  PixelRepresentation: 0x00280103,
-  WindowCenter: 0x00281050,
-  WindowWidth: 0x00281051,
-  RescaleIntercept: 0x00281052,
-  RescaleSlope: 0x00281053,
-} as const;
 
 /** Reads sample `i` of a grayscale frame as a raw stored value. */
 type SampleReader = (i: number) => number;
@@ -57,15 +47,17 @@ export function thumbnailSize(rows: number, columns: number, maxSize: number): {
 
 export function makeThumbnail(ds: Dataset, transferSyntaxUID: string, maxSize = 128): Thumbnail | undefined {
   if (encodingOf(transferSyntaxUID).encapsulated) return undefined;
-  const pixels = ds.get(T.PixelData);
-  if (!pixels || pixels.fragments || pixels.value.length === 0) return undefined;
-  const rows = getNumber(ds, T.Rows) ?? 0;
-  const columns = getNumber(ds, T.Columns) ?? 0;
-  const spp = getNumber(ds, T.SamplesPerPixel) ?? 1;
-  const bitsAllocated = getNumber(ds, T.BitsAllocated) ?? 0;
-  const bitsStored = getNumber(ds, TAG.BitsStored) ?? bitsAllocated;
-  const signed = (getNumber(ds, TAG.PixelRepresentation) ?? 0) === 1;
-  const photometric = (getString(ds, T.PhotometricInterpretation) ?? '').trim().toUpperCase();
+  const image = readImagePixel(ds);
+  const pixels = image.pixels;
+  // Float and Double Float Pixel Data (parametric maps) get the placeholder.
+  if (!pixels || image.float || pixels.fragments || pixels.value.length === 0) return undefined;
+  const rows = image.rows ?? 0;
+  const columns = image.columns ?? 0;
+  const spp = image.samplesPerPixel ?? 1;
+  const bitsAllocated = image.bitsAllocated ?? 0;
+  const bitsStored = image.bitsStored ?? bitsAllocated;
+  const signed = image.pixelRepresentation === 1;
+  const photometric = image.photometric ?? '';
   if (rows < 1 || columns < 1 || rows > 65535 || columns > 65535) return undefined;
   const bytesPerSample = bitsAllocated / 8;
   if (!Number.isInteger(bytesPerSample) || bytesPerSample < 1) return undefined;
@@ -77,10 +69,10 @@ export function makeThumbnail(ds: Dataset, transferSyntaxUID: string, maxSize = 
   if (spp === 1 && (photometric === 'MONOCHROME1' || photometric === 'MONOCHROME2' || photometric === '')) {
     const read = sampleReader(frame, bitsAllocated, bitsStored, signed);
     if (!read) return undefined;
-    return grayscale(ds, read, rows, columns, width, height, photometric === 'MONOCHROME1');
+    return grayscale(ds, read, rows, columns, width, height);
   }
   if (spp === 3 && bitsAllocated === 8 && (photometric === 'RGB' || photometric === 'YBR_FULL')) {
-    const planar = (getNumber(ds, TAG.PlanarConfiguration) ?? 0) === 1;
+    const planar = image.planarConfiguration === 1;
     return color(frame, rows, columns, width, height, planar, photometric === 'YBR_FULL');
   }
   return undefined;
@@ -93,37 +85,17 @@ function sourceIndex(x: number, y: number, rows: number, columns: number, width:
   return sy * columns + sx;
 }
 
-function grayscale(
-  ds: Dataset,
-  read: SampleReader,
-  rows: number,
-  columns: number,
-  width: number,
-  height: number,
-  invert: boolean,
-): Thumbnail {
-  const slope = getNumber(ds, TAG.RescaleSlope) ?? 1;
-  const intercept = getNumber(ds, TAG.RescaleIntercept) ?? 0;
-  const values = new Float64Array(width * height);
+function grayscale(ds: Dataset, read: SampleReader, rows: number, columns: number, width: number, height: number): Thumbnail {
+  const stored = new Float64Array(width * height);
   for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) values[y * width + x] = read(sourceIndex(x, y, rows, columns, width, height)) * slope + intercept;
+    for (let x = 0; x < width; x++) stored[y * width + x] = read(sourceIndex(x, y, rows, columns, width, height));
   }
-  let center = getNumber(ds, TAG.WindowCenter);
-  let widthW = getNumber(ds, TAG.WindowWidth);
-  if (center === undefined || widthW === undefined || !(widthW >= 1)) {
-    const sorted = Float64Array.from(values).sort();
-    const lo = sorted[Math.floor(sorted.length * 0.01)];
-    const hi = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))];
-    center = (lo + hi) / 2;
-    widthW = Math.max(1, hi - lo);
-  }
-  const low = center - widthW / 2;
+  const params = displayParams(ds);
+  const levels = grayLevels(stored, params, voiRange(stored, params, 'header', 'percentile'));
   const rgba = new Uint8ClampedArray(width * height * 4);
-  for (let i = 0; i < values.length; i++) {
-    let g = ((values[i] - low) / widthW) * 255;
-    if (invert) g = 255 - g;
+  for (let i = 0; i < levels.length; i++) {
     const o = i * 4;
-    rgba[o] = rgba[o + 1] = rgba[o + 2] = g;
+    rgba[o] = rgba[o + 1] = rgba[o + 2] = levels[i];
     rgba[o + 3] = 255;
   }
   return { width, height, rgba };

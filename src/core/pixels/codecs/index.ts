@@ -17,58 +17,43 @@ import { decodeJpegLs, encodeJpegLs } from './jpegls.ts';
 import { decodeJxl, encodeJxlLossless } from './jxl.ts';
 import { bytesOf, bytesPerSample, deinterleave, nativeFrameBytes, packBits, pixelsFromBytes, unpackBits, upsampleYbr422, withPlanar } from './layout.ts';
 import { decodeRle, encodeRle } from './rle.ts';
+import { T } from '../../dicom/tags.ts';
+import { TS, transferSyntaxInfo, type TransferSyntaxInfo } from '../../dicom/transfer-syntax.ts';
 import { PixelDataError, type DecodedFrame, type DecodeOptions, type EncodedFrame, type ImageInfo, type PixelArray } from './types.ts';
 
 export { PixelDataError, type DecodedFrame, type DecodeOptions, type EncodedFrame, type ImageInfo, type PixelArray } from './types.ts';
-export { setCodecLoader, loadCodec, nodeCodecLoader, type CodecLoader, type WasmCodecName } from './loader.ts';
+export { setCodecLoader, loadCodec, type CodecLoader, type WasmCodecName } from './loader.ts';
 export { readJpegHeader, type JpegHeader } from './jpeg.ts';
 export { bytesOf } from './layout.ts';
 
-type Family = 'native' | 'encapsulated-native' | 'deflate' | 'rle' | 'jpeg' | 'jpeg-ls' | 'j2k' | 'htj2k' | 'jxl';
-
-interface Syntax {
-  name: string;
-  family: Family;
-  lossy: boolean;
-  /** The lossless encoder used to write this syntax, if the packages have one. */
-  encoder?: string;
-  /** Why there is no encoder, for the report. */
-  noEncoder?: string;
-}
+/**
+ * What the codec packages can write back losslessly, by transfer syntax (the syntaxes themselves,
+ * their families and lossiness are in dicom/transfer-syntax.ts).
+ */
+const ENCODERS: Readonly<Record<string, string>> = {
+  [TS.ImplicitVRLittleEndian]: 'native',
+  [TS.ExplicitVRLittleEndian]: 'native',
+  [TS.DeflatedExplicitVRLittleEndian]: 'native',
+  [TS.ExplicitVRBigEndian]: 'native (the reader already swapped to little endian)',
+  '1.2.840.10008.1.2.1.98': 'native',
+  '1.2.840.10008.1.2.8.1': 'fflate deflate',
+  '1.2.840.10008.1.2.5': 'Veil RLE (PS3.5 Annex G)',
+  '1.2.840.10008.1.2.4.80': 'CharLS',
+  '1.2.840.10008.1.2.4.90': 'OpenJPEG',
+  '1.2.840.10008.1.2.4.201': 'OpenJPH',
+  '1.2.840.10008.1.2.4.202': 'OpenJPH (RPCL, TLM)',
+  '1.2.840.10008.1.2.4.110': 'libjxl',
+};
 
 const NO_LOSSY = 'lossy transfer syntax: never re-encoded (a second lossy step); write uncompressed';
-const SYNTAXES: Record<string, Syntax> = {
-  '1.2.840.10008.1.2': { name: 'Implicit VR Little Endian', family: 'native', lossy: false, encoder: 'native' },
-  '1.2.840.10008.1.2.1': { name: 'Explicit VR Little Endian', family: 'native', lossy: false, encoder: 'native' },
-  '1.2.840.10008.1.2.1.99': { name: 'Deflated Explicit VR Little Endian', family: 'native', lossy: false, encoder: 'native' },
-  '1.2.840.10008.1.2.2': { name: 'Explicit VR Big Endian', family: 'native', lossy: false, encoder: 'native (the reader already swapped to little endian)' },
-  '1.2.840.10008.1.2.1.98': { name: 'Encapsulated Uncompressed Explicit VR Little Endian', family: 'encapsulated-native', lossy: false, encoder: 'native' },
-  '1.2.840.10008.1.2.8.1': { name: 'Deflated Image Frame Compression', family: 'deflate', lossy: false, encoder: 'fflate deflate' },
-  '1.2.840.10008.1.2.5': { name: 'RLE Lossless', family: 'rle', lossy: false, encoder: 'Veil RLE (PS3.5 Annex G)' },
-  '1.2.840.10008.1.2.4.50': { name: 'JPEG Baseline (Process 1)', family: 'jpeg', lossy: true, noEncoder: NO_LOSSY },
-  '1.2.840.10008.1.2.4.51': { name: 'JPEG Extended (Process 2 & 4)', family: 'jpeg', lossy: true, noEncoder: NO_LOSSY },
-  '1.2.840.10008.1.2.4.52': { name: 'JPEG Extended (Process 3 & 5) (retired)', family: 'jpeg', lossy: true, noEncoder: NO_LOSSY },
-  '1.2.840.10008.1.2.4.53': { name: 'JPEG Spectral Selection (Process 6 & 8) (retired)', family: 'jpeg', lossy: true, noEncoder: NO_LOSSY },
-  '1.2.840.10008.1.2.4.54': { name: 'JPEG Spectral Selection (Process 7 & 9) (retired)', family: 'jpeg', lossy: true, noEncoder: NO_LOSSY },
-  '1.2.840.10008.1.2.4.55': { name: 'JPEG Full Progression (Process 10 & 12) (retired)', family: 'jpeg', lossy: true, noEncoder: NO_LOSSY },
-  '1.2.840.10008.1.2.4.56': { name: 'JPEG Full Progression (Process 11 & 13) (retired)', family: 'jpeg', lossy: true, noEncoder: NO_LOSSY },
-  '1.2.840.10008.1.2.4.57': { name: 'JPEG Lossless (Process 14)', family: 'jpeg', lossy: false, noEncoder: 'no lossless JPEG encoder in the codec packages; write uncompressed' },
-  '1.2.840.10008.1.2.4.58': { name: 'JPEG Lossless (Process 15) (retired)', family: 'jpeg', lossy: false, noEncoder: 'no lossless JPEG encoder in the codec packages; write uncompressed' },
-  '1.2.840.10008.1.2.4.70': { name: 'JPEG Lossless SV1 (Process 14)', family: 'jpeg', lossy: false, noEncoder: 'no lossless JPEG encoder in the codec packages; write uncompressed' },
-  '1.2.840.10008.1.2.4.80': { name: 'JPEG-LS Lossless', family: 'jpeg-ls', lossy: false, encoder: 'CharLS' },
-  '1.2.840.10008.1.2.4.81': { name: 'JPEG-LS Near-Lossless', family: 'jpeg-ls', lossy: true, noEncoder: NO_LOSSY },
-  '1.2.840.10008.1.2.4.90': { name: 'JPEG 2000 Lossless', family: 'j2k', lossy: false, encoder: 'OpenJPEG' },
-  '1.2.840.10008.1.2.4.91': { name: 'JPEG 2000', family: 'j2k', lossy: true, noEncoder: NO_LOSSY },
-  '1.2.840.10008.1.2.4.92': { name: 'JPEG 2000 Part 2 Multi-component Lossless', family: 'j2k', lossy: false, noEncoder: 'no Part 2 encoder in the codec packages; write uncompressed' },
-  '1.2.840.10008.1.2.4.93': { name: 'JPEG 2000 Part 2 Multi-component', family: 'j2k', lossy: true, noEncoder: NO_LOSSY },
-  '1.2.840.10008.1.2.4.201': { name: 'HTJ2K Lossless', family: 'htj2k', lossy: false, encoder: 'OpenJPH' },
-  '1.2.840.10008.1.2.4.202': { name: 'HTJ2K Lossless RPCL', family: 'htj2k', lossy: false, encoder: 'OpenJPH (RPCL, TLM)' },
-  '1.2.840.10008.1.2.4.203': { name: 'HTJ2K', family: 'htj2k', lossy: true, noEncoder: NO_LOSSY },
-  '3.2.840.10008.1.2.4.96': { name: 'HTJ2K (pre-standard UID)', family: 'htj2k', lossy: true, noEncoder: NO_LOSSY },
-  '1.2.840.10008.1.2.4.110': { name: 'JPEG XL Lossless', family: 'jxl', lossy: false, encoder: 'libjxl' },
-  '1.2.840.10008.1.2.4.111': { name: 'JPEG XL JPEG Recompression', family: 'jxl', lossy: true, noEncoder: NO_LOSSY },
-  '1.2.840.10008.1.2.4.112': { name: 'JPEG XL', family: 'jxl', lossy: true, noEncoder: NO_LOSSY },
-};
+
+/** Why a syntax the codecs decode cannot be written back, for the report. */
+function whyNotEncodable(s: TransferSyntaxInfo): string {
+  if (s.lossy) return NO_LOSSY;
+  if (s.family === 'jpeg') return 'no lossless JPEG encoder in the codec packages; write uncompressed';
+  if (s.family === 'j2k') return 'no Part 2 encoder in the codec packages; write uncompressed';
+  return `no encoder for ${s.name} in the codec packages; write uncompressed`;
+}
 
 export interface TransferSyntaxSupport {
   uid: string;
@@ -87,7 +72,7 @@ export interface TransferSyntaxSupport {
 
 /** What Veil can do with a transfer syntax. */
 export function transferSyntaxSupport(uid: string): TransferSyntaxSupport {
-  const s = SYNTAXES[uid];
+  const s = transferSyntaxInfo(uid);
   if (!s) {
     return {
       uid, name: uid, decode: false, encode: false, lossy: true, encapsulated: true,
@@ -95,8 +80,8 @@ export function transferSyntaxSupport(uid: string): TransferSyntaxSupport {
     };
   }
   return {
-    uid, name: s.name, decode: true, encode: Boolean(s.encoder), lossy: s.lossy, encapsulated: s.family !== 'native',
-    note: s.encoder ? `encoder: ${s.encoder}` : s.noEncoder ?? '',
+    uid, name: s.name, decode: true, encode: uid in ENCODERS, lossy: s.lossy, encapsulated: s.family !== 'native',
+    note: uid in ENCODERS ? `encoder: ${ENCODERS[uid]}` : whyNotEncodable(s),
   };
 }
 
@@ -112,7 +97,7 @@ export const MAX_DECODED_FRAME_BYTES = 1 << 30;
  * decoded: damaged data, attributes that contradict the codestream, unsupported features.
  */
 export async function decodeFrame(ts: string, codestream: Uint8Array, info: ImageInfo, options: DecodeOptions = {}): Promise<DecodedFrame> {
-  const s = SYNTAXES[ts];
+  const s = transferSyntaxInfo(ts);
   if (!s) throw new PixelDataError(`${transferSyntaxSupport(ts).note} (${ts})`);
   if (codestream.length === 0) throw new PixelDataError('the frame is empty');
   // Decoders allocate by the image attributes, which are untrusted: a forged 65535×65535 must
@@ -217,9 +202,9 @@ function decodeRleFrame(codestream: Uint8Array, info: ImageInfo): DecodedFrame {
 
 /** Can encodeFrame write this frame in this syntax? undefined if yes, else the reason. */
 export function whyNoEncoder(ts: string, frame: Pick<DecodedFrame, 'samplesPerPixel' | 'bitsAllocated' | 'bitsStored' | 'pixelRepresentation' | 'floatPixels'>): string | undefined {
-  const s = SYNTAXES[ts];
+  const s = transferSyntaxInfo(ts);
   if (!s) return transferSyntaxSupport(ts).note;
-  if (!s.encoder) return s.noEncoder;
+  if (!(ts in ENCODERS)) return whyNotEncodable(s);
   if (frame.floatPixels && s.family !== 'native') return 'Float and Double Float Pixel Data are always native (uncompressed)';
   const bits = Math.min(frame.bitsStored, frame.bitsAllocated);
   switch (s.family) {
@@ -247,28 +232,22 @@ export function whyNoEncoder(ts: string, frame: Pick<DecodedFrame, 'samplesPerPi
   }
 }
 
-export interface EncodeOptions {
-  /**
-   * Decode the new codestream again and require exactly the same samples (default true). Costs
-   * one decode per re-encoded frame, and catches encoder bugs before they reach a user's files.
-   */
-  verify?: boolean;
-}
-
 /**
  * Encodes a decoded (and painted) frame losslessly for transfer syntax `ts`, or returns undefined
  * when there is no lossless encoder for it (lossy syntaxes, JPEG lossless, or a frame layout the
  * encoder cannot take — whyNoEncoder says which): the caller then writes the frame uncompressed,
  * in Explicit VR Little Endian. Native syntaxes return the frame's native bytes (1-bit frames
- * packed from bit 0; join frames with joinNativeFrames).
+ * packed from bit 0; join frames with joinNativeFrames). Every new codestream is decoded again
+ * and must give exactly the same samples: one decode per re-encoded frame, to catch encoder bugs
+ * before they reach a user's files.
  */
-export function encodeFrame(ts: string, frame: DecodedFrame, options: EncodeOptions = {}): Promise<EncodedFrame> | undefined {
+export function encodeFrame(ts: string, frame: DecodedFrame): Promise<EncodedFrame> | undefined {
   if (whyNoEncoder(ts, frame) !== undefined) return undefined;
-  return encodeChecked(ts, frame, options.verify ?? true);
+  return encodeChecked(ts, frame);
 }
 
-async function encodeChecked(ts: string, frame: DecodedFrame, verify: boolean): Promise<EncodedFrame> {
-  const s = SYNTAXES[ts];
+async function encodeChecked(ts: string, frame: DecodedFrame): Promise<EncodedFrame> {
+  const s = transferSyntaxInfo(ts)!; // whyNoEncoder said it is one we encode
   const interleaved = withPlanar(frame, false);
   let out: EncodedFrame;
   switch (s.family) {
@@ -299,7 +278,7 @@ async function encodeChecked(ts: string, frame: DecodedFrame, verify: boolean): 
     default:
       throw new PixelDataError(`no encoder for ${s.name}`);
   }
-  if (verify) await verifyRoundTrip(ts, frame, out);
+  await verifyRoundTrip(ts, frame, out);
   return out;
 }
 
@@ -314,7 +293,7 @@ export function infoForFrame(frame: DecodedFrame, photometric = frame.photometri
   return {
     rows: frame.rows, columns: frame.columns, samplesPerPixel: frame.samplesPerPixel, bitsAllocated: frame.bitsAllocated,
     bitsStored: frame.bitsStored, highBit: frame.bitsStored - 1, pixelRepresentation: frame.pixelRepresentation,
-    planarConfiguration, photometric, numberOfFrames: 1, pixelDataTag: 0x7fe00010, floatPixels: frame.floatPixels, warnings: [],
+    planarConfiguration, photometric, numberOfFrames: 1, pixelDataTag: T.PixelData, floatPixels: frame.floatPixels, warnings: [],
   };
 }
 

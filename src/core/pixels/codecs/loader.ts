@@ -2,13 +2,13 @@
  * Loads the codec modules the decoders and encoders use, once per process or worker.
  *
  * The codecs are emscripten builds shipped in @cornerstonejs/codec-*. How to find their .wasm
- * files differs by host:
- *   - Node (CLI, tests): the default loader below resolves them in node_modules and hands the
- *     bytes over as `wasmBinary`. It reaches Node's built-ins through imports a bundler cannot
- *     see, so this file stays safe to bundle for the browser.
- *   - Browser worker: call `setCodecLoader(browserCodecLoader)` from ./browser.ts once, in the
- *     worker entry. That file lets Vite bundle the JavaScript and emit the .wasm as same-origin
- *     assets; nothing is fetched from another origin.
+ * files differs by host, so the host says, once, before the first frame is decoded:
+ *   - Node (CLI, tests, benchmarks): `setCodecLoader(nodeCodecLoader)` from
+ *     src/cli/codec-loader.ts, which resolves them in node_modules.
+ *   - Browser worker: `setCodecLoader(browserCodecLoader)` from src/workers/codec-loader.ts, which
+ *     lets Vite bundle the JavaScript and emit the .wasm as same-origin assets.
+ * Core itself touches neither Node nor the DOM. Without a loader, decoding fails with a reason
+ * (and the file is not written), never silently.
  */
 import { PixelDataError } from './types.ts';
 
@@ -28,63 +28,11 @@ export interface CodecLoader {
   wasm(name: WasmCodecName): Promise<WasmSource>;
 }
 
-/** Package entry points of every wasm codec: [module JavaScript, .wasm, is the JavaScript ESM]. */
-export const CODEC_PACKAGES: Record<WasmCodecName, readonly [string, string, boolean]> = {
-  'libjpeg-turbo': ['@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs', '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasm', false],
-  // CharLS decoding uses the decoder-only build: only it exports getExceptionMessage.
-  charls: ['@cornerstonejs/codec-charls/decodewasmjs', '@cornerstonejs/codec-charls/decodewasm', false],
-  'charls-encoder': ['@cornerstonejs/codec-charls/wasmjs', '@cornerstonejs/codec-charls/wasm', false],
-  // OpenJPEG and OpenJPH: the full builds, decoder and lossless encoder in one module.
-  openjpeg: ['@cornerstonejs/codec-openjpeg/wasmjs', '@cornerstonejs/codec-openjpeg/wasm', false],
-  openjph: ['@cornerstonejs/codec-openjph/wasmjs', '@cornerstonejs/codec-openjph/wasm', false],
-  libjxl: ['@cornerstonejs/codec-libjxl/decodewasmjs', '@cornerstonejs/codec-libjxl/decodewasm', true],
-  'libjxl-encoder': ['@cornerstonejs/codec-libjxl/encodewasmjs', '@cornerstonejs/codec-libjxl/encodewasm', true],
-};
-
-// --- Node ------------------------------------------------------------------------------------
-
-type NodeRequire = ((id: string) => unknown) & { resolve(id: string): string };
-interface NodeBits {
-  require: NodeRequire;
-  readFile(path: string): Uint8Array;
-  fileUrl(path: string): string;
-}
-let nodeBits: Promise<NodeBits> | undefined;
-
-/** Node built-ins, imported through a specifier no bundler resolves (the browser never runs this). */
-function node(): Promise<NodeBits> {
-  nodeBits ??= (async () => {
-    const hidden = (s: string): string => s;
-    const { createRequire } = (await import(/* @vite-ignore */ hidden('node:module'))) as typeof import('node:module');
-    const { readFileSync } = (await import(/* @vite-ignore */ hidden('node:fs'))) as typeof import('node:fs');
-    const { pathToFileURL } = (await import(/* @vite-ignore */ hidden('node:url'))) as typeof import('node:url');
-    return {
-      require: createRequire(import.meta.url) as unknown as NodeRequire,
-      readFile: (p) => readFileSync(p),
-      fileUrl: (p) => pathToFileURL(p).href,
-    };
-  })();
-  return nodeBits;
-}
-
-const isNode = (): boolean => typeof process !== 'undefined' && typeof process.versions?.node === 'string';
-
-export const nodeCodecLoader: CodecLoader = {
-  async wasm(name) {
-    const { require, readFile, fileUrl } = await node();
-    const [js, wasm, esm] = CODEC_PACKAGES[name];
-    const jsPath = require.resolve(js);
-    const mod = esm ? await import(/* @vite-ignore */ fileUrl(jsPath)) : require(jsPath);
-    const factory = ((mod as { default?: unknown }).default ?? mod) as EmscriptenFactory;
-    return { factory, wasmBinary: readFile(require.resolve(wasm)) };
-  },
-};
-
 // --- Registry and cache ----------------------------------------------------------------------
 
 let loader: CodecLoader | undefined;
 
-/** Chooses how codecs are found (the browser worker passes browserCodecLoader). Clears the cache. */
+/** Chooses how codecs are found (each host passes its own loader, see above). Clears the cache. */
 export function setCodecLoader(next: CodecLoader | undefined): void {
   loader = next;
   wasmCache.clear();
@@ -92,9 +40,8 @@ export function setCodecLoader(next: CodecLoader | undefined): void {
 
 function currentLoader(): CodecLoader {
   if (loader) return loader;
-  if (isNode()) return nodeCodecLoader;
   throw new PixelDataError(
-    'no codec loader: in a browser worker call setCodecLoader(browserCodecLoader) from src/core/pixels/codecs/browser.ts first',
+    'no codec loader: the host must call setCodecLoader first (src/cli/codec-loader.ts in Node, src/workers/codec-loader.ts in a browser worker)',
   );
 }
 

@@ -1,12 +1,13 @@
 /**
- * The tesseract.js engine as Node runs it (CLI, tests, benchmarks): tesseract.js's Node worker
+ * The tesseract.js engine as Node runs it (a host adapter: it lives here, not in core, because it
+ * reaches node_modules and the temp folder through Node's built-ins) (CLI, tests, benchmarks): tesseract.js's Node worker
  * thread, the wasm core from the installed tesseract.js-core, and English from the installed
  * @tesseract.js-data/eng — all from node_modules, nothing fetched, nothing cached on disk.
  */
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { createTesseractEngine, type OcrEngine, type TesseractEngineOptions, type TesseractModule } from './ocr-engine.ts';
+import { createTesseractEngine, type OcrEngine, type TesseractEngineOptions, type TesseractModule } from '../core/detect/ocr-engine.ts';
 
 const require = createRequire(import.meta.url);
 

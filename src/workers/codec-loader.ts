@@ -1,5 +1,6 @@
 /**
- * Codec loading in the browser (a Web Worker of the built app). Vite-only syntax lives here and
+ * Codec loading in the browser (a Web Worker of the built app). A host adapter: core only knows
+ * the CodecLoader interface (src/core/pixels/codecs/loader.ts), so it compiles without Vite. Vite-only syntax lives here and
  * nowhere else: `?url` imports make Vite emit each .wasm as a same-origin asset under dist/ (no
  * CDN, works from any sub-path), and the dynamic imports split each codec into its own chunk,
  * fetched the first time a frame needs it.
@@ -7,12 +8,12 @@
  * Wire it once in the worker entry, before any decode:
  *
  *   import { setCodecLoader } from '../core/pixels/codecs/index.ts';
- *   import { browserCodecLoader } from '../core/pixels/codecs/browser.ts';
+ *   import { browserCodecLoader } from './codec-loader.ts';
  *   setCodecLoader(browserCodecLoader);
  *
  * The Content-Security-Policy must allow 'wasm-unsafe-eval' in script-src (index.html does).
  */
-import type { CodecLoader, EmscriptenFactory, WasmCodecName, WasmSource } from './loader.ts';
+import type { CodecLoader, EmscriptenFactory, WasmCodecName, WasmSource } from '../core/pixels/codecs/loader.ts';
 
 const factoryOf = (mod: unknown): EmscriptenFactory => ((mod as { default?: unknown }).default ?? mod) as EmscriptenFactory;
 const urlOf = (mod: { default: string }): string => mod.default;

@@ -1,5 +1,5 @@
 // The emscripten module loaders in @cornerstonejs/codec-* ship without type declarations.
-// Each exports one MODULARIZE factory; ./loader.ts narrows it to EmscriptenFactory.
+// Each exports one MODULARIZE factory; ./codec-loader.ts narrows it to EmscriptenFactory.
 declare module '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs';
 declare module '@cornerstonejs/codec-charls/decodewasmjs';
 declare module '@cornerstonejs/codec-charls/wasmjs';
