@@ -16,6 +16,7 @@ import { frameFragments, imageInfo, pixelElement } from '../../src/core/pixels/f
 import { fixturesDir } from '../helpers/fixtures.ts';
 import { encodePart10, type Element } from '../synthetic/encoder.ts';
 import { leaksUnderEveryProfile, runVeil, type InputSpec, type PlantedValue, type VeilRun } from './harness.ts';
+import { joinParts } from '../../src/core/dicom/writer.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Planted values and their byte forms
@@ -49,15 +50,7 @@ function utf16(s: string, little: boolean): Uint8Array {
   for (let i = 0; i < s.length; i++) new DataView(out.buffer).setUint16(i * 2, s.charCodeAt(i), little);
   return out;
 }
-function cat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+const cat = (...parts: Uint8Array[]): Uint8Array => joinParts(parts);
 
 // ---------------------------------------------------------------------------------------------
 // Building codestream pieces by hand

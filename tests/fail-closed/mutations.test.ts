@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { deflateRawSync, constants as zlibConstants } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { findPlanted, runVeil, type InputSpec, type PlantedValue, type RunOptions } from './harness.ts';
+import { joinParts } from '../../src/core/dicom/writer.ts';
 
 const FIXTURES = join(__dirname, '..', '..', '..', 'shared', 'fixtures', 'dicom');
 
@@ -94,15 +95,7 @@ function findTag(b: Uint8Array, tag: number, from = 132): number {
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength).indexOf(needle, from);
 }
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+const concat = (...parts: Uint8Array[]): Uint8Array => joinParts(parts);
 
 const u16 = (n: number) => new Uint8Array([n & 0xff, (n >> 8) & 0xff]);
 const u32 = (n: number) => new Uint8Array([n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, n >>> 24]);

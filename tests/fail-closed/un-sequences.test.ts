@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeDataset, encodePart10, privateBlock, unSequence, type Element, type Item } from '../synthetic/encoder.ts';
 import { defaultProfile } from '../../src/core/profile/profile.ts';
 import { findPlanted, leaksUnderEveryProfile, runVeil, type PlantedValue, type VeilRun } from './harness.ts';
+import { joinParts } from '../../src/core/dicom/writer.ts';
 
 const SOP_CLASS_MR = '1.2.840.10008.5.1.4.1.1.4';
 const STUDY = '1.2.826.0.1.3680043.8.498.42.7001';
@@ -43,15 +44,7 @@ const tagBytes = (tag: number): Uint8Array => {
   v.setUint16(2, tag & 0xffff, true);
   return out;
 };
-const concat = (...parts: Uint8Array[]): Uint8Array => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-};
+const concat = (...parts: Uint8Array[]): Uint8Array => joinParts(parts);
 
 const unSequenceExplicit = (tag: number, items: Item[], undefinedLength = false): Element =>
   unSequence(tag, items, { undefinedLength, explicit: true });

@@ -23,15 +23,7 @@ import { stripJ2kCodestream } from './j2k-segments.ts';
 
 const compressed = readManifest().filter((r) => ['jpeg', 'j2k', 'jxl'].includes(codestreamFamily(r.transferSyntaxUID)));
 
-function cat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+const cat = (...parts: Uint8Array[]): Uint8Array => joinParts(parts);
 
 async function decodeSome(ts: string, ds: Parameters<typeof imageInfo>[0]): Promise<Uint8Array[]> {
   const info = imageInfo(ds);
