@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import dicomParser from 'dicom-parser';
 import { Uint8ArrayReader, Uint8ArrayWriter, ZipReader, configure } from '@zip.js/zip.js/lib/zip-core-custom.js';
+import { parseCsv } from '../../src/core/export/csv.ts';
 
 configure({ useWebWorkers: false });
 
@@ -31,27 +32,6 @@ export interface OpenedZip {
   csv: string;
 }
 
-/** RFC 4180 records (quoted fields, doubled quotes, CRLF). */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
-    else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(field), rows.push(row), (row = []), (field = ''), i++;
-    } else field += c;
-  }
-  if (field || row.length) row.push(field), rows.push(row);
-  return rows;
-}
 
 const REF = /^#\d{4,}-[0-9a-f]{8}$/;
 

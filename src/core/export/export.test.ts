@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { zeroCounts, type FileOutcome, type WrittenOutcome } from '../outcome.ts';
 import { KIND } from '../audit/identifiers.ts';
 import { PathAllocator, hash8, outputPathFor, sanitizeComponent, type LayoutInput } from './layout.ts';
-import { CSV_COLUMNS, REPORT_CSV, REPORT_JSON, buildReport, csvField, type ReportJson, type ReportMeta } from './report.ts';
+import { CSV_COLUMNS, REPORT_CSV, REPORT_JSON, buildReport, type ReportJson, type ReportMeta } from './report.ts';
 import { MAPPING_CSV, MAPPING_JSON, MappingLog } from './mapping.ts';
+import { csvField, parseCsv } from './csv.ts';
 
 const layout: LayoutInput = {
   patientId: 'VEIL-3F9A2C1B',
@@ -98,28 +99,6 @@ function written(input: string, over: Partial<WrittenOutcome> = {}): WrittenOutc
     actions: { ...zeroCounts(), removed: 10, kept: 5, uidsReplaced: 3 },
     ...over,
   };
-}
-
-/** Minimal RFC 4180 parser for checking the CSV. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') field += '"', i++;
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
-    else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(field), rows.push(row), (row = []), (field = ''), i++;
-    } else field += c;
-  }
-  if (field !== '' || row.length > 0) row.push(field), rows.push(row);
-  return rows;
 }
 
 describe('report', () => {

@@ -7,7 +7,7 @@
  * path the user names explicitly, to be kept apart from the data it unlocks. "anonymize" mode
  * never produces one.
  */
-import { csvRow } from './report.ts';
+import { csvRow } from './csv.ts';
 
 export const MAPPING_CSV = 'deid-mapping.csv';
 export const MAPPING_JSON = 'deid-mapping.json';

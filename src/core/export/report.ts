@@ -18,6 +18,7 @@ import { zeroCounts, type ActionCounts, type FileOutcome, type ReportedOutcome }
 import { replaceIdentifiers, type Identifier } from '../audit/identifiers.ts';
 import { TOOL_NAME, TOOL_VERSION, methodCodes } from '../header/method.ts';
 import type { Profile } from '../profile/profile.ts';
+import { csvRow } from './csv.ts';
 
 export const REPORT_JSON = 'deid-report.json';
 export const REPORT_CSV = 'deid-report.csv';
@@ -110,23 +111,6 @@ export const CSV_COLUMNS = [
   'pixel_status', 'pixel_review_reasons', 'exported_anyway',
 ] as const;
 
-/**
- * One RFC 4180 field: quoted when it holds a comma, quote, CR or LF (or edge white space); quotes
- * doubled. A text that a spreadsheet would run as a formula (it starts with =, +, -, @, tab or CR:
- * an input path or a private value crafted as `=HYPERLINK(…)`) is defused with a leading
- * apostrophe, as OWASP advises; plain numbers ("-365" days) stay numbers.
- */
-export function csvField(value: string | number | undefined | null): string {
-  if (value === undefined || value === null) return '';
-  let s = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s) && !/^[+-]?\d+(\.\d+)?$/.test(s)) s = `'${s}`;
-  return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-/** One CSV record, CRLF-terminated as RFC 4180 asks. */
-export function csvRow(fields: readonly (string | number | undefined | null)[]): string {
-  return `${fields.map(csvField).join(',')}\r\n`;
-}
 
 /** Accepts full outcomes or `ReportedOutcome`s (bytes dropped once written): the bytes are never read. */
 export function buildReport(outcomes: readonly ReportedOutcome[], meta: ReportMeta, options: ReportOptions = {}): { json: string; csv: string } {

@@ -5,6 +5,7 @@
  */
 import type { PseudonymSettings } from '../profile/profile.ts';
 import type { KeyedHash } from './keys.ts';
+import { parseCsv } from '../export/csv.ts';
 
 export interface Pseudonym {
   name: string;
@@ -80,26 +81,4 @@ export function parseLookupCsv(text: string): Map<string, Pseudonym> {
     map.set(lookupKey(r[0].trim(), r[3]?.trim() ?? ''), { name: r[1].trim(), id: r[2].trim() });
   });
   return map;
-}
-
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; }
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(field); field = ''; }
-    else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field); rows.push(row); row = []; field = '';
-    } else field += c;
-  }
-  if (field || row.length) { row.push(field); rows.push(row); }
-  return rows;
 }
