@@ -16,6 +16,7 @@ import type { InputFile } from '../../src/cli/inputs.ts';
 import { deriveSessionKey } from '../../src/core/header/keys.ts';
 import type { FileOutcome } from '../../src/core/outcome.ts';
 import { defaultProfile } from '../../src/core/profile/profile.ts';
+import { monochromeImagePixel } from '../synthetic/image-pixel.ts';
 
 const REPO = resolve(__dirname, '..', '..');
 
@@ -39,14 +40,7 @@ function image(instance: number, opts: { frames?: string; rows?: number; columns
     { tag: 0x00100020, vr: 'LO', value: PLANTED[1].value },
     { tag: 0x0020000d, vr: 'UI', value: STUDY },
     { tag: 0x0020000e, vr: 'UI', value: SERIES },
-    { tag: 0x00280002, vr: 'US', value: [1] },
-    { tag: 0x00280004, vr: 'CS', value: 'MONOCHROME2' },
-    { tag: 0x00280010, vr: 'US', value: [rows] },
-    { tag: 0x00280011, vr: 'US', value: [columns] },
-    { tag: 0x00280100, vr: 'US', value: [8] },
-    { tag: 0x00280101, vr: 'US', value: [8] },
-    { tag: 0x00280102, vr: 'US', value: [7] },
-    { tag: 0x00280103, vr: 'US', value: [0] },
+    ...monochromeImagePixel(rows, columns),
   ];
   if (opts.frames !== undefined) els.push({ tag: 0x00280008, vr: 'IS', value: opts.frames });
   els.push(opts.pixelData ?? { tag: 0x7fe00010, vr: 'OB', value: new Uint8Array(rows * columns * 2).map((_, i) => i & 0xff) });

@@ -11,6 +11,7 @@ import { checkWarning } from '../../src/core/detect/pipeline.ts';
 import { defaultProfile } from '../../src/core/profile/profile.ts';
 import { encodeDataset, encodePart10, type Element } from '../synthetic/encoder.ts';
 import { findPlanted, runVeil, type InputSpec, type PlantedValue, type VeilRun } from './harness.ts';
+import { monochromeImagePixel } from '../synthetic/image-pixel.ts';
 
 const SC = '1.2.840.10008.5.1.4.1.1.7';
 const CT = '1.2.840.10008.5.1.4.1.1.2';
@@ -27,14 +28,7 @@ function imageElements(o: { sopClass: string; sop?: string; modality: string; se
     { tag: 0x0020000d, vr: 'UI', value: '1.2.826.0.1.3680043.99998.12.1' },
     { tag: 0x0020000e, vr: 'UI', value: o.series },
     { tag: 0x00200013, vr: 'IS', value: String(o.n) },
-    { tag: 0x00280002, vr: 'US', value: [1] },
-    { tag: 0x00280004, vr: 'CS', value: 'MONOCHROME2' },
-    { tag: 0x00280010, vr: 'US', value: [o.size] },
-    { tag: 0x00280011, vr: 'US', value: [o.size] },
-    { tag: 0x00280100, vr: 'US', value: [o.bits] },
-    { tag: 0x00280101, vr: 'US', value: [o.bits] },
-    { tag: 0x00280102, vr: 'US', value: [o.bits - 1] },
-    { tag: 0x00280103, vr: 'US', value: [0] },
+    ...monochromeImagePixel(o.size, o.size, o.bits),
     ...(o.extra ?? []),
   ];
   if (o.sop) ds.push({ tag: 0x00080018, vr: 'UI', value: o.sop });

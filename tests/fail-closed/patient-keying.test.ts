@@ -18,6 +18,7 @@ import { defaultProfile, type Profile } from '../../src/core/profile/profile.ts'
 import type { ReportedOutcome } from '../../src/core/outcome.ts';
 import { encodePart10, type Element } from '../synthetic/encoder.ts';
 import { leaksUnderEveryProfile, runVeil, type InputSpec, type PlantedValue, type VeilRun } from './harness.ts';
+import { monochromeImagePixel } from '../synthetic/image-pixel.ts';
 
 interface PatientSpec {
   id: string;
@@ -47,14 +48,7 @@ function patientFile(p: PatientSpec): Uint8Array {
     { tag: 0x0020000e, vr: 'UI', value: `1.2.826.0.1.3680043.99998.7.${p.n}.2` },
     { tag: 0x00200011, vr: 'IS', value: '1' },
     { tag: 0x00200013, vr: 'IS', value: String(p.n) },
-    { tag: 0x00280002, vr: 'US', value: [1] },
-    { tag: 0x00280004, vr: 'CS', value: 'MONOCHROME2' },
-    { tag: 0x00280010, vr: 'US', value: [8] },
-    { tag: 0x00280011, vr: 'US', value: [8] },
-    { tag: 0x00280100, vr: 'US', value: [8] },
-    { tag: 0x00280101, vr: 'US', value: [8] },
-    { tag: 0x00280102, vr: 'US', value: [7] },
-    { tag: 0x00280103, vr: 'US', value: [0] },
+    ...monochromeImagePixel(8, 8),
     { tag: 0x7fe00010, vr: 'OB', value: new Uint8Array(64) },
   ];
   if (p.issuer !== undefined) ds.push({ tag: 0x00100021, vr: 'LO', value: p.issuer });

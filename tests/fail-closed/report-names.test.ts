@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultProfile, type Profile } from '../../src/core/profile/profile.ts';
 import { encodePart10, type Element } from '../synthetic/encoder.ts';
 import { findPlanted, runVeil, type InputSpec, type PlantedValue } from './harness.ts';
+import { monochromeImagePixel } from '../synthetic/image-pixel.ts';
 
 const NAME = 'Quigley^Marjorie';
 const MRN = 'MRN8841277';
@@ -31,14 +32,7 @@ function image(n: number): Uint8Array {
     { tag: 0x0020000e, vr: 'UI', value: `${UID_ROOT}.2` },
     { tag: 0x00200011, vr: 'IS', value: '1' },
     { tag: 0x00200013, vr: 'IS', value: String(n) },
-    { tag: 0x00280002, vr: 'US', value: [1] },
-    { tag: 0x00280004, vr: 'CS', value: 'MONOCHROME2' },
-    { tag: 0x00280010, vr: 'US', value: [8] },
-    { tag: 0x00280011, vr: 'US', value: [8] },
-    { tag: 0x00280100, vr: 'US', value: [8] },
-    { tag: 0x00280101, vr: 'US', value: [8] },
-    { tag: 0x00280102, vr: 'US', value: [7] },
-    { tag: 0x00280103, vr: 'US', value: [0] },
+    ...monochromeImagePixel(8, 8),
     { tag: 0x7fe00010, vr: 'OB', value: new Uint8Array(64) },
   ];
   return encodePart10({ sopClassUID: '1.2.840.10008.5.1.4.1.1.7', sopInstanceUID: sop, transferSyntax: 'explicit-le', dataset: ds });

@@ -5,6 +5,7 @@
  */
 import { encodePart10, type Element } from '../synthetic/encoder.ts';
 import type { PlantedValue } from './harness.ts';
+import { monochromeImagePixel } from '../synthetic/image-pixel.ts';
 
 export const SECONDARY_CAPTURE = '1.2.840.10008.5.1.4.1.1.7';
 export const STUDY_UID = '1.2.826.0.1.3680043.8.498.47110815';
@@ -53,14 +54,7 @@ export function image(extra: Element[], p: Patient = ASCII_PATIENT): Uint8Array 
     { tag: 0x0020000d, vr: 'UI', value: STUDY_UID },
     { tag: 0x0020000e, vr: 'UI', value: SERIES_UID },
     { tag: 0x00200013, vr: 'IS', value: '1' },
-    { tag: 0x00280002, vr: 'US', value: [1] },
-    { tag: 0x00280004, vr: 'CS', value: 'MONOCHROME2' },
-    { tag: 0x00280010, vr: 'US', value: [2] },
-    { tag: 0x00280011, vr: 'US', value: [2] },
-    { tag: 0x00280100, vr: 'US', value: [8] },
-    { tag: 0x00280101, vr: 'US', value: [8] },
-    { tag: 0x00280102, vr: 'US', value: [7] },
-    { tag: 0x00280103, vr: 'US', value: [0] },
+    ...monochromeImagePixel(2, 2),
     { tag: 0x7fe00010, vr: 'OB', value: new Uint8Array([0, 64, 128, 255]) },
     ...extra,
   ];

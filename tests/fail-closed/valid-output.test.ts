@@ -10,6 +10,7 @@ import { readPart10 } from '../../src/core/dicom/reader.ts';
 import { encodePart10, type Element } from '../synthetic/encoder.ts';
 import { dciodvfyBytes, newErrors } from '../helpers/dciodvfy.ts';
 import { leaksUnderEveryProfile, runVeil, type PlantedValue, type VeilRun } from './harness.ts';
+import { monochromeImagePixel } from '../synthetic/image-pixel.ts';
 
 const GSPS = '1.2.840.10008.5.1.4.1.1.11.1';
 const HANGING_PROTOCOL = '1.2.840.10008.5.1.4.38.1';
@@ -121,14 +122,7 @@ function scImage(n: number, extra: Element[] = [], pixels?: Element): Element[] 
     ...patientAndStudy(10 + n, 'OT'),
     { tag: 0x00080064, vr: 'CS', value: 'WSD' },
     { tag: 0x00200020, vr: 'CS', value: '' },
-    { tag: 0x00280002, vr: 'US', value: [1] },
-    { tag: 0x00280004, vr: 'CS', value: 'MONOCHROME2' },
-    { tag: 0x00280010, vr: 'US', value: [4] },
-    { tag: 0x00280011, vr: 'US', value: [4] },
-    { tag: 0x00280100, vr: 'US', value: [8] },
-    { tag: 0x00280101, vr: 'US', value: [8] },
-    { tag: 0x00280102, vr: 'US', value: [7] },
-    { tag: 0x00280103, vr: 'US', value: [0] },
+    ...monochromeImagePixel(4, 4),
     pixels ?? { tag: 0x7fe00010, vr: 'OB', value: Uint8Array.from({ length: 16 }, (_, i) => i * 16) },
     ...extra,
   ];
