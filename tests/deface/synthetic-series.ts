@@ -22,6 +22,8 @@ export interface SeriesSpec {
   encoding?: 'native' | 'rle' | 'jpeg-ls';
   /** Slice spacing in mm (default 2). */
   spacing?: number;
+  /** Body Part Examined (default HEAD). */
+  bodyPart?: string;
 }
 
 /** The stored value of pixel (row, column) of slice k: distinct along rows and columns. */
@@ -83,7 +85,7 @@ export async function sliceFile(spec: SeriesSpec, k: number): Promise<Uint8Array
       str(0x00100010, 'PN', PATIENT_NAME),
       str(0x00100020, 'LO', 'FACE-0042'),
       str(0x00100030, 'DA', '19610203'),
-      str(0x00180015, 'CS', 'HEAD'),
+      str(0x00180015, 'CS', spec.bodyPart ?? 'HEAD'),
       str(0x00180050, 'DS', String(spacing)),
       str(0x0020000d, 'UI', '1.2.826.0.1.3680043.99998.7.1'),
       str(0x0020000e, 'UI', spec.seriesUID),
