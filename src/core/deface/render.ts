@@ -49,17 +49,24 @@ const HISTOGRAM_BINS = 256;
 
 /**
  * The value at which rays meet the skin. CT: a fixed Hounsfield value. MR has no absolute scale,
- * so the threshold is derived from the volume: Otsu's split between background and tissue, then
- * halved, because skin and subcutaneous fat at the surface are darker than the tissue mean the
- * split sits on, and a surface taken at the full split would erode the nose and lips.
+ * so the threshold is derived from the volume: halfway between the background's mean and Otsu's
+ * split between background and tissue, because skin and subcutaneous fat at the surface are
+ * darker than the tissue the split is pulled toward, and a surface taken at the full split would
+ * erode the nose and lips.
  */
 export function skinThreshold(volume: Volume): number {
   if (volume.modality === 'CT') return CT_SKIN_HU;
-  return otsuThreshold(volume.data) / 2;
+  const { split, meanBelow } = otsu(volume.data);
+  return (meanBelow + split) / 2;
 }
 
 /** Otsu's threshold (maximum between-class variance) over a value histogram. */
 export function otsuThreshold(data: Float32Array): number {
+  return otsu(data).split;
+}
+
+/** Otsu's split, and the mean value of the class below it (the background). */
+function otsu(data: Float32Array): { split: number; meanBelow: number } {
   let min = Infinity;
   let max = -Infinity;
   for (let n = 0; n < data.length; n++) {
@@ -67,7 +74,7 @@ export function otsuThreshold(data: Float32Array): number {
     if (v < min) min = v;
     if (v > max) max = v;
   }
-  if (!(max > min)) return min;
+  if (!(max > min)) return { split: min, meanBelow: min };
   const histogram = new Float64Array(HISTOGRAM_BINS);
   const scale = (HISTOGRAM_BINS - 1) / (max - min);
   for (let n = 0; n < data.length; n++) histogram[Math.round((data[n] - min) * scale)]++;
@@ -81,6 +88,7 @@ export function otsuThreshold(data: Float32Array): number {
   let sumBelow = 0;
   let bestVariance = -1;
   let bestBin = 0;
+  let bestMeanBelow = 0;
   for (let b = 0; b < HISTOGRAM_BINS - 1; b++) {
     weightBelow += histogram[b];
     sumBelow += b * histogram[b];
@@ -92,10 +100,11 @@ export function otsuThreshold(data: Float32Array): number {
     if (variance > bestVariance) {
       bestVariance = variance;
       bestBin = b;
+      bestMeanBelow = meanBelow;
     }
   }
   // The split lies between bin b and b + 1.
-  return min + (bestBin + 0.5) / scale;
+  return { split: min + (bestBin + 0.5) / scale, meanBelow: min + bestMeanBelow / scale };
 }
 
 /** The affine map patient → index, and its linear part, from the volume's indexToPatient. */
