@@ -267,9 +267,10 @@ export async function runDeidentify(args: DeidentifyArgs): Promise<number> {
   return result.written > 0 && !incomplete ? 0 : 1;
 }
 
-/** The defacing engine in Node: elastix registration from node_modules. */
+/** The defacing engine in Node (elastix, face-api), loaded only when a run asks for --deface. */
 async function realDefacer(): Promise<SeriesDefacer> {
-  throw usage('--deface: the defacing engine (src/core/deface/deface.ts) is not part of this build yet');
+  const { nodeDefacer } = await import('./defacer-node.ts');
+  return nodeDefacer();
 }
 
 async function writeAt(path: string, text: string): Promise<void> {

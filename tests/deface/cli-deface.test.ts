@@ -6,8 +6,9 @@
  * reported declined and not written (fail closed) — or written undefaced with a warning under
  * --deface-optional — and the other inputs of the run are written either way.
  *
- * The defacer here is the TEST-ONLY fake (fake-defacer.ts: known patches), so these tests check
- * the CLI path, not the engine's face region.
+ * Most tests use the TEST-ONLY fake defacer (fake-defacer.ts: known patches) to check the CLI
+ * path; the last block runs the real engine (elastix registration, face region, face check) on
+ * the fixture head through the same path.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,6 +19,9 @@ import { runVeil, type InputSpec, type VeilRun } from '../fail-closed/harness.ts
 import { repoRoot } from '../helpers/fixtures.ts';
 import { referenceDecode, sampleValue } from '../helpers/reference-pixels.ts';
 import { fakeDefacer } from './fake-defacer.ts';
+import { nodeDefacer } from '../../src/cli/defacer-node.ts';
+import type { SeriesDefacer } from '../../src/cli/deface-run.ts';
+import type { FramePatch } from '../../src/core/deface/types.ts';
 import { seriesFiles } from './synthetic-series.ts';
 
 /** ../shared/fixtures/heads (read its README): a real head CT with its face. */
@@ -177,5 +181,69 @@ describe('veil deidentify --deface, a head series the engine declines', () => {
       expect(flags(optional.outputs.get(row.output!)!).codes).not.toContain('113102');
     }
     expect(optional.report.defacing!.find((s) => s.status === 'declined')).toMatchObject({ writtenWithoutDefacing: true, mode: 'blur' });
+  });
+});
+
+describe('veil deidentify --deface with the REAL engine on the head CT (registration, face region, face check)', () => {
+  let run: VeilRun;
+  const head = headInputs();
+  /** The real engine, with the patches it hands the CLI recorded on the way (nothing changed). */
+  const recorded = new Map<string, FramePatch[]>();
+
+  beforeAll(async () => {
+    const real = nodeDefacer();
+    const recording: SeriesDefacer = {
+      isHeadSeries: real.isHeadSeries,
+      async deface(instances, options) {
+        const outcome = await real.deface(instances, options);
+        for (const [path, list] of outcome.patches) recorded.set(path, list);
+        return outcome;
+      },
+      checkFace: real.checkFace,
+    };
+    run = await runVeil(head, { deface: { mode: 'remove', optional: false, ignoreFaceCheck: false }, defacer: recording });
+  }, 600_000);
+
+  it('defaces the series: every file written with its geometry, RVF NO and 113102, the face check passed', () => {
+    const series = run.report.defacing!;
+    expect(series).toHaveLength(1);
+    expect(series[0]).toMatchObject({ status: 'defaced', mode: 'remove', modality: 'CT', faceCheck: { faceFound: false } });
+    expect(series[0].changedVoxels).toBeGreaterThan(0);
+    const rows = rowsFor(run, 'ct-cranium');
+    expect(rows).toHaveLength(head.length);
+    for (const row of rows) {
+      expect(row.status, row.reason).toBe('written');
+      const input = head.find((h) => `in/${h.name}` === row.path)!;
+      const out = run.outputs.get(row.output!)!;
+      expect(geometry(out)).toEqual(geometry(input.bytes));
+      expect(flags(out)).toMatchObject({ rvf: 'NO' });
+      expect(flags(out).codes).toContain('113102');
+      expect(row.deface?.status).toBe('defaced');
+    }
+  });
+
+  it('changes exactly the pixels the engine chose, to the values it chose, and nothing else', () => {
+    let changedTotal = 0;
+    let faceSlices = 0;
+    for (const row of rowsFor(run, 'ct-cranium')) {
+      const input = head.find((h) => `in/${h.name}` === row.path)!;
+      const a = values(referenceDecode(input.bytes));
+      const b = values(referenceDecode(run.outputs.get(row.output!)!));
+      const expected = new Map<number, number>();
+      for (const p of recorded.get(row.path!) ?? []) p.indices.forEach((idx, n) => expected.set(idx, p.storedValues[n]));
+      const wrong: number[] = [];
+      let changed = 0;
+      for (let i = 0; i < a.length; i++) {
+        const want = expected.get(i) ?? a[i];
+        if (b[i] !== want) wrong.push(i);
+        if (b[i] !== a[i]) changed++;
+      }
+      expect(wrong, `${row.path}: pixels that differ from input + patches`).toEqual([]);
+      expect(row.deface?.changedPixels).toBe(changed);
+      if (expected.size) faceSlices++;
+      changedTotal += changed;
+    }
+    expect(faceSlices).toBeGreaterThan(10);
+    expect(changedTotal).toBe(run.report.defacing![0].changedVoxels);
   });
 });
