@@ -10,10 +10,11 @@
  * path; the last block runs the real engine (elastix registration, face region, face check) on
  * the fixture head through the same path.
  */
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import dicomParser from 'dicom-parser';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReportEntry } from '../../src/core/export/report.ts';
 import { runVeil, type InputSpec, type VeilRun } from '../fail-closed/harness.ts';
 import { repoRoot } from '../helpers/fixtures.ts';
@@ -184,6 +185,30 @@ describe('veil deidentify --deface, a head series the engine declines', () => {
   });
 });
 
+describe('veil deidentify --deface, the face check', () => {
+  it('blocks a series where a face is still found, unless --deface-ignore-face-check (recorded)', async () => {
+    const head = (await seriesFiles({ seriesUID: '1.2.826.0.1.3680043.99998.8.5', slices: 22, bodyPart: 'HEAD' })).map((f) => ({ ...f, name: `head/${f.name}` }));
+    const defacer = fakeDefacer({ faceSlices: 3, faceRows: 4, faceFound: true });
+
+    const blocked = await runVeil(head, { deface: { mode: 'remove', optional: false, ignoreFaceCheck: false }, defacer });
+    for (const row of rowsFor(blocked, 'head')) {
+      expect(row.status).toBe('failed');
+      expect(row.reason).toBe('not written: defacing declined: a face was still detected after defacing; needs manual review');
+    }
+    expect(blocked.report.defacing![0]).toMatchObject({ status: 'declined', faceCheck: { faceFound: true, bestScore: 0.93 } });
+    expect(blocked.exitCode).toBe(1); // nothing written
+
+    const overridden = await runVeil(head, { deface: { mode: 'remove', optional: false, ignoreFaceCheck: true }, defacer });
+    for (const row of rowsFor(overridden, 'head')) {
+      expect(row.status).toBe('written');
+      expect(row.deface).toMatchObject({ status: 'defaced', faceCheckOverridden: true });
+      expect(flags(overridden.outputs.get(row.output!)!).codes).toContain('113102');
+    }
+    expect(overridden.report.defacing![0]).toMatchObject({ status: 'defaced', faceCheck: { faceFound: true, overridden: true } });
+    expect(overridden.log.some((l) => l.includes('a face was still found: overridden (--deface-ignore-face-check)'))).toBe(true);
+  });
+});
+
 describe('veil deidentify --deface with the REAL engine on the head CT (registration, face region, face check)', () => {
   let run: VeilRun;
   const head = headInputs();
@@ -201,7 +226,29 @@ describe('veil deidentify --deface with the REAL engine on the head CT (registra
       },
       checkFace: real.checkFace,
     };
-    run = await runVeil(head, { deface: { mode: 'remove', optional: false, ignoreFaceCheck: false }, defacer: recording });
+    run = await runVeil(head, { deface: { mode: 'remove', optional: false, ignoreFaceCheck: false }, defacer: recording, keep: true });
+  }, 600_000);
+
+  afterAll(() => rmSync(run.dir, { recursive: true, force: true }));
+
+  it('writes the same bytes on worker threads (the bundled CLI, patches handed to the workers)', () => {
+    const out = join(run.dir, 'out-threads');
+    const r = spawnSync(
+      process.execPath,
+      [resolve(repoRoot, 'bin/veil.mjs'), 'deidentify', join(run.dir, 'in'), '--out', out, '--profile', join(run.dir, 'profile.json'),
+        '--mapping', join(run.dir, 'map-threads.csv'), '--passphrase', 'fail-closed-tests', '--deface', '--threads', '2', '-q'],
+      { encoding: 'utf8', timeout: 600_000, killSignal: 'SIGKILL' },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    let compared = 0;
+    for (const [path, bytes] of run.outputs) {
+      if (path.startsWith('deid-report.')) continue;
+      expect(Buffer.from(readFileSync(join(out, path))).equals(Buffer.from(bytes)), path).toBe(true);
+      compared++;
+    }
+    expect(compared).toBe(head.length);
+    const withoutTimes = (t: string) => t.replace(/"(startedAt|finishedAt)": "[^"]*"/g, '');
+    expect(withoutTimes(readFileSync(join(out, 'deid-report.json'), 'utf8'))).toBe(withoutTimes(new TextDecoder().decode(run.outputs.get('deid-report.json')!)));
   }, 600_000);
 
   it('defaces the series: every file written with its geometry, RVF NO and 113102, the face check passed', () => {
