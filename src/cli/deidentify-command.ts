@@ -264,6 +264,16 @@ export async function runDeidentify(args: DeidentifyArgs): Promise<number> {
   } else {
     console.log('veil: 0 image(s) need pixel review');
   }
+  if (defacing) {
+    const of = (status: string) => defacing!.series.filter((s) => s.status === status);
+    const declined = of('declined');
+    const unwritten = declined.filter((s) => !s.writtenWithoutDefacing).length;
+    console.log(
+      `veil: defacing: ${of('defaced').length} head series defaced, ${declined.length} declined` +
+        `${declined.length ? ` (${unwritten ? `${unwritten} not written` : 'written WITHOUT defacing, --deface-optional'})` : ''}, ` +
+        `${of('skipped').length} other series skipped`,
+    );
+  }
   return result.written > 0 && !incomplete ? 0 : 1;
 }
 
