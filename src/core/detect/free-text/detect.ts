@@ -29,7 +29,7 @@ export function detectFreeTextPhi(text: string, tagger: NameTagger | null, optio
   const proposals: FreeTextSpan[][] = [
     findEmails(text),
     options.dates ? findDates(text) : [],
-    findIds(text).filter((s) => !options.dates || !isDateLike(text.slice(s.start, s.end))),
+    findIds(text).filter((s) => !isDateLike(text.slice(s.start, s.end))),
     findAddresses(text),
     findPhones(text),
     findOrganisations(text).filter((s) => !clinicalBeforeSuffix(tokens, s)),
@@ -39,11 +39,11 @@ export function detectFreeTextPhi(text: string, tagger: NameTagger | null, optio
       .map((s) => trimClinical(tokens, widen(text, tokens, s)))
       .filter((s): s is FreeTextSpan => s !== null && /\p{Lu}/u.test(text.slice(s.start, s.end))),
   ];
-  return merge(proposals.flat());
+  return merge(proposals.flat(), text);
 }
 
 /** An ID-shaped run that is really a date (20190609, 2019-06-09) is left to the date detector's option. */
-const isDateLike = (s: string): boolean => /^(?:19|20)\d{2}[-/.]?(?:0[1-9]|1[0-2])[-/.]?(?:0[1-9]|[12]\d|3[01])$|^(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|1[0-2])[-/.](?:19|20)\d{2}$/.test(s);
+const isDateLike = (s: string): boolean => findDates(s).some((d) => d.start === 0 && d.end === s.length);
 
 /** "Fracture Clinic", "Breast Centre": a service named by clinical words, not an organisation's name. */
 function clinicalBeforeSuffix(tokens: readonly Token[], s: FreeTextSpan): boolean {
@@ -83,27 +83,46 @@ function trimClinical(tokens: readonly Token[], s: FreeTextSpan): FreeTextSpan |
   return { kind: s.kind, start: tokens[idx[a]].start, end: tokens[idx[b]].end };
 }
 
-/** Joins overlapping or touching spans; the earlier proposal's kind wins. */
-function merge(spans: FreeTextSpan[]): FreeTextSpan[] {
+/**
+ * Resolves overlaps: a later (less trusted) span adds only the text no earlier span holds; a
+ * piece touching an earlier span widens it, a piece on its own becomes a span of the later kind.
+ * So two names a tagger ran together ("Dr Ananya Raghunathan, Saint Wendell Clinic") stay two.
+ */
+function merge(spans: FreeTextSpan[], text: string): FreeTextSpan[] {
   const accepted: FreeTextSpan[] = [];
   for (const s of spans) {
     if (s.end <= s.start) continue;
-    const hit = accepted.find((a) => s.start < a.end && a.start < s.end);
-    if (hit) {
-      hit.start = Math.min(hit.start, s.start);
-      hit.end = Math.max(hit.end, s.end);
-    } else {
-      accepted.push({ ...s });
+    for (const piece of uncovered(s, accepted)) {
+      if (!/[\p{L}\p{N}]/u.test(text.slice(piece.start, piece.end))) continue;
+      const touching = accepted.find((a) => a.end === piece.start || a.start === piece.end);
+      if (touching) {
+        touching.start = Math.min(touching.start, piece.start);
+        touching.end = Math.max(touching.end, piece.end);
+      } else {
+        accepted.push({ kind: s.kind, start: piece.start, end: piece.end });
+      }
     }
   }
   accepted.sort((x, y) => x.start - y.start);
-  // Extending one span may have made it overlap another.
   const out: FreeTextSpan[] = [];
   for (const s of accepted) {
     const last = out[out.length - 1];
     if (last && s.start < last.end) last.end = Math.max(last.end, s.end);
     else out.push(s);
   }
+  return out;
+}
+
+/** The parts of `s` outside every accepted span. */
+function uncovered(s: FreeTextSpan, accepted: readonly FreeTextSpan[]): { start: number; end: number }[] {
+  const inside = accepted.filter((a) => a.start < s.end && s.start < a.end).sort((x, y) => x.start - y.start);
+  const out: { start: number; end: number }[] = [];
+  let at = s.start;
+  for (const a of inside) {
+    if (a.start > at) out.push({ start: at, end: a.start });
+    at = Math.max(at, a.end);
+  }
+  if (at < s.end) out.push({ start: at, end: s.end });
   return out;
 }
 
