@@ -35,7 +35,7 @@ function moved(truth: Mat4, spacing: [number, number, number], cutBelowMm = -Inf
   for (let k = 0; k < dims[2]; k++) for (let j = 0; j < dims[1]; j++) for (let i = 0; i < dims[0]; i++) {
     if (apply(indexToPatient, [i, j, k])[2] < cutBelowMm) continue;
     const [a, b, c] = apply(toColin, [i, j, k]);
-    data[i + dims[0] * (j + dims[1] * k)] = sampleIndex(colin, a, b, c, 0);
+    data[i + dims[0] * (j + dims[1] * k)] = sampleIndex({ dims: colin.dims, indexToMm: colin.indexToPatient, data: colin.data }, a, b, c, 0);
   }
   return { dims, indexToPatient, data, modality: 'MR', slices: Array.from({ length: dims[2] }, (_, k) => ({ path: `k${k}`, frame: 0 })) };
 }
