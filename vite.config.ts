@@ -3,6 +3,7 @@ import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
 import { tesseractAssets } from './scripts/vite-plugin-tesseract-assets.ts';
+import { faceApiAssets } from './scripts/vite-plugin-face-api-assets.ts';
 
 /**
  * The Content-Security-Policy lives in index.html and is shipped unchanged in
@@ -58,6 +59,8 @@ export default defineConfig({
     devCspRelax(),
     // tesseract.js worker, wasm cores and English data from node_modules into dist/tesseract/.
     tesseractAssets(),
+    // The face check's detector: face-api's SSD model and tfjs's wasm backend into dist/face-api/.
+    faceApiAssets(),
     // Offline after the first visit: a service worker precaches every built file (scripts,
     // workers, wasm, language data) from the app's own origin. Registered by src/main.tsx with
     // a relative URL, so it works under any sub-path; no manifest, no icons, nothing external.
@@ -66,7 +69,8 @@ export default defineConfig({
       registerType: 'autoUpdate',
       manifest: false,
       workbox: {
-        globPatterns: ['**/*.{html,js,css,wasm,json,svg,png,woff2,traineddata,gz}'],
+        // .bin: the face detector's model weights (dist/face-api/).
+        globPatterns: ['**/*.{html,js,css,wasm,json,svg,png,woff2,traineddata,gz,bin}'],
         // The OCR engine and codecs are large; they must be cached too to work offline.
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
         navigateFallback: 'index.html',
