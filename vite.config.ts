@@ -4,6 +4,7 @@ import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
 import { tesseractAssets } from './scripts/vite-plugin-tesseract-assets.ts';
 import { faceApiAssets } from './scripts/vite-plugin-face-api-assets.ts';
+import { elastixAssets } from './scripts/vite-plugin-elastix-assets.ts';
 
 /**
  * The Content-Security-Policy lives in index.html and is shipped unchanged in
@@ -61,6 +62,8 @@ export default defineConfig({
     tesseractAssets(),
     // The face check's detector: face-api's SSD model and tfjs's wasm backend into dist/face-api/.
     faceApiAssets(),
+    // elastix (defacing registration) wasm pipelines from node_modules into dist/elastix/.
+    elastixAssets(),
     // Offline after the first visit: a service worker precaches every built file (scripts,
     // workers, wasm, language data) from the app's own origin. Registered by src/main.tsx with
     // a relative URL, so it works under any sub-path; no manifest, no icons, nothing external.
