@@ -5,8 +5,7 @@
  * Both load only when a run asks for --deface.
  */
 import { defaceSeries } from '../core/deface/deface.ts';
-import { defacedVolumeData } from '../core/deface/defaced-data.ts';
-import { checkDefacedFace } from '../core/deface/face-check.ts';
+import { checkDefaceOutcome } from '../core/deface/face-check.ts';
 import { isHeadSeries } from '../core/deface/volume.ts';
 import type { SeriesDefacer } from './deface-run.ts';
 import { nodeRegistrar } from './elastix-node.ts';
@@ -18,11 +17,6 @@ export function nodeDefacer(): SeriesDefacer {
   return {
     isHeadSeries,
     deface: (instances, options) => defaceSeries(instances, options, { registrar }),
-    async checkFace(outcome, instances) {
-      if (!outcome.volume) throw new Error('the engine returned no volume to check');
-      const byPath = new Map(instances.map((i) => [i.path, i.dataset]));
-      const defaced = defacedVolumeData(outcome.volume, outcome.patches, (path) => byPath.get(path));
-      return checkDefacedFace(outcome.volume, defaced, detector);
-    },
+    checkFace: (outcome, instances) => checkDefaceOutcome(outcome, instances, detector),
   };
 }
