@@ -23,7 +23,7 @@ import type { ReportedOutcome } from '../outcome.ts';
 import { PathAllocator } from './layout.ts';
 import { MappingLog, type MappingSnapshot } from './mapping.ts';
 import { inputRef, neutralMessage } from './refs.ts';
-import { REPORT_CSV, REPORT_JSON, buildReport, type ReportMeta } from './report.ts';
+import { REPORT_CSV, REPORT_JSON, buildReport, type DefaceSeriesFacts, type ReportMeta } from './report.ts';
 
 /**
  * Where written files go: a folder, a zip on disk, a zip streamed in a worker. Compatible with
@@ -81,6 +81,9 @@ export class ExportRun<P> {
   private readonly waiting = new Map<number, Delivery<P>>();
   private readonly paths = new PathAllocator();
   private readonly firstRefFor = new Map<string, string>();
+  private readonly defacing: DefaceSeriesFacts[] = [];
+  /** Input index → the other inputs of its defaced series: a series-wide reason may name any of them. */
+  private readonly seriesOf = new Map<number, readonly number[]>();
   private chain: Promise<void> = Promise.resolve();
   private next = 0;
   private written = 0;
@@ -109,6 +112,19 @@ export class ExportRun<P> {
   }
 
   /**
+   * Records what defacing did to one series (its files by input index), for the reports'
+   * per-series list. Its reason is cleaned of the series' paths and of UIDs here. Call it before
+   * the series' files are delivered: their messages are then cleaned of every path of the series
+   * (a series-wide reason may name any of its files).
+   */
+  addDefaceSeries(facts: DefaceSeriesFacts): void {
+    let reason = facts.reason;
+    if (reason !== undefined) for (const i of facts.inputs) reason = neutralMessage(reason, this.options.paths[i], this.refs[i]);
+    for (const i of facts.inputs) this.seriesOf.set(i, facts.inputs);
+    this.defacing.push({ ...facts, inputs: [...facts.inputs], ...(reason !== undefined ? { reason } : {}) });
+  }
+
+  /**
    * Hands over input `index`'s outcome, in any order. The returned promise settles once it (and
    * every input before it) has been placed.
    */
@@ -133,13 +149,20 @@ export class ExportRun<P> {
   private async place(index: number, { outcome: raw, pieces, crc }: Delivery<P>): Promise<ReportedOutcome> {
     const path = this.options.paths[index];
     const ref = this.refs[index];
-    const clean = (s: string) => neutralMessage(s, path, ref);
+    const series = this.seriesOf.get(index);
+    const clean = (s: string) => {
+      let text = neutralMessage(s, path, ref);
+      // The series' reason (and the engine's words about it) may name the series' other files.
+      if (series) for (const j of series) if (j !== index && text.includes(this.options.paths[j])) text = neutralMessage(text, this.options.paths[j], this.refs[j]);
+      return text;
+    };
     const warnings = raw.warnings.map(clean);
-    if (raw.status !== 'written') return { ...raw, input: ref, reason: clean(raw.reason), warnings };
-    const outcome = { ...raw, input: ref, warnings };
+    const deface = raw.deface?.reason !== undefined ? { deface: { ...raw.deface, reason: clean(raw.deface.reason) } } : {};
+    if (raw.status !== 'written') return { ...raw, input: ref, reason: clean(raw.reason), warnings, ...deface };
+    const outcome = { ...raw, input: ref, warnings, ...deface };
     if (!pieces) return { status: 'failed', input: ref, reason: 'internal error: a written file came without its bytes', warnings };
 
-    const failed = (reason: string): ReportedOutcome => ({ status: 'failed', input: ref, reason: clean(reason), warnings });
+    const failed = (reason: string): ReportedOutcome => ({ status: 'failed', input: ref, reason: clean(reason), warnings, ...(outcome.deface ? { deface: outcome.deface } : {}) });
     if (this.options.check) {
       let verdict: string | undefined;
       try {
@@ -181,8 +204,9 @@ export class ExportRun<P> {
     // Only here are the outcomes of every worker together: one pseudonym must stand for one person.
     flagPatientConflicts(this.outcomes);
     const meta = { ...this.options.meta, finishedAt: new Date().toISOString() };
-    const report = buildReport(this.outcomes, meta);
-    const operatorReport = buildReport(this.outcomes, meta, { paths: this.options.paths });
+    const defacing = this.defacing.length ? { defacing: this.defacing } : {};
+    const report = buildReport(this.outcomes, meta, defacing);
+    const operatorReport = buildReport(this.outcomes, meta, { paths: this.options.paths, ...defacing });
     let sinkError: string | undefined;
     const encode = (t: string) => new TextEncoder().encode(t);
     try {
