@@ -226,7 +226,8 @@ describe('veil deidentify --deface with the REAL engine on the head CT (registra
       },
       checkFace: real.checkFace,
     };
-    run = await runVeil(head, { deface: { mode: 'remove', optional: false, ignoreFaceCheck: false }, defacer: recording, keep: true });
+    // Beside the head: a chest series and a 4-slice head series, decided by the engine's own header test.
+    run = await runVeil([...head, ...(await otherInputs())], { deface: { mode: 'remove', optional: false, ignoreFaceCheck: false }, defacer: recording, keep: true });
   }, 600_000);
 
   afterAll(() => rmSync(run.dir, { recursive: true, force: true }));
@@ -246,16 +247,17 @@ describe('veil deidentify --deface with the REAL engine on the head CT (registra
       expect(Buffer.from(readFileSync(join(out, path))).equals(Buffer.from(bytes)), path).toBe(true);
       compared++;
     }
-    expect(compared).toBe(head.length);
+    expect(compared).toBe(head.length + 3);
     const withoutTimes = (t: string) => t.replace(/"(startedAt|finishedAt)": "[^"]*"/g, '');
     expect(withoutTimes(readFileSync(join(out, 'deid-report.json'), 'utf8'))).toBe(withoutTimes(new TextDecoder().decode(run.outputs.get('deid-report.json')!)));
   }, 600_000);
 
   it('defaces the series: every file written with its geometry, RVF NO and 113102, the face check passed', () => {
-    const series = run.report.defacing!;
+    const series = run.report.defacing!.filter((s) => s.status === 'defaced');
     expect(series).toHaveLength(1);
     expect(series[0]).toMatchObject({ status: 'defaced', mode: 'remove', modality: 'CT', faceCheck: { faceFound: false } });
     expect(series[0].changedVoxels).toBeGreaterThan(0);
+    expect(series[0].inputs).toHaveLength(head.length);
     const rows = rowsFor(run, 'ct-cranium');
     expect(rows).toHaveLength(head.length);
     for (const row of rows) {
@@ -291,6 +293,17 @@ describe('veil deidentify --deface with the REAL engine on the head CT (registra
       changedTotal += changed;
     }
     expect(faceSlices).toBeGreaterThan(10);
-    expect(changedTotal).toBe(run.report.defacing![0].changedVoxels);
+    expect(changedTotal).toBe(run.report.defacing!.find((s) => s.status === 'defaced')!.changedVoxels);
+  });
+
+  it("declines the broken head series (not written) and skips the chest series, by the engine's header test", () => {
+    for (const row of rowsFor(run, 'broken-head')) {
+      expect(row.status).toBe('failed');
+      expect(row.reason).toMatch(/^not written: defacing declined: not one regular 3-D head volume/);
+    }
+    for (const row of rowsFor(run, 'chest')) {
+      expect(row.status).toBe('written');
+      expect(row.deface?.reason).toMatch(/^skipped defacing: not a head CT\/MR series/);
+    }
   });
 });
