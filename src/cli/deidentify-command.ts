@@ -21,6 +21,7 @@ import { parseLookupCsv } from '../core/header/pseudonyms.ts';
 import { validateProfile } from '../core/profile/resolve.ts';
 import { defaultProfile, type Mode, type Profile } from '../core/profile/profile.ts';
 import { collectInputs } from './inputs.ts';
+import { inputSetDigest, positionsIn, type Shard } from './shard.ts';
 import { parsePlan, type RedactionPlan } from '../core/pixels/plan.ts';
 import { joinParts } from '../core/dicom/writer.ts';
 import type { DetectSettings } from '../core/detect/detect.ts';
@@ -49,6 +50,8 @@ export interface DeidentifyArgs {
   threads?: number;
   /** --overwrite: write into a non-empty --out folder / replace an existing zip, mapping or operator report. */
   overwrite?: boolean;
+  /** --shard K/N: only the inputs of shard K (1-based) of N (shard.ts). */
+  shard?: Shard;
   quiet: boolean;
 }
 
@@ -117,9 +120,17 @@ export async function runDeidentify(args: DeidentifyArgs): Promise<number> {
   if (!toZip && isWithin(resolve(`${operatorBase}.csv`), resolve(args.out))) {
     throw usage(`--operator-report ${operatorBase}.csv: must not be inside the output folder ${args.out}`);
   }
-  const { inputs } = await collectInputs(args.inputs, { exclude: [...targets, resolve(`${operatorBase}.csv`), resolve(`${operatorBase}.json`)] });
+  const walked = (await collectInputs(args.inputs, { exclude: [...targets, resolve(`${operatorBase}.csv`), resolve(`${operatorBase}.json`)] })).inputs;
+  // --shard: every shard walks everything (the same walk on every machine), then keeps its part,
+  // each input with its position in the whole walk (references, merged reports).
+  const positions = args.shard ? positionsIn(walked, args.shard) : undefined;
+  const inputs = positions ? positions.map((i) => walked[i]) : walked;
+  const shardMeta = args.shard
+    ? { shard: { ...args.shard, inputs: walked.length, inputSet: inputSetDigest(key, walked.map((i) => i.path)) } }
+    : {};
   // Nothing to read still writes a report (and mapping) that says so.
-  if (inputs.length === 0) console.error('veil: no input files found');
+  if (walked.length === 0) console.error('veil: no input files found');
+  else if (inputs.length === 0) console.error(`veil: none of the ${walked.length} input(s) belongs to shard ${args.shard!.index}/${args.shard!.count}`);
 
   const sinkOptions = { overwrite: args.overwrite ?? false };
   const sink: OutputSink = toZip ? createZipFileSink(args.out, sinkOptions) : createFolderSink(args.out, sinkOptions);
@@ -156,9 +167,10 @@ export async function runDeidentify(args: DeidentifyArgs): Promise<number> {
   // output paths, twins, the sink, the reports. This host reads, schedules and logs.
   const run = new ExportRun<Uint8Array>({
     paths: inputs.map((i) => i.path),
+    positions,
     key,
     sink,
-    meta: reportMeta(profile, startedAt),
+    meta: { ...reportMeta(profile, startedAt), ...shardMeta },
     // --ocr fails closed: an image whose text could not be read before, or its output after,
     // redaction is refused (BLOCKING), never written unchecked.
     check: ocrEngine && findings
@@ -230,7 +242,7 @@ export async function runDeidentify(args: DeidentifyArgs): Promise<number> {
   const failedCount = outcomes.filter((o) => o.status === 'failed').length;
   const residual = outcomes.filter((o) => o.status === 'written' && o.residual.length > 0).length;
   console.log(
-    `veil: ${inputs.length} input(s): ${result.written} written, ${skipped} skipped, ${failedCount} failed` +
+    `veil: ${inputs.length} input(s)${args.shard ? ` (shard ${args.shard.index}/${args.shard.count} of ${walked.length})` : ''}: ${result.written} written, ${skipped} skipped, ${failedCount} failed` +
       `${residual ? `, ${residual} with identifiers still found (see report)` : ''} -> ${args.out}`,
   );
   // Images with burned-in text nobody painted or reviewed: always counted, so nobody misses them.
@@ -244,7 +256,9 @@ export async function runDeidentify(args: DeidentifyArgs): Promise<number> {
   } else {
     console.log('veil: 0 image(s) need pixel review');
   }
-  return result.written > 0 && !incomplete ? 0 : 1;
+  // An empty shard of a larger run did what it was asked: its report says it holds nothing.
+  const emptyShard = args.shard !== undefined && inputs.length === 0 && walked.length > 0;
+  return (result.written > 0 || emptyShard) && !incomplete ? 0 : 1;
 }
 
 async function writeAt(path: string, text: string): Promise<void> {
