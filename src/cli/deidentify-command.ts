@@ -52,6 +52,11 @@ export interface DeidentifyArgs {
   overwrite?: boolean;
   /** --shard K/N: only the inputs of shard K (1-based) of N (shard.ts). */
   shard?: Shard;
+  /**
+   * The bundle's entry file, which worker threads start from (main.ts passes its own URL: in the
+   * split bundle this module may sit in a chunk that cannot start a worker). Default: this module.
+   */
+  workerUrl?: URL;
   quiet: boolean;
 }
 
@@ -190,14 +195,15 @@ export async function runDeidentify(args: DeidentifyArgs): Promise<number> {
     workerMappings = await deidentifyAll(
       inputs,
       { profile, key, lookup: lookup ? [...lookup] : undefined, plan, pixelReview: { require: args.requirePixelReview ?? false } },
-      { threads, workerUrl: new URL(import.meta.url) },
-      async (index, outcome) => {
+      // A zip output: the workers compute each file's CRC-32, in parallel with the one writer.
+      { threads, workerUrl: args.workerUrl ?? new URL(import.meta.url), crc: toZip },
+      async (index, outcome, crc) => {
         if ('readError' in outcome) {
           return run.deliver(index, { outcome: { status: 'failed', input: inputs[index].path, reason: `could not be read: ${outcome.readError}`, warnings: [] } });
         }
         if (outcome.status !== 'written') return run.deliver(index, { outcome });
         const { parts, ...reported } = outcome; // the bytes go to the sink; the report stays light
-        return run.deliver(index, { outcome: reported, pieces: parts });
+        return run.deliver(index, { outcome: reported, pieces: parts, crc });
       },
     );
   } catch (e) {

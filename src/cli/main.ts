@@ -144,6 +144,8 @@ async function main(argv: string[]): Promise<number> {
     threads: values.threads === undefined ? defaultThreads() : parseThreads(values.threads),
     overwrite: values.overwrite ?? false,
     shard,
+    // Worker threads start from the bundle's entry (this file), never from a chunk.
+    workerUrl: new URL(import.meta.url),
   };
   return runDeidentify(args);
 }
