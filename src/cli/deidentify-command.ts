@@ -8,7 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { deriveSessionKey } from '../core/header/keys.ts';
+import { nodeSessionKey } from './session-key.ts';
 import { deidentifyAll } from './parallel.ts';
 import { MAPPING_CSV } from '../core/export/mapping.ts';
 import { createFolderSink, createZipFileSink } from './node-sinks.ts';
@@ -111,7 +111,7 @@ export async function runDeidentify(args: DeidentifyArgs): Promise<number> {
       throw usage(`--lookup ${args.lookupPath}: ${(e as Error).message}`);
     }
   }
-  const key = deriveSessionKey(args.passphrase);
+  const key = nodeSessionKey(args.passphrase);
 
   const toZip = /\.zip$/i.test(args.out);
   const pseudonymize = profile.pseudonyms.mode === 'pseudonymize';

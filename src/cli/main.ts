@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { runDeidentify, type DeidentifyArgs } from './deidentify-command.ts';
 import { useNodeCodecs } from './codec-loader.ts';
+import { useNodeHmac } from './session-key.ts';
 import { runWorkerIfChild } from './parallel.ts';
 import { parseShard, type Shard } from './shard.ts';
 import { runMergeReports } from './merge-reports.ts';
@@ -169,8 +170,10 @@ async function mergeReportsCommand(rest: string[]): Promise<number> {
   return runMergeReports({ reports: positionals, out, quiet: values.quiet ?? false });
 }
 
-// The main thread and every worker thread (the same bundle) load codecs from node_modules.
+// The main thread and every worker thread (the same bundle) load codecs from node_modules and
+// compute keyed hashes with Node's native HMAC.
 useNodeCodecs();
+useNodeHmac();
 if (!runWorkerIfChild()) main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
