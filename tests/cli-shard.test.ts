@@ -247,6 +247,30 @@ describe('veil merge-reports', () => {
 });
 
 describe('--shard on the command line', () => {
+  it('a shard on worker threads (the bundled CLI, CRC-32s from the workers) writes what it writes in one thread', async () => {
+    const out = join(dir, 'zshard2-threads.zip');
+    const r = spawnSync(process.execPath, [resolve(repoRoot, 'bin/veil.mjs'), 'deidentify', input, '--out', out, '--shard', '2/3', '--threads', '2', '--mode', 'pseudonymize', '-q'],
+      { encoding: 'utf8', timeout: 300_000, env: { ...process.env, VEIL_PASSPHRASE: PASS } });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/\(shard 2\/3 of \d+\)/);
+    const threaded = await zipEntries(out);
+    const inProcess = await zipEntries(join(dir, 'zshard2.zip'));
+    expect([...threaded.keys()].sort()).toEqual([...inProcess.keys()].sort());
+    for (const [p, b] of dcmOnly(inProcess)) expect(threaded.get(p)!.equals(b), p).toBe(true);
+    expect(timeless(reportOf(threaded.get('deid-report.json')!))).toEqual(timeless(reportOf(inProcess.get('deid-report.json')!)));
+  });
+
+  it('merge-reports: exit code 1 and nothing written when a shard is missing; 2 on a usage error', () => {
+    const veil = (...args: string[]) => spawnSync(process.execPath, [resolve(repoRoot, 'bin/veil.mjs'), 'merge-reports', ...args], { encoding: 'utf8', timeout: 120_000 });
+    const out = join(dir, 'never-merged.json');
+    const missing = veil(join(dir, 'shard1', 'deid-report.json'), join(dir, 'shard3', 'deid-report.json'), '--out', out);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/shard\(s\) 2 of 3 missing/);
+    expect(existsSync(out)).toBe(false);
+    expect(veil(join(dir, 'shard1', 'deid-report.json'), '--out', join(dir, 'merged.txt')).status).toBe(2);
+    expect(veil('--out', out).status).toBe(2);
+  });
+
   it('rejects a bad K/N before anything is read or written', () => {
     const out = join(dir, 'never');
     for (const bad of ['0/3', '4/3', '3', '1/0', 'a/b', '-1/3']) {
