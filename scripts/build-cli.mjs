@@ -40,6 +40,9 @@ try {
     outdir,
     outExtension: { '.js': '.mjs' },
     splitting: true,
+    // dist-cli/meta.json: which sources went into which file (tests/cli-bundle.test.ts checks that
+    // the entry holds none of the optional heavy dependencies).
+    metafile: true,
     chunkNames: 'chunks/[name]-[hash]',
     bundle: true,
     platform: 'node',
@@ -70,6 +73,8 @@ for (const file of entryLast) {
   writeFileSync(tmp, file.contents);
   renameSync(tmp, file.path);
 }
+
+writeFileSync(path.join(outdir, 'meta.json'), JSON.stringify(result.metafile));
 
 // Chunks of earlier builds: removed once no veil started before this build can still need them
 // (a run loads its chunks in its first seconds; an hour is far past that).
