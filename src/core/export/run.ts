@@ -43,6 +43,12 @@ export type AfterRedactionCheck<P> = (path: string, pieces: readonly P[]) => Pro
 export interface ExportRunOptions<P> {
   /** Every input's path, in run order (the report lists them in this order). */
   paths: readonly string[];
+  /**
+   * Each input's position in the whole run, when this run is one shard of it (`--shard K/N`):
+   * references are numbered by it, so every shard names an input as one run over all of them
+   * would, and merged shard reports read like that run's. Default: the position in `paths`.
+   */
+  positions?: readonly number[];
   /** The session key: the references' keyed hash (same passphrase, same references). */
   key: Uint8Array;
   /** Written files as `P` pieces; the report as one Uint8Array. */
@@ -91,7 +97,7 @@ export class ExportRun<P> {
 
   constructor(private readonly options: ExportRunOptions<P>) {
     const hash = new KeyedHash(options.key);
-    this.refs = options.paths.map((p, i) => inputRef(hash, i, p));
+    this.refs = options.paths.map((p, i) => inputRef(hash, options.positions?.[i] ?? i, p));
     this.paths.reserve(REPORT_JSON);
     this.paths.reserve(REPORT_CSV);
   }
