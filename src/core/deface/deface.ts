@@ -31,24 +31,41 @@ export interface RegionMask {
   candidates: number;
 }
 
+/**
+ * Changes to the face region for tests and calibration, never for users: they move the region
+ * against the brain so that the brain guard, which does not move, can be seen to hold.
+ */
+export interface RegionTuning {
+  /** Distance the region keeps from the template brain (template mm; default BRAIN_CLEARANCE_MM). */
+  clearanceMm?: number;
+  /** The region moved by this much (template mm, LPS), as a misplaced region would be. */
+  offsetMm?: Vec3;
+}
+
 /** The face region over a subject volume, through a template → patient transform. */
-export function regionOverVolume(volume: Volume, templateToPatient: Float64Array, options: { ears: boolean; soft: boolean }): RegionMask {
+export function regionOverVolume(volume: Volume, templateToPatient: Float64Array, options: { ears: boolean; soft: boolean } & RegionTuning): RegionMask {
   const t = loadTemplate();
   distanceCache ??= brainDistance(t);
   const shape = faceRegion(t, distanceCache, options);
+  const [ox, oy, oz] = options.offsetMm ?? [0, 0, 0];
   const m = multiply(invert(templateToPatient), volume.indexToPatient); // subject index → template mm
   const [nx, ny, nz] = volume.dims;
   const region = new Uint8Array(nx * ny * nz);
   let guarded = 0;
   let candidates = 0;
   const p: Vec3 = [0, 0, 0];
+  const q: Vec3 = [0, 0, 0];
   for (let k = 0; k < nz; k++) for (let j = 0; j < ny; j++) {
     const row = nx * (j + ny * k);
     for (let i = 0; i < nx; i++) {
       p[0] = m[0] * i + m[1] * j + m[2] * k + m[3];
       p[1] = m[4] * i + m[5] * j + m[6] * k + m[7];
       p[2] = m[8] * i + m[9] * j + m[10] * k + m[11];
-      if (!shape.contains(p)) continue;
+      q[0] = p[0] - ox;
+      q[1] = p[1] - oy;
+      q[2] = p[2] - oz;
+      if (!shape.contains(q)) continue;
+      // The guard looks at where the voxel really is, whatever the region's shape or offset.
       candidates++;
       if (shape.brainDistance(p) <= BRAIN_GUARD_MM) {
         guarded++;
@@ -80,9 +97,25 @@ export async function defaceSeries(instances: readonly SeriesInstance[], options
   if (reg.similarity < reg.floor) {
     return declined(options, `needs manual review: the head does not match the template well enough (similarity ${reg.similarity.toFixed(3)}, floor ${reg.floor})`, { volume, registration });
   }
+  return defaceRegistered(instances, volume, registration, options);
+}
+
+/**
+ * The steps after registration: the face region over the volume, the brain guard, the new values
+ * and their patches. Separate so that one registration can serve several modes (the app's
+ * preview, the tests) without registering again.
+ */
+export function defaceRegistered(
+  instances: readonly SeriesInstance[],
+  volume: Volume,
+  registration: NonNullable<DefaceOutcome['registration']>,
+  options: DefaceOptions,
+  tuning: RegionTuning = {},
+): DefaceOutcome {
+  const progress = options.onProgress;
   progress?.(0.87, 'face region');
   const ears = options.ears ?? options.mode !== 'soft';
-  const mask = regionOverVolume(volume, reg.templateToPatient, { ears, soft: options.mode === 'soft' });
+  const mask = regionOverVolume(volume, registration.templateToPatient, { ears, soft: options.mode === 'soft', ...tuning });
   if (mask.candidates === 0) return declined(options, 'needs manual review: the face region does not meet the image (is the face in the field of view?)', { volume, registration });
   if (mask.guarded > GUARD_DECLINE_FRACTION * mask.candidates) {
     return declined(options, `needs manual review: ${((100 * mask.guarded) / mask.candidates).toFixed(1)} % of the face region lies against the brain`, { volume, registration, guardedVoxels: mask.guarded });

@@ -58,6 +58,8 @@ export function brainDistance(t: Template): Float32Array {
 export interface RegionOptions {
   ears: boolean;
   soft: boolean;
+  /** Distance the region keeps from the template brain (template mm); BRAIN_CLEARANCE_MM unless set. */
+  clearanceMm?: number;
 }
 
 export interface FaceRegion {
@@ -106,12 +108,13 @@ export function faceRegion(t: Template, distanceField: Float32Array, options: Re
         distance(p, LANDMARKS.leftPreauricular) < 15 ||
         distance(p, LANDMARKS.rightPreauricular) < 15
     : (): boolean => false;
+  const clearance = options.clearanceMm ?? BRAIN_CLEARANCE_MM;
   return {
     contains(p) {
       const [x, y, z] = [-p[0], -p[1], p[2]];
       const zone = inFaceZone(x, y, z) || (options.ears && inEarZone(x, y, z));
       if (!zone || keep(p)) return false;
-      return brainDistanceAt(p) >= BRAIN_CLEARANCE_MM;
+      return brainDistanceAt(p) >= clearance;
     },
     brainDistance: brainDistanceAt,
   };

@@ -1,6 +1,6 @@
 /**
- * Template ↔ subject registration: a multi-start rigid search, an affine refinement of the best
- * start, and a similarity of our own (similarity.ts) against a calibrated floor. The registrar
+ * Template ↔ subject registration: a multi-start similarity search (three pitches and the mirror
+ * image of the best), an affine refinement of the best start, and a similarity of our own (similarity.ts) against a calibrated floor. The registrar
  * (elastix in either host) maps FIXED points to MOVING points; the template is the fixed image
  * and the subject the moving one, so its answer is directly template mm → patient mm.
  */
