@@ -16,6 +16,7 @@ import type { InstanceSummary } from '../core/summary/summary.ts';
 import type { ZipListing } from './zip-input.ts';
 import type { OcrIdentifiers } from '../core/detect/classify.ts';
 import type { DetectSettings, RedactionCheck } from '../core/detect/detect.ts';
+import type { FramePatch } from '../core/deface/types.ts';
 
 export type { ImageIdentity, PixelAssessment, PixelFacts, PixelReviewOptions, InstanceReview, InstanceSummary, MappingSnapshot, PixelRedaction, RedactionBox, RedactionPlan, ReportedOutcome, ResidualFinding, ZipListing };
 
@@ -33,6 +34,16 @@ export interface SessionInit {
   plan?: RedactionPlan;
   /** Export only: images that need pixel review are refused unless listed as "export anyway". */
   pixelReview?: PixelReviewOptions;
+  /** Export only: the defacing a person accepted, and the head series that leave with their faces. */
+  deface?: DefaceSessionInit;
+}
+
+/** What the export does about faces (the app's decisions on its head series). */
+export interface DefaceSessionInit {
+  /** Input path → the frames that change (accepted defacings only), in stored values. */
+  patches: [string, FramePatch[]][];
+  /** Input path → why the file leaves with its face (or with a face-check override), for the report. */
+  kept: [string, string][];
 }
 
 /** One input as the workers see it. */
