@@ -74,6 +74,17 @@ function DefaceControls({ seriesKey, d }: { seriesKey: string; d: SeriesDeface }
         <label className="check small" title="Remove (or blur) the ears too: they identify people as well">
           <input type="checkbox" checked={d.ears} disabled={running} onChange={(e) => store.setDefaceEars(seriesKey, e.target.checked)} /> Ears
         </label>
+        <button
+          type="button"
+          className={`btn btn-small${d.decision === 'declined' ? ' is-active' : ''}`}
+          data-testid="deface-reject"
+          aria-pressed={d.decision === 'declined'}
+          disabled={running}
+          onClick={() => store.decideDeface(seriesKey, d.decision === 'declined' ? undefined : 'declined')}
+          title="Export this series with its face, not defaced; the report records your choice"
+        >
+          Keep the face
+        </button>
         {running ? (
           <button type="button" className="btn btn-small" onClick={() => store.cancelDeface(seriesKey)}>
             Cancel
@@ -138,16 +149,6 @@ function DefaceOutcomeView({ seriesKey, d, result }: { seriesKey: string; d: Ser
             the rendering: no recognisable face remains (recorded in the report)
           </label>
         ) : null}
-        <button
-          type="button"
-          className={`btn btn-small${d.decision === 'declined' ? ' is-active' : ''}`}
-          data-testid="deface-reject"
-          aria-pressed={d.decision === 'declined'}
-          onClick={() => store.decideDeface(seriesKey, d.decision === 'declined' ? undefined : 'declined')}
-          title="Export this series with its face; the report records your choice"
-        >
-          Keep the face
-        </button>
         {defaced ? (
           <button
             type="button"

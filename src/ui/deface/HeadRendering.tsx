@@ -36,7 +36,9 @@ export default function HeadRendering({ volume }: { volume: VolumePreview }) {
     if (!beforeEl || !afterEl) return;
     let cancelled = false;
     const n = ++volumeCounter;
-    const ids = [`veil-deface:before-${n}`, `veil-deface:after-${n}`];
+    // No scheme (no colon): cornerstone takes the volume's own metadata instead of asking an image
+    // loader for its slices, which exist only in its cache.
+    const ids = [`veil-deface-before-${n}`, `veil-deface-after-${n}`];
     let engine: core.RenderingEngine | undefined;
     const onRendered = () => setRenders((r) => r + 1);
     (async () => {
@@ -54,7 +56,8 @@ export default function HeadRendering({ volume }: { volume: VolumePreview }) {
         BitsAllocated: 32, BitsStored: 32, SamplesPerPixel: 1, HighBit: 31, PixelRepresentation: 1,
         PhotometricInterpretation: 'MONOCHROME2', Modality: volume.modality, FrameOfReferenceUID: 'veil-deface-preview',
         ImageOrientationPatient: volume.direction.slice(0, 6), PixelSpacing: [volume.spacing[1], volume.spacing[0]],
-        Columns: volume.dims[0], Rows: volume.dims[1], voiLut: [], VOILUTFunction: 'LINEAR',
+        Columns: volume.dims[0], Rows: volume.dims[1], VOILUTFunction: 'LINEAR',
+        voiLut: [{ windowWidth: volume.range[1] - volume.range[0] || 1, windowCenter: (volume.range[0] + volume.range[1]) / 2 }],
       };
       const vps: Viewport3D[] = [];
       for (const [k, data] of [volume.before, volume.after].entries()) {
