@@ -27,6 +27,7 @@ import type { DetectSettings } from '../core/detect/detect.ts';
 import type { OcrEngine } from '../core/detect/ocr-engine.ts';
 import { createNodeOcrEngine } from './ocr-node.ts';
 import { checkOutput, detectAndPlan, mergePlans, type PlannedDetection } from '../core/detect/pipeline.ts';
+import { planDefacing, type DefacePlan, type DefaceSettings, type SeriesDefacer } from './deface-run.ts';
 
 export interface DeidentifyArgs {
   inputs: string[];
@@ -45,6 +46,10 @@ export interface DeidentifyArgs {
   ocr?: Pick<DetectSettings, 'keepClinicalText' | 'readEveryFrame'>;
   /** --require-pixel-review: images that need pixel review are refused (see core/pixels/review-status.ts). */
   requirePixelReview?: boolean;
+  /** --deface [mode], --deface-optional, --deface-ignore-face-check: deface head CT/MR series (deface-run.ts). */
+  deface?: DefaceSettings;
+  /** The defacing engine; default: the real one (registration in Node). Tests may pass their own. */
+  defacer?: SeriesDefacer;
   /** Worker threads; default 1 here (the command line's default is the machine's cores, see main.ts). */
   threads?: number;
   /** --overwrite: write into a non-empty --out folder / replace an existing zip, mapping or operator report. */
@@ -152,6 +157,19 @@ export async function runDeidentify(args: DeidentifyArgs): Promise<number> {
   const ocrEngine = engine;
   const findings = ocr;
 
+  // --deface: every head series is defaced (or declined) before any file is written.
+  let defacing: DefacePlan | undefined;
+  if (args.deface) {
+    const defacer = args.defacer ?? (await realDefacer());
+    const started = performance.now();
+    defacing = await planDefacing(inputs, args.deface, defacer, { info: log, problem: (line) => console.error(`veil: ${line}`) });
+    const count = (status: string) => defacing!.series.filter((s) => s.status === status).length;
+    log(
+      `deface   ${count('defaced')} series defaced, ${count('declined')} declined, ${count('skipped')} skipped ` +
+        `in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
+  }
+
   // The run (src/core/export/run.ts) does the rest, as in the app: the after-redaction check,
   // output paths, twins, the sink, the reports. This host reads, schedules and logs.
   const run = new ExportRun<Uint8Array>({
@@ -172,13 +190,15 @@ export async function runDeidentify(args: DeidentifyArgs): Promise<number> {
     },
   });
 
+  for (const series of defacing?.series ?? []) run.addDefaceSeries(series);
+
   let workerMappings: Awaited<ReturnType<typeof deidentifyAll>> = [];
   let stopped: string | undefined;
   try {
     workerMappings = await deidentifyAll(
       inputs,
       { profile, key, lookup: lookup ? [...lookup] : undefined, plan, pixelReview: { require: args.requirePixelReview ?? false } },
-      { threads, workerUrl: new URL(import.meta.url) },
+      { threads, workerUrl: new URL(import.meta.url), decided: defacing?.refused, deface: defacing?.instructions },
       async (index, outcome) => {
         if ('readError' in outcome) {
           return run.deliver(index, { outcome: { status: 'failed', input: inputs[index].path, reason: `could not be read: ${outcome.readError}`, warnings: [] } });
@@ -245,6 +265,11 @@ export async function runDeidentify(args: DeidentifyArgs): Promise<number> {
     console.log('veil: 0 image(s) need pixel review');
   }
   return result.written > 0 && !incomplete ? 0 : 1;
+}
+
+/** The defacing engine in Node: elastix registration from node_modules. */
+async function realDefacer(): Promise<SeriesDefacer> {
+  throw usage('--deface: the defacing engine (src/core/deface/deface.ts) is not part of this build yet');
 }
 
 async function writeAt(path: string, text: string): Promise<void> {

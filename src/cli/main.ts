@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { runDeidentify, type DeidentifyArgs } from './deidentify-command.ts';
 import { useNodeCodecs } from './codec-loader.ts';
 import { runWorkerIfChild } from './parallel.ts';
+import type { DefaceMode } from '../core/deface/types.ts';
 
 /** Beyond this many threads the one writer on the main thread, not de-identification, is the limit. */
 const MAX_DEFAULT_THREADS = 8;
@@ -44,12 +45,38 @@ Options:
   --read-every-frame     with --ocr: read every image and frame (no sampling of series and cines)
   --require-pixel-review do not write images whose burned-in text nobody painted or reviewed
                          (US, screen captures, Burned In Annotation YES, template or OCR hits)
+  --deface [mode]        deface head CT/MR series before writing them: remove (default: the face
+                         region set to air), blur, or soft (keeps nose ridge, nasion and
+                         pre-auricular points for MEG/EEG). Other series are written as usual.
+                         A head series that cannot be defaced is NOT written (fail closed)
+  --deface-optional      with --deface: write a head series that could not be defaced anyway,
+                         undefaced, with a warning in the report
+  --deface-ignore-face-check
+                         with --deface: write a defaced series even if the face check still
+                         finds a face (recorded in the report)
   --threads <n>          worker threads (default: the machine's cores less the one that writes,
                          at most ${MAX_DEFAULT_THREADS}; 1 runs in process)
   -q, --quiet            only print failures and the summary
   -h, --help             this text`;
 
 class UsageError extends Error {}
+
+const DEFACE_MODES: readonly string[] = ['remove', 'blur', 'soft'] satisfies DefaceMode[];
+
+/**
+ * `--deface` takes an optional mode: `--deface`, `--deface blur`, `--deface=soft`. parseArgs has
+ * no optional values, so a bare --deface (followed by anything that is not a mode, such as an
+ * input folder) becomes --deface=remove.
+ */
+function withDefaceMode(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] !== '--deface') out.push(argv[i]);
+    else if (DEFACE_MODES.includes(argv[i + 1] ?? '')) out.push(`--deface=${argv[++i]}`);
+    else out.push('--deface=remove');
+  }
+  return out;
+}
 
 
 function parseThreads(text: string): number {
@@ -68,7 +95,7 @@ async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
-      args: rest,
+      args: withDefaceMode(rest),
       allowPositionals: true,
       options: {
         out: { type: 'string' },
@@ -84,6 +111,9 @@ async function main(argv: string[]): Promise<number> {
         'keep-measurements': { type: 'boolean' },
         'read-every-frame': { type: 'boolean' },
         'require-pixel-review': { type: 'boolean' },
+        deface: { type: 'string' },
+        'deface-optional': { type: 'boolean' },
+        'deface-ignore-face-check': { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
         threads: { type: 'string' },
         overwrite: { type: 'boolean' },
@@ -106,6 +136,11 @@ async function main(argv: string[]): Promise<number> {
   if (!values.ocr && (values['keep-measurements'] || values['read-every-frame'])) {
     throw new UsageError('--keep-measurements and --read-every-frame only apply with --ocr');
   }
+  const defaceMode = values.deface;
+  if (defaceMode !== undefined && !DEFACE_MODES.includes(defaceMode)) throw new UsageError(`--deface must be followed by remove, blur or soft (or nothing), not "${defaceMode}"`);
+  if (defaceMode === undefined && (values['deface-optional'] || values['deface-ignore-face-check'])) {
+    throw new UsageError('--deface-optional and --deface-ignore-face-check only apply with --deface');
+  }
   const args: DeidentifyArgs = {
     inputs: positionals,
     out: values.out,
@@ -119,6 +154,11 @@ async function main(argv: string[]): Promise<number> {
     boxesPath: values.boxes,
     ocr: values.ocr ? { keepClinicalText: values['keep-measurements'] ?? false, readEveryFrame: values['read-every-frame'] ?? false } : undefined,
     requirePixelReview: values['require-pixel-review'] ?? false,
+    deface: defaceMode === undefined ? undefined : {
+      mode: defaceMode as DefaceMode,
+      optional: values['deface-optional'] ?? false,
+      ignoreFaceCheck: values['deface-ignore-face-check'] ?? false,
+    },
     quiet: values.quiet ?? false,
     threads: values.threads === undefined ? defaultThreads() : parseThreads(values.threads),
     overwrite: values.overwrite ?? false,

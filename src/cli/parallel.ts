@@ -14,6 +14,7 @@ import type { FileOutcome } from '../core/outcome.ts';
 import type { Profile } from '../core/profile/profile.ts';
 import type { Pseudonym } from '../core/header/pseudonyms.ts';
 import type { InputFile } from './inputs.ts';
+import type { DefaceInstruction } from '../core/deface/write-back.ts';
 import { readInputFile } from './read-file.ts';
 
 export interface SessionInit {
@@ -26,7 +27,8 @@ export interface SessionInit {
   pixelReview?: PixelReviewOptions;
 }
 
-type ToWorker = { index: number; path: string; bytes?: Uint8Array; diskPath?: string } | { done: true };
+/** A file to de-identify; `deface` carries its series' defacing (patches are copied, not transferred: a retried file needs them again). */
+type ToWorker = { index: number; path: string; bytes?: Uint8Array; diskPath?: string; deface?: DefaceInstruction } | { done: true };
 /**
  * Each file's mapping records travel with its outcome, so a worker that dies later (out of
  * memory on some other file) takes no record of the files it already finished with it.
@@ -60,7 +62,7 @@ export function runWorkerIfChild(): boolean {
       return;
     }
     const fileMapping = session.mapping ? new MappingLog() : undefined;
-    const outcome = await deidentifyFileAsync({ path: msg.path, bytes }, { ...session, mapping: fileMapping });
+    const outcome = await deidentifyFileAsync({ path: msg.path, bytes }, { ...session, mapping: fileMapping }, { deface: msg.deface });
     // Each distinct buffer once: parts may share the input's buffer.
     const transfer = outcome.status === 'written' ? [...new Set(outcome.parts.map((p) => p.buffer as ArrayBuffer))] : [];
     port.postMessage({ index: msg.index, outcome, mapping: fileMapping?.snapshot() } satisfies FromWorker, transfer);
@@ -74,6 +76,10 @@ const skippedOutcome = (input: InputFile): FileOutcome | undefined =>
 
 export interface ParallelOptions {
   threads: number;
+  /** Inputs whose outcome is already decided (files of a declined head series): delivered as they are, never read. */
+  decided?: ReadonlyMap<number, FileOutcome>;
+  /** Per input index: the defacing of its series (--deface), handed to the engine with the file. */
+  deface?: ReadonlyMap<number, DefaceInstruction>;
   /** This module's own file, to start workers from (the CLI bundle). */
   workerUrl: URL;
   /** Heap limit of each worker in MiB; default: the main thread's own limit. */
@@ -90,10 +96,11 @@ export async function deidentifyAll(
   options: ParallelOptions,
   onResult: (index: number, outcome: FileOutcome | { readError: string }) => Promise<void>,
 ): Promise<MappingSnapshot[]> {
+  const decidedOutcome = (index: number): FileOutcome | undefined => skippedOutcome(inputs[index]) ?? options.decided?.get(index);
   if (options.threads <= 1) {
     const session = sessionFrom(init);
     for (let i = 0; i < inputs.length; i++) {
-      const skip = skippedOutcome(inputs[i]);
+      const skip = decidedOutcome(i);
       if (skip) {
         await onResult(i, skip);
         continue;
@@ -105,7 +112,7 @@ export async function deidentifyAll(
         await onResult(i, { readError: (e as Error).message });
         continue;
       }
-      await onResult(i, await deidentifyFileAsync({ path: inputs[i].path, bytes }, session));
+      await onResult(i, await deidentifyFileAsync({ path: inputs[i].path, bytes }, session, { deface: options.deface?.get(i) }));
     }
     const m = session.mapping?.snapshot();
     return m ? [m] : [];
@@ -189,7 +196,7 @@ export async function deidentifyAll(
 
     const send = async (w: Worker, index: number): Promise<void> => {
       const input = inputs[index];
-      const skip = skippedOutcome(input);
+      const skip = decidedOutcome(index);
       if (skip) {
         finished.set(index, skip);
         deliver();
@@ -197,14 +204,14 @@ export async function deidentifyAll(
       }
       inFlight.get(w)?.add(index);
       if (input.diskPath) {
-        w.postMessage({ index, path: input.path, diskPath: input.diskPath } satisfies ToWorker);
+        w.postMessage({ index, path: input.path, diskPath: input.diskPath, deface: options.deface?.get(index) } satisfies ToWorker);
         return;
       }
       try {
         let bytes = await input.read();
         // Only a buffer the bytes own alone may be transferred (never a shared pool).
         if (bytes.byteOffset !== 0 || bytes.byteLength !== bytes.buffer.byteLength) bytes = bytes.slice();
-        w.postMessage({ index, path: input.path, bytes } satisfies ToWorker, [bytes.buffer as ArrayBuffer]);
+        w.postMessage({ index, path: input.path, bytes, deface: options.deface?.get(index) } satisfies ToWorker, [bytes.buffer as ArrayBuffer]);
       } catch (e) {
         inFlight.get(w)?.delete(index);
         finished.set(index, { readError: (e as Error).message });

@@ -35,6 +35,7 @@ import { zeroCounts, type FileOutcome, type PixelReviewOutcome } from './outcome
 import { assessPixels, pixelFacts, planFacts } from './pixels/review-status.ts';
 import { compileProfile, type CompiledProfile } from './profile/resolve.ts';
 import { defaultProfile, type Profile } from './profile/profile.ts';
+import { CLEAN_RECOGNIZABLE_VISUAL_FEATURES, declinedWarning, writtenRecord, type DefaceInstruction } from './deface/write-back.ts';
 
 export interface SessionOptions {
   profile?: Profile;
@@ -100,6 +101,12 @@ export interface DeidentifyOptions {
   plan?: RedactionPlan | CompiledPlan;
   /** Paint built-in device template regions on this file (instead of the session's setting). */
   applyTemplates?: boolean;
+  /**
+   * The defacing of this file's series (deface/write-back.ts): its patches are written into the
+   * pixels and the file is marked (Recognizable Visual Features NO, code 113102); or why the
+   * series was declined or skipped, for the report.
+   */
+  deface?: DefaceInstruction;
 }
 
 const MEDIA_STORAGE_DIRECTORY = '1.2.840.10008.1.3.10';
@@ -170,6 +177,7 @@ function redactionOptions(parsed: ParsedFile, session: Session, options: Deident
     plan: plan ? ('boxesFor' in plan ? plan : compilePlan(plan)) : session.redaction.plan,
     // The file meta too: template conditions may test group 0002 (Implementation Version Name).
     templateBoxes: applyTemplates ? (ds) => templatesFor(subjectFromDataset(ds, parsed.meta)) : undefined,
+    patches: options.deface?.status === 'defaced' ? options.deface.patches : undefined,
   };
 }
 
@@ -213,7 +221,12 @@ function deidentifyParsed(path: string, parsed: ParsedFile, session: Session, op
   // The pixel step ran first, on the original header: plan scopes name original UIDs, and
   // overlay attributes were all still there. Only the pixel element (and kept overlay planes) changed.
   warnings.push(...pixelStep.warnings);
-  if (pixelStep.error) return { status: 'failed', input: path, reason: pixelStep.error, warnings };
+  const deface = options.deface;
+  if (pixelStep.error) {
+    const record = deface?.status === 'defaced' ? { deface: { status: 'declined' as const, mode: deface.mode, reason: 'its defacing could not be written into this file' } } : {};
+    return { status: 'failed', input: path, reason: pixelStep.error, warnings, ...record };
+  }
+  if (deface?.status === 'declined') warnings.push(declinedWarning(deface.reason));
   // Every frame about to be written (as it came, or re-encoded by the pixel step) loses its
   // comment and metadata segments; a frame that cannot be parsed is not written.
   const codestream = stripCodestreamText(ds, pixelStep.redaction.transferSyntaxUID);
@@ -259,15 +272,22 @@ function deidentifyParsed(path: string, parsed: ParsedFile, session: Session, op
   });
   warnings.push(...settleOverlayGroups(ds, { identifiers, counts, trace: options.trace }));
   warnings.push(...restoreConformance(ds, required, { counts, trace: options.trace }));
+  const extraCodes: string[] = [];
   if (pixelStep.cleanPixels) {
     // A person (or a template they chose) dealt with the burned-in text of this image.
     setString(ds, T.BurnedInAnnotation, 'NO', 'CS');
-    markDeidentified(ds, profile.options, [CLEAN_PIXEL_DATA]);
-  } else {
+    extraCodes.push(CLEAN_PIXEL_DATA);
+  } else if (review?.outcome.status === 'needs-review' && !getString(ds, T.BurnedInAnnotation)?.trim()) {
     // Burned In Annotation stays YES, and says YES where it was absent on an image that needs review.
-    if (review?.outcome.status === 'needs-review' && !getString(ds, T.BurnedInAnnotation)?.trim()) setString(ds, T.BurnedInAnnotation, 'YES', 'CS');
-    markDeidentified(ds, profile.options);
+    setString(ds, T.BurnedInAnnotation, 'YES', 'CS');
   }
+  if (deface?.status === 'defaced') {
+    // Every instance of a defaced series, also a slice the face region did not reach: the series
+    // as a whole no longer shows the face (PS3.15 E.3.2, Clean Recognizable Visual Features).
+    setString(ds, T.RecognizableVisualFeatures, 'NO', 'CS');
+    extraCodes.push(CLEAN_RECOGNIZABLE_VISUAL_FEATURES);
+  }
+  markDeidentified(ds, profile.options, extraCodes);
   if (normalizeToUtf8(ds, /[^\x00-\x7f]/.test(pseudonym.name + pseudonym.id)) || transcoded) {
     warnings.push('text re-encoded as UTF-8 (Specific Character Set ISO_IR 192)');
   }
@@ -344,6 +364,7 @@ function deidentifyParsed(path: string, parsed: ParsedFile, session: Session, op
     ...(pixelStep.redaction.encoding !== 'unchanged' || pixelStep.cleanPixels ? { pixels: pixelStep.redaction } : {}),
     patient: patientFacts(patient, pseudonym.id, session.pseudonyms),
     ...(review ? { pixelReview: review.outcome } : {}),
+    ...(deface ? { deface: writtenRecord(deface, pixelStep.redaction.defaced?.pixels ?? 0) } : {}),
   };
 }
 

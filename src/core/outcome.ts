@@ -1,5 +1,6 @@
 import type { PixelRedaction } from './pixels/redact.ts';
 import type { PixelAssessment } from './pixels/review-status.ts';
+import type { DefaceMode } from './deface/types.ts';
 
 /**
  * What happened to one input file. Every input gets exactly one outcome; the report is the list
@@ -81,6 +82,25 @@ export interface WrittenOutcome {
   patient?: PatientFacts;
   /** Pixel status (clean by source, painted, reviewed, needs review) and why; images only. */
   pixelReview?: PixelReviewOutcome;
+  /** Defacing of the file's series, when the run asked for it. */
+  deface?: DefaceRecord;
+}
+
+/**
+ * Defacing, for a file of a run that asked for it (--deface, the app's Deface): its series was
+ * defaced (with this many pixels of this file changed), declined (why), or skipped (not a head
+ * CT/MR series).
+ */
+export interface DefaceRecord {
+  status: 'defaced' | 'declined' | 'skipped';
+  mode?: DefaceMode;
+  reason?: string;
+  /** Defaced: pixels of this file that changed (0 for a slice outside the face region). */
+  changedPixels?: number;
+  /** Declined, written anyway because the user allowed it (--deface-optional). */
+  writtenWithoutDefacing?: boolean;
+  /** Defaced although the face check still found a face: a person overrode it. */
+  faceCheckOverridden?: boolean;
 }
 
 /** An image's pixel status as the report keeps it. */
@@ -97,6 +117,8 @@ export interface RejectedOutcome {
   warnings: string[];
   /** Set when the file was refused because its pixels need review (--require-pixel-review, the app's gate). */
   pixelReview?: PixelReviewOutcome;
+  /** Defacing of the file's series, when the run asked for it (a declined series is not written by default). */
+  deface?: DefaceRecord;
 }
 
 export type FileOutcome = WrittenOutcome | RejectedOutcome;

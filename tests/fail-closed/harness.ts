@@ -113,6 +113,13 @@ export interface RunOptions {
   zipOutput?: boolean;
   /** Give the inputs packed in one zip of this name (inside the input folder) instead of as files. */
   inputZip?: string;
+  /** --deface settings, and the defacing engine to use (default: the real one). */
+  deface?: DeidentifyArgs['deface'];
+  defacer?: DeidentifyArgs['defacer'];
+  /** Worker threads (default 1: in process). */
+  threads?: number;
+  /** Print the command's lines (for debugging) instead of only collecting them. */
+  echo?: boolean;
 }
 
 /** Runs `veil deidentify <inputs> --out <folder>` in-process and collects everything it wrote. */
@@ -155,11 +162,12 @@ export async function runVeil(inputs: readonly InputSpec[], options: RunOptions 
   try {
     exitCode = await runDeidentify({
       inputs: [inDir], out, profilePath, boxesPath, mappingPath, passphrase: options.passphrase ?? 'fail-closed-tests',
-      ocr: options.ocr, lookupPath, quiet: true,
+      ocr: options.ocr, lookupPath, quiet: !options.deface, deface: options.deface, defacer: options.defacer, threads: options.threads,
     });
   } finally {
     console.log = origLog;
     console.error = origErr;
+    if (options.echo) for (const line of log) console.log(line);
   }
   const outputs = new Map<string, Uint8Array>();
   const walkDir = (d: string): void => {

@@ -55,6 +55,12 @@ export interface Registrar {
    * transform that maps FIXED physical points to MOVING physical points (ITK's convention).
    */
   register(fixed: RegistrationImage, moving: RegistrationImage, initialFixedToMoving: Float64Array): Promise<{ fixedToMoving: Float64Array }>;
+  /**
+   * Optional: the same back end restricted to one stage with its own pyramid depth, so the
+   * multi-start search can try each start with a quick rigid run and refine only the best with an
+   * affine one. Without it every start runs the full rigid-then-affine `register`.
+   */
+  stage?(stage: 'rigid' | 'affine', resolutions: number): Registrar;
 }
 
 /** An image as the registration back end takes it: physical space given by origin, spacing and direction (row-major 3×3). */
@@ -99,4 +105,6 @@ export interface DefaceOutcome {
   volume?: Volume;
   region?: Uint8Array;
   faceCheck?: FaceCheckOutcome;
+  /** Region voxels the brain guard took out of the region (inside the dilated template brain). */
+  guardedVoxels?: number;
 }

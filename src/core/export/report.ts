@@ -14,7 +14,8 @@
  * The operator's report is the same rows plus each input's path (`paths`): it stays with the
  * operator, beside the output (CLI) or downloaded on its own (app), never inside the output.
  */
-import { zeroCounts, type ActionCounts, type FileOutcome, type ReportedOutcome } from '../outcome.ts';
+import { zeroCounts, type ActionCounts, type DefaceRecord, type FileOutcome, type ReportedOutcome } from '../outcome.ts';
+import type { DefaceMode } from '../deface/types.ts';
 import { replaceIdentifiers, type Identifier } from '../audit/identifiers.ts';
 import { TOOL_NAME, TOOL_VERSION, methodCodes } from '../header/method.ts';
 import type { Profile } from '../profile/profile.ts';
@@ -59,6 +60,30 @@ export interface ReportOptions {
    * column after `input`. Never for the report inside the output.
    */
   paths?: readonly string[];
+  /** Runs that defaced: one entry per head series (and per declined or skipped series), by input index. */
+  defacing?: readonly DefaceSeriesFacts[];
+}
+
+/** What happened to one series when the run asked for defacing; its files by input index (in run order). */
+export interface DefaceSeriesFacts {
+  inputs: readonly number[];
+  status: 'defaced' | 'declined' | 'skipped';
+  mode?: DefaceMode;
+  /** Declined or skipped: the one sentence why (already cleaned of paths and UIDs). */
+  reason?: string;
+  modality?: string;
+  /** Voxels the defacing changed in the whole series. */
+  changedVoxels?: number;
+  /** Declined, but written without defacing (--deface-optional). */
+  writtenWithoutDefacing?: boolean;
+  /** The automatic face check on the defaced volume, when it ran. */
+  faceCheck?: { faceFound: boolean; bestScore: number; overridden?: boolean };
+}
+
+/** A series in the report: its files by neutral reference (and, in the operator's report, path). */
+export interface DefaceSeriesEntry extends Omit<DefaceSeriesFacts, 'inputs'> {
+  inputs: string[];
+  paths?: string[];
 }
 
 export interface ReportTotals {
@@ -95,12 +120,16 @@ export interface ReportEntry {
   pixelStatus?: string;
   pixelReviewReasons?: string[];
   exportedAnyway?: boolean;
+  /** Runs that asked for defacing: whether this file's series was defaced (mode, pixels changed here), declined (why) or skipped. */
+  deface?: DefaceRecord;
 }
 
 export interface ReportJson {
   meta: ReportMeta;
   totals: ReportTotals;
   files: ReportEntry[];
+  /** Runs that asked for defacing: one entry per series, defaced, declined or skipped. */
+  defacing?: DefaceSeriesEntry[];
 }
 
 const ACTION_KEYS = ['removed', 'emptied', 'dummied', 'kept', 'cleaned', 'uidsReplaced', 'datesShifted', 'pseudonymized', 'overridden'] as const satisfies readonly (keyof ActionCounts)[];
@@ -108,6 +137,7 @@ const ACTION_KEYS = ['removed', 'emptied', 'dummied', 'kept', 'cleaned', 'uidsRe
 export const CSV_COLUMNS = [
   'input', 'status', 'output', 'reason', 'warnings', 'residual_warnings', 'transfer_syntax', 'modality',
   'removed', 'emptied', 'dummied', 'kept', 'cleaned', 'uids_replaced', 'dates_shifted', 'pseudonymized', 'overridden',
+  'deface', 'deface_mode', 'deface_changed_pixels', 'deface_reason',
   'pixel_status', 'pixel_review_reasons', 'exported_anyway',
 ] as const;
 
@@ -137,6 +167,9 @@ export function buildReport(outcomes: readonly ReportedOutcome[], meta: ReportMe
     if (px?.exportedAnyway) totals.exportedWithoutPixelReview++;
     const pixelFields = px ? { pixelStatus: px.status, pixelReviewReasons: [...px.reasons], ...(px.exportedAnyway ? { exportedAnyway: true } : {}) } : {};
     const pixelCsv = px ? [px.status, px.reasons.join(' | '), px.exportedAnyway ? 'yes' : ''] : ['', '', ''];
+    const deface = o.deface ? { ...o.deface, ...(o.deface.reason !== undefined ? { reason: clean(o.deface.reason) } : {}) } : undefined;
+    const defaceFields = deface ? { deface } : {};
+    const defaceCsv = deface ? [deface.status, deface.mode ?? '', deface.changedPixels ?? '', deface.reason ?? ''] : ['', '', '', ''];
     if (o.status === 'written') {
       totals.written++;
       if (o.residual.length > 0) totals.filesWithResidualWarnings++;
@@ -155,22 +188,32 @@ export function buildReport(outcomes: readonly ReportedOutcome[], meta: ReportMe
         residual: o.residual.map((r) => ({ kind: r.kind, where: r.where })),
         actions: { ...o.actions },
         ...pixelFields,
+        ...defaceFields,
       };
       files.push(entry);
       csv += row(i, [
         entry.input, o.status, o.output, '', warnings.join(' | '), o.residual.length, o.transferSyntaxUID, o.modality,
         ...ACTION_KEYS.map((k) => o.actions[k]),
+        ...defaceCsv,
         ...pixelCsv,
       ]);
     } else {
       if (o.status === 'skipped') totals.skipped++;
       else totals.failed++;
-      const entry: ReportEntry = { input: clean(o.input), ...(paths ? { path: paths[i] } : {}), status: o.status, reason: clean(o.reason), warnings, residual: [], ...pixelFields };
+      const entry: ReportEntry = { input: clean(o.input), ...(paths ? { path: paths[i] } : {}), status: o.status, reason: clean(o.reason), warnings, residual: [], ...pixelFields, ...defaceFields };
       files.push(entry);
-      csv += row(i, [entry.input, o.status, '', entry.reason, warnings.join(' | '), '', '', '', ...ACTION_KEYS.map(() => ''), ...pixelCsv]);
+      csv += row(i, [entry.input, o.status, '', entry.reason, warnings.join(' | '), '', '', '', ...ACTION_KEYS.map(() => ''), ...defaceCsv, ...pixelCsv]);
     }
   }
 
   const report: ReportJson = { meta: { ...meta, optionsApplied: [...meta.optionsApplied] }, totals, files };
+  if (options.defacing) {
+    report.defacing = options.defacing.map(({ inputs, ...facts }) => ({
+      ...facts,
+      ...(facts.reason !== undefined ? { reason: clean(facts.reason) } : {}),
+      inputs: inputs.map((i) => clean(files[i]?.input ?? `#${i}`)),
+      ...(paths ? { paths: inputs.map((i) => paths[i]) } : {}),
+    }));
+  }
   return { json: `${JSON.stringify(report, null, 2)}\n`, csv };
 }

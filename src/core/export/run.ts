@@ -23,7 +23,7 @@ import type { ReportedOutcome } from '../outcome.ts';
 import { PathAllocator } from './layout.ts';
 import { MappingLog, type MappingSnapshot } from './mapping.ts';
 import { inputRef, neutralMessage } from './refs.ts';
-import { REPORT_CSV, REPORT_JSON, buildReport, type ReportMeta } from './report.ts';
+import { REPORT_CSV, REPORT_JSON, buildReport, type DefaceSeriesFacts, type ReportMeta } from './report.ts';
 
 /**
  * Where written files go: a folder, a zip on disk, a zip streamed in a worker. Compatible with
@@ -81,6 +81,7 @@ export class ExportRun<P> {
   private readonly waiting = new Map<number, Delivery<P>>();
   private readonly paths = new PathAllocator();
   private readonly firstRefFor = new Map<string, string>();
+  private readonly defacing: DefaceSeriesFacts[] = [];
   private chain: Promise<void> = Promise.resolve();
   private next = 0;
   private written = 0;
@@ -106,6 +107,16 @@ export class ExportRun<P> {
   /** The reference of input `index`. */
   ref(index: number): string {
     return this.refs[index];
+  }
+
+  /**
+   * Records what defacing did to one series (its files by input index), for the reports'
+   * per-series list. Its reason is cleaned of the series' paths and of UIDs here.
+   */
+  addDefaceSeries(facts: DefaceSeriesFacts): void {
+    let reason = facts.reason;
+    if (reason !== undefined) for (const i of facts.inputs) reason = neutralMessage(reason, this.options.paths[i], this.refs[i]);
+    this.defacing.push({ ...facts, inputs: [...facts.inputs], ...(reason !== undefined ? { reason } : {}) });
   }
 
   /**
@@ -135,11 +146,12 @@ export class ExportRun<P> {
     const ref = this.refs[index];
     const clean = (s: string) => neutralMessage(s, path, ref);
     const warnings = raw.warnings.map(clean);
-    if (raw.status !== 'written') return { ...raw, input: ref, reason: clean(raw.reason), warnings };
-    const outcome = { ...raw, input: ref, warnings };
+    const deface = raw.deface?.reason !== undefined ? { deface: { ...raw.deface, reason: clean(raw.deface.reason) } } : {};
+    if (raw.status !== 'written') return { ...raw, input: ref, reason: clean(raw.reason), warnings, ...deface };
+    const outcome = { ...raw, input: ref, warnings, ...deface };
     if (!pieces) return { status: 'failed', input: ref, reason: 'internal error: a written file came without its bytes', warnings };
 
-    const failed = (reason: string): ReportedOutcome => ({ status: 'failed', input: ref, reason: clean(reason), warnings });
+    const failed = (reason: string): ReportedOutcome => ({ status: 'failed', input: ref, reason: clean(reason), warnings, ...(outcome.deface ? { deface: outcome.deface } : {}) });
     if (this.options.check) {
       let verdict: string | undefined;
       try {
@@ -181,8 +193,9 @@ export class ExportRun<P> {
     // Only here are the outcomes of every worker together: one pseudonym must stand for one person.
     flagPatientConflicts(this.outcomes);
     const meta = { ...this.options.meta, finishedAt: new Date().toISOString() };
-    const report = buildReport(this.outcomes, meta);
-    const operatorReport = buildReport(this.outcomes, meta, { paths: this.options.paths });
+    const defacing = this.defacing.length ? { defacing: this.defacing } : {};
+    const report = buildReport(this.outcomes, meta, defacing);
+    const operatorReport = buildReport(this.outcomes, meta, { paths: this.options.paths, ...defacing });
     let sinkError: string | undefined;
     const encode = (t: string) => new TextEncoder().encode(t);
     try {

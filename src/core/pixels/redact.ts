@@ -31,6 +31,8 @@ import {
 } from './paint.ts';
 import { hasInversePresentationLut, readPalette } from './display.ts';
 import { clipBox, framesInScope, type CompiledPlan, type ImageIdentity, type RedactionBox } from './plan.ts';
+import { applyPatches, patchProblem, patchesByFrame } from './patch.ts';
+import type { FramePatch } from '../deface/types.ts';
 
 export { pixelElement } from './image-pixel.ts';
 
@@ -116,6 +118,8 @@ export interface PixelRedaction {
   overlayBitsCleared: string[];
   /** Overlay Data planes (kept by an override) cleared under the boxes. */
   overlayPlanesCleared: string[];
+  /** Defacing written into this image: frames changed and pixels written (absent when no patch applied). */
+  defaced?: { frames: number; pixels: number };
 }
 
 export interface RedactResult {
@@ -128,6 +132,8 @@ export interface RedactResult {
 export interface RedactOptions {
   /** Boxes that apply to this image (already matched and accepted). */
   boxes: readonly RedactionBox[];
+  /** Per-pixel changes to write (defacing, see deface/types.ts): new stored values at pixel indices. */
+  patches?: readonly FramePatch[];
 }
 
 interface Prepared {
@@ -139,6 +145,8 @@ interface Prepared {
   unusedBits: boolean;
   /** Rectangles to paint, by 0-based frame. */
   plan: Map<number, { box: RedactionBox; rect: Rect }[]>;
+  /** Pixel changes to write, by 0-based frame (after the boxes). */
+  patches: Map<number, FramePatch[]>;
   redaction: PixelRedaction;
   warnings: string[];
 }
@@ -153,6 +161,11 @@ function prepare(ds: Dataset, transferSyntaxUID: string, options: RedactOptions)
   const done: RedactResult = { redaction, warnings };
   const el = pixelElement(ds);
   const layout = pixelLayout(ds);
+  const patchList = (options.patches ?? []).filter((p) => p.indices.length > 0);
+  if (patchList.length && (!el || !layout)) {
+    // A defaced series whose image cannot be located: its face would leave as it came.
+    return { done: { ...done, error: defaceError('the image has no pixels that can be located (Pixel Data, Rows or Columns missing)') } };
+  }
   if (!el || !layout) {
     if (el && options.boxes.length > 0) {
       // Pixels are there but cannot be located: writing them would let the boxed text out.
@@ -170,6 +183,9 @@ function prepare(ds: Dataset, transferSyntaxUID: string, options: RedactOptions)
   if (overlays.inside.length) {
     warnings.push(`overlay group(s) ${overlays.inside.join(', ')} declare bits inside Bits Stored; left as image data`);
   }
+  const problem = patchList.length ? patchProblem(patchList, layout, frames) : undefined;
+  if (problem) return { done: { ...done, error: defaceError(problem) } };
+  const patches = patchesByFrame(patchList);
   const plan = new Map<number, { box: RedactionBox; rect: Rect }[]>();
   for (const box of options.boxes) {
     const rect = clipBox(box, layout.rows, layout.columns);
@@ -187,8 +203,26 @@ function prepare(ds: Dataset, transferSyntaxUID: string, options: RedactOptions)
   }
   // Bits outside Bits Stored are checked in every native image, declared as an overlay or not.
   const unusedBits = !el.fragments && canonicalizeUnusedBits(el.value, layout, true) > 0;
-  if (plan.size === 0 && overlays.positions.length === 0 && !unusedBits) return { done };
-  return { prepared: { el, layout, frames, overlays, unusedBits, plan, redaction, warnings }, done };
+  if (plan.size === 0 && patches.size === 0 && overlays.positions.length === 0 && !unusedBits) return { done };
+  return { prepared: { el, layout, frames, overlays, unusedBits, plan, patches, redaction, warnings }, done };
+}
+
+/** The file is not written when its defacing cannot be: the face would leave unchanged. */
+function defaceError(why: string): string {
+  return `defacing could not be written into this image: ${why}; not written, so the face does not leave`;
+}
+
+/** Whether the image must change for a reason other than hidden overlay bits (boxes or defacing). */
+const mustChange = (p: Prepared): boolean => p.plan.size > 0 || p.patches.size > 0;
+
+/** The frames the boxes or the defacing change, in order. */
+const changedFrames = (p: Prepared): number[] => [...new Set([...p.plan.keys(), ...p.patches.keys()])].sort((a, b) => a - b);
+
+/** Why the pixel step could not do what it must: boxes, defacing, or both. */
+function changeError(p: Prepared, why: string): string {
+  if (p.plan.size === 0) return defaceError(why);
+  const boxes = `redaction boxes could not be painted: ${why}; not written, so no burned-in text leaves unredacted`;
+  return p.patches.size ? `${boxes} (nor its defacing written)` : boxes;
 }
 
 /** Paints one frame's rectangles into `buf` (a frame or all of native Pixel Data) and records them. */
@@ -196,6 +230,13 @@ function paintFrame(
   p: Prepared, buf: Uint8Array, startBit: number, layout: PixelLayout, ctx: FillContext, frame: number,
   painted: Map<string, PaintedBox>, paintedRects: Map<number, Rect[]>,
 ): void {
+  const patches = p.patches.get(frame);
+  if (patches) {
+    // Defacing first: the boxes' darkest fill is then chosen from the frame as it leaves.
+    const d = (p.redaction.defaced ??= { frames: 0, pixels: 0 });
+    d.frames++;
+    d.pixels += applyPatches(buf, startBit, layout, patches);
+  }
   const list = p.plan.get(frame);
   if (!list) return;
   const fill: Fill = darkestFill(buf, startBit, layout, ctx);
@@ -226,6 +267,7 @@ function finish(ds: Dataset, p: Prepared, painted: Map<string, PaintedBox>, pain
     if (p.layout.photometric === 'YBR_FULL_422' && !p.el.fragments) p.warnings.push('redaction: boxes widened to whole pixel pairs (YBR_FULL_422 shares colour between two pixels)');
     if (r.overlayPlanesCleared.length) p.warnings.push(`overlay plane(s) ${r.overlayPlanesCleared.join(', ')} (kept by the profile) cleared under the boxes`);
   }
+  if (r.defaced) p.warnings.push(`defacing: ${r.defaced.pixels} pixel(s) changed on ${r.defaced.frames} frame(s)`);
 }
 
 function redactNative(ds: Dataset, p: Prepared): RedactResult {
@@ -234,11 +276,11 @@ function redactNative(ds: Dataset, p: Prepared): RedactResult {
   } catch (e) {
     // Attributes no painter can honour (Bits Allocated 7…): boxes that cannot be painted block the file.
     if (!(e instanceof PixelDataError)) throw e;
-    if (p.plan.size === 0) {
+    if (!mustChange(p)) {
       p.warnings.push(`overlay bits in unused high bits of Pixel Data (group ${p.overlays.groups.join(', ')}) could not be cleared: ${e.message}`);
       return { redaction: p.redaction, warnings: p.warnings };
     }
-    return { error: `redaction boxes could not be painted: ${e.message}; not written, so no burned-in text leaves unredacted`, redaction: p.redaction, warnings: p.warnings };
+    return { error: changeError(p, e.message), redaction: p.redaction, warnings: p.warnings };
   }
 }
 
@@ -260,7 +302,7 @@ function paintNative(ds: Dataset, p: Prepared): RedactResult {
   const ctx = fillContext(ds, layout);
   const painted = new Map<string, PaintedBox>();
   const paintedRects = new Map<number, Rect[]>();
-  for (const f of [...p.plan.keys()].sort((a, b) => a - b)) {
+  for (const f of changedFrames(p)) {
     if (f >= available) {
       // Frames are capped by what the data holds, so this frame is there in part: its bytes
       // would be written, but where its rows lie cannot be trusted enough to paint them.
@@ -270,7 +312,7 @@ function paintNative(ds: Dataset, p: Prepared): RedactResult {
   }
   el.value = buf;
   finish(ds, p, painted, paintedRects);
-  if (redaction.painted.length || redaction.overlayBitsCleared.length || stray) redaction.encoding = 'native';
+  if (redaction.painted.length || redaction.defaced || redaction.overlayBitsCleared.length || stray) redaction.encoding = 'native';
   return { redaction, warnings };
 }
 
@@ -309,11 +351,11 @@ export async function redactPixelsAsync(ds: Dataset, transferSyntaxUID: string, 
     return await redactEncapsulated(ds, transferSyntaxUID, p);
   } catch (e) {
     const why = e instanceof PixelDataError ? e.message : `unexpected decoder error: ${(e as Error).message}`;
-    if (p.plan.size === 0) {
+    if (!mustChange(p)) {
       p.warnings.push(`overlay bits in unused high bits of Pixel Data (group ${p.overlays.groups.join(', ')}) could not be cleared: ${why}`);
       return { redaction: p.redaction, warnings: p.warnings };
     }
-    return { error: `redaction boxes could not be painted: ${why}; not written, so no burned-in text leaves unredacted`, redaction: p.redaction, warnings: p.warnings };
+    return { error: changeError(p, why), redaction: p.redaction, warnings: p.warnings };
   }
 }
 
@@ -348,8 +390,11 @@ async function redactEncapsulated(ds: Dataset, ts: string, p: Prepared): Promise
     paintFrame(p, bytes, 0, layout, ctx, f, painted, paintedRects);
     return frame;
   };
-  const touched = p.overlays.positions.length ? streams.map((_, i) => i) : [...p.plan.keys()].filter((f) => f < streams.length).sort((a, b) => a - b);
+  const touched = p.overlays.positions.length ? streams.map((_, i) => i) : changedFrames(p).filter((f) => f < streams.length);
   for (const f of p.plan.keys()) if (f >= streams.length) warnings.push(`redaction: frame ${f} is missing from the Pixel Data (${streams.length} frame(s)); not painted`);
+  // Defacing that cannot be written whole is not written at all.
+  const lostPatch = [...p.patches.keys()].find((f) => f >= streams.length);
+  if (lostPatch !== undefined) throw new PixelDataError(`frame ${lostPatch + 1} is missing from the Pixel Data (${streams.length} frame(s))`);
   for (const f of touched) await work(f);
   if (p.overlays.positions.length) {
     redaction.overlayBitsCleared = p.overlays.groups;
@@ -374,6 +419,8 @@ async function redactEncapsulated(ds: Dataset, ts: string, p: Prepared): Promise
           // The encoder writes another colour model: every frame must then be re-encoded to match.
           for (let f = 0; f < streams.length; f++) if (!out.has(f)) out.set(f, (await encodeFrame(ts, await work(f)))!);
         }
+        // encodeFrame decodes every new codestream again and refuses one that does not give the
+        // same samples, so a defaced frame never comes back with its face: it falls back below.
         encoded = streams.map((s, f) => out.get(f)?.data ?? s);
         encodedPhotometric = first.photometric;
         encodedPlanar = first.planarConfiguration;
@@ -427,6 +474,8 @@ export function describePainted(r: PixelRedaction): string {
 export interface ImageRedactionOptions {
   /** The redaction plan (compiled once per session: compilePlan). */
   plan?: CompiledPlan;
+  /** Defacing to write into this image (its series was defaced: deface/types.ts). */
+  patches?: readonly FramePatch[];
   /**
    * Also paint these boxes, as accepted: the regions of the built-in device templates the image
    * matches (detect/templates.ts), asked for only when the image has pixels. Passed in by the
@@ -447,7 +496,7 @@ export interface ImageRedactionResult extends RedactResult {
  */
 export async function redactImageAsync(ds: Dataset, transferSyntaxUID: string, options: ImageRedactionOptions = {}): Promise<ImageRedactionResult> {
   const { boxes, reviewed } = boxesForImage(ds, options);
-  return withCleanFlag(ds, await redactPixelsAsync(ds, transferSyntaxUID, { boxes }), reviewed);
+  return withCleanFlag(ds, await redactPixelsAsync(ds, transferSyntaxUID, { boxes, patches: options.patches }), reviewed);
 }
 
 function boxesForImage(ds: Dataset, options: ImageRedactionOptions): { boxes: RedactionBox[]; reviewed: boolean } {

@@ -1,0 +1,127 @@
+/**
+ * What both elastix hosts (src/cli/elastix-node.ts, src/workers/elastix-browser.ts) share, kept
+ * free of itk-wasm so core stays host-free: the parameter map tweaks, the initial-transform trick
+ * and the reading of elastix's result back into a 4×4 matrix.
+ *
+ * Initial transform: instead of an ITK transform file, the fixed image's header is moved. If T0
+ * (fixed → moving) is rigid, a fixed image whose voxels sit at T0(p) instead of p is registered;
+ * elastix returns T' for that image, and the transform of the original fixed image is T' ∘ T0.
+ * This needs only orthonormal linear parts in T0 (rotations, flips), which is what the
+ * multi-start search hands in; any scale in T0 is folded into the spacing.
+ */
+import { fromLinear, identity, multiply, rotation, type Mat4 } from './affine.ts';
+import type { Registrar, RegistrationImage } from './types.ts';
+
+export type ParameterMap = Record<string, string[]>;
+
+/** Settings Veil changes in elastix's default rigid/affine maps, and why. */
+export function tuneParameterMap(map: ParameterMap, resolutions: number): ParameterMap {
+  const tuned: ParameterMap = { ...map };
+  // The caller provides the start (multi-start search); elastix's own centring would undo it.
+  tuned.AutomaticTransformInitialization = ['false'];
+  tuned.Metric = ['AdvancedMattesMutualInformation'];
+  tuned.NumberOfResolutions = [String(resolutions)];
+  tuned.MaximumNumberOfIterations = ['250'];
+  tuned.NumberOfSpatialSamples = ['3000'];
+  tuned.NewSamplesEveryIteration = ['true'];
+  tuned.ImageSampler = ['RandomCoordinate'];
+  // Only the transform is used; resampling the moving image would cost time for nothing.
+  tuned.WriteResultImage = ['false'];
+  tuned.ResultImagePixelType = ['float'];
+  tuned.ErodeMask = ['false'];
+  // The centre of rotation in the middle of the fixed (template) head, not at a corner.
+  tuned.AutomaticScalesEstimation = ['true'];
+  return tuned;
+}
+
+/** The fixed image with its header moved by a rigid T0, so that elastix starts from T0. */
+export function moveHeader(image: RegistrationImage, t0: Mat4): RegistrationImage {
+  const linear = [t0[0], t0[1], t0[2], t0[4], t0[5], t0[6], t0[8], t0[9], t0[10]];
+  // Columns of the linear part must be orthonormal (a rigid map, possibly with a flip).
+  for (let c = 0; c < 3; c++) {
+    const n = Math.hypot(linear[c], linear[3 + c], linear[6 + c]);
+    if (Math.abs(n - 1) > 1e-6) throw new Error('the initial transform must be rigid (rotation and/or flip)');
+  }
+  const d = image.direction;
+  const direction = new Float64Array(9);
+  for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) {
+    direction[r * 3 + c] = linear[r * 3] * d[c] + linear[r * 3 + 1] * d[3 + c] + linear[r * 3 + 2] * d[6 + c];
+  }
+  const o = image.origin;
+  const origin: [number, number, number] = [0, 1, 2].map((r) => linear[r * 3] * o[0] + linear[r * 3 + 1] * o[1] + linear[r * 3 + 2] * o[2] + t0[r * 4 + 3]) as [number, number, number];
+  return { ...image, direction, origin };
+}
+
+const nums = (map: ParameterMap, key: string): number[] => (map[key] ?? []).map(Number);
+
+/** One elastix transform parameter map (Euler or affine) as a fixed → moving matrix. */
+export function matrixFromParameterMap(map: ParameterMap): Mat4 {
+  const kind = (map.Transform ?? [''])[0];
+  const p = nums(map, 'TransformParameters');
+  const c = nums(map, 'CenterOfRotationPoint');
+  if (c.length !== 3) throw new Error(`elastix result without a 3-D centre of rotation (${kind})`);
+  let linearAndT: Mat4;
+  if (kind === 'EulerTransform') {
+    if (p.length !== 6) throw new Error(`EulerTransform with ${p.length} parameters`);
+    const deg = (r: number): number => (r * 180) / Math.PI;
+    const zyx = (map.ComputeZYX ?? ['false'])[0] === 'true';
+    // ITK Euler3DTransform: R = Rz·Rx·Ry (or Rz·Ry·Rx with ComputeZYX).
+    const r = zyx
+      ? multiply(rotation(2, deg(p[2])), multiply(rotation(1, deg(p[1])), rotation(0, deg(p[0]))))
+      : multiply(rotation(2, deg(p[2])), multiply(rotation(0, deg(p[0])), rotation(1, deg(p[1]))));
+    linearAndT = fromLinear([r[0], r[1], r[2], r[4], r[5], r[6], r[8], r[9], r[10]], [p[3], p[4], p[5]]);
+  } else if (kind === 'AffineTransform') {
+    if (p.length !== 12) throw new Error(`AffineTransform with ${p.length} parameters`);
+    linearAndT = fromLinear(p.slice(0, 9), p.slice(9, 12));
+  } else {
+    throw new Error(`unexpected elastix transform ${kind}`);
+  }
+  // T(x) = A(x − c) + c + t
+  const out = identity();
+  for (let r = 0; r < 3; r++) {
+    for (let k = 0; k < 3; k++) out[r * 4 + k] = linearAndT[r * 4 + k];
+    out[r * 4 + 3] = linearAndT[r * 4 + 3] + c[r] - (linearAndT[r * 4] * c[0] + linearAndT[r * 4 + 1] * c[1] + linearAndT[r * 4 + 2] * c[2]);
+  }
+  return out;
+}
+
+/** The transform of a registration run on moveHeader(fixed, t0): elastix's result after t0. */
+export const composeWithStart = (elastixResult: Mat4, t0: Mat4): Mat4 => multiply(elastixResult, t0);
+
+/** The two-stage schedule: a quick rigid search per start, then an affine refinement of the best. */
+export type Stage = 'rigid' | 'affine';
+
+/** The two itk-wasm calls a host provides (Node and browser builds differ only here). */
+export interface ElastixCalls {
+  defaultParameterMap(stage: Stage, resolutions: number): Promise<ParameterMap>;
+  elastix(parameterObject: ParameterMap[], fixed: RegistrationImage, moving: RegistrationImage): Promise<ParameterMap[]>;
+}
+
+/** A Registrar over elastix: each stage one elastix run from the moved fixed header. */
+export function elastixRegistrar(calls: ElastixCalls): Registrar {
+  const maps = new Map<string, Promise<ParameterMap>>();
+  const mapFor = (stage: Stage, resolutions: number): Promise<ParameterMap> => {
+    const key = `${stage}/${resolutions}`;
+    let map = maps.get(key);
+    if (!map) {
+      map = calls.defaultParameterMap(stage, resolutions).then((m) => tuneParameterMap(m, resolutions));
+      maps.set(key, map);
+    }
+    return map;
+  };
+  const run = async (stage: Stage, resolutions: number, fixed: RegistrationImage, moving: RegistrationImage, start: Float64Array): Promise<Mat4> => {
+    const result = await calls.elastix([await mapFor(stage, resolutions)], moveHeader(fixed, start), moving);
+    return composeWithStart(matrixFromParameterMap(result[result.length - 1]), start);
+  };
+  const stageRegistrar = (stage: Stage, resolutions: number): Registrar => ({
+    register: async (fixed, moving, start) => ({ fixedToMoving: await run(stage, resolutions, fixed, moving, start) }),
+  });
+  return {
+    async register(fixed, moving, start) {
+      // Rigid first; the affine stage starts from it. Its rotation part is orthonormal, as moveHeader needs.
+      const rigid = await run('rigid', 2, fixed, moving, start);
+      return { fixedToMoving: await run('affine', 3, fixed, moving, rigid) };
+    },
+    stage: stageRegistrar,
+  };
+}
