@@ -3,6 +3,7 @@ import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
 import { tesseractAssets } from './scripts/vite-plugin-tesseract-assets.ts';
+import { elastixAssets } from './scripts/vite-plugin-elastix-assets.ts';
 
 /**
  * The Content-Security-Policy lives in index.html and is shipped unchanged in
@@ -58,6 +59,8 @@ export default defineConfig({
     devCspRelax(),
     // tesseract.js worker, wasm cores and English data from node_modules into dist/tesseract/.
     tesseractAssets(),
+    // elastix (defacing registration) wasm pipelines from node_modules into dist/elastix/.
+    elastixAssets(),
     // Offline after the first visit: a service worker precaches every built file (scripts,
     // workers, wasm, language data) from the app's own origin. Registered by src/main.tsx with
     // a relative URL, so it works under any sub-path; no manifest, no icons, nothing external.

@@ -1,0 +1,42 @@
+/**
+ * Serves the elastix WebAssembly (@itk-wasm/elastix) from the app's own origin: its pipeline
+ * modules are copied from node_modules into dist/elastix/ at build time (and served from
+ * node_modules under /elastix/ in dev). By default itk-wasm fetches them from a CDN, which Veil's
+ * rule that nothing leaves the machine forbids; src/workers/elastix-browser.ts points
+ * setPipelinesBaseUrl here.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { Plugin } from 'vite';
+
+const require = createRequire(import.meta.url);
+
+/** Only the two pipelines the registrar calls. */
+const PIPELINES = /^(elastix|default-parameter-map)\.(js|wasm)$/;
+
+function assets(): Map<string, string> {
+  const dir = join(dirname(require.resolve('@itk-wasm/elastix/package.json')), 'dist', 'pipelines');
+  const files = new Map<string, string>();
+  for (const name of readdirSync(dir)) if (PIPELINES.test(name)) files.set(`elastix/${name}`, join(dir, name));
+  return files;
+}
+
+export function elastixAssets(): Plugin {
+  return {
+    name: 'veil-elastix-assets',
+    configureServer(server) {
+      const files = assets();
+      server.middlewares.use((req, res, next) => {
+        const path = (req.url ?? '').split('?')[0].replace(/^\/+/, '');
+        const file = files.get(path);
+        if (!file) return next();
+        res.setHeader('Content-Type', path.endsWith('.js') ? 'text/javascript' : 'application/wasm');
+        res.end(readFileSync(file));
+      });
+    },
+    generateBundle() {
+      for (const [fileName, file] of assets()) this.emitFile({ type: 'asset', fileName, source: readFileSync(file) });
+    },
+  };
+}
