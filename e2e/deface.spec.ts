@@ -13,7 +13,7 @@ import dicomParser from 'dicom-parser';
 import { expect, test, type Page } from '@playwright/test';
 import { repoRoot } from './helpers/fixtures.ts';
 import { collectProblems, exportZip, shot, waitForCounts } from './helpers/session.ts';
-import { openZip, outputsByInput, str } from './helpers/zip-check.ts';
+import { items, openZip, outputsByInput, str } from './helpers/zip-check.ts';
 
 const HEAD_DIR = path.resolve(repoRoot, '..', 'shared', 'fixtures', 'heads', 'ct-cranium');
 const FILES = existsSync(HEAD_DIR) ? readdirSync(HEAD_DIR).filter((f) => f.endsWith('.dcm')).sort() : [];
@@ -121,6 +121,8 @@ test('deface the head CT, look at it in 3-D, accept, export: only the face chang
       expect(str(out, Number.parseInt(tag.slice(1), 16)), `${name} ${tag}`).toBe(str(inDs, Number.parseInt(tag.slice(1), 16)));
     }
     expect(str(out, 0x00280302), `${name} Recognizable Visual Features`).toBe('NO');
+    const methods = items(out, 0x00120064).map((item) => str(item, 0x00080100));
+    expect(methods, `${name} de-identification method codes`).toContain('113102');
     const outBytes = zip.entries.get(zip.report.files.find((f) => f.input === name)!.output!)!;
     const before = pixels(inDs, inBytes);
     const after = pixels(out, outBytes);
@@ -138,6 +140,10 @@ test('deface the head CT, look at it in 3-D, accept, export: only the face chang
       }
     }
   }
+  const report = zip.report as unknown as { defacing?: { status: string; mode?: string; changedVoxels?: number; inputs: string[] }[] };
+  expect(report.defacing?.[0]).toMatchObject({ status: 'defaced', mode: 'remove' });
+  // The engine counts the region's voxels; a voxel that already held the new value is not a changed pixel.
+  expect(report.defacing![0].changedVoxels).toBeGreaterThanOrEqual(changed);
   expect(changed, 'pixels changed by defacing').toBeGreaterThan(1000);
   expect(misplaced, `changed pixels outside the front-lower head (centre y ${yCentre.toFixed(1)}, z ${zMin}..${zMax})`).toEqual([]);
   expect(problems).toEqual([]);
@@ -159,5 +165,9 @@ test('a head series nobody defaced stops the export at the gate, with its reason
   const zip = await openZip(await exportZip(page));
   const written = zip.report.files.filter((f) => f.status === 'written');
   expect(written).toHaveLength(FILES.length);
-  for (const f of written) expect(f.warnings.join(' '), f.input).toMatch(/keep the face/);
+  for (const f of written) expect(f.warnings.join(' '), f.input).toMatch(/WITHOUT defacing.*|keep the face/);
+  const report = zip.report as unknown as { defacing?: { status: string; reason?: string; inputs: string[]; writtenWithoutDefacing?: boolean }[] };
+  expect(report.defacing).toHaveLength(1);
+  expect(report.defacing![0]).toMatchObject({ status: 'declined', reason: 'a person chose to keep the face', writtenWithoutDefacing: true });
+  expect(report.defacing![0].inputs).toHaveLength(FILES.length);
 });

@@ -16,7 +16,9 @@ const require = createRequire(import.meta.url);
 const PIPELINES = /^(elastix|default-parameter-map)\.(js|wasm)$/;
 
 function assets(): Map<string, string> {
-  const dir = join(dirname(require.resolve('@itk-wasm/elastix/package.json')), 'dist', 'pipelines');
+  // The package's "exports" has no ./package.json (resolving it throws, and the build then writes
+  // nothing); its Node entry sits in dist/, beside pipelines/.
+  const dir = join(dirname(require.resolve('@itk-wasm/elastix')), 'pipelines');
   const files = new Map<string, string>();
   for (const name of readdirSync(dir)) if (PIPELINES.test(name)) files.set(`elastix/${name}`, join(dir, name));
   return files;

@@ -1,16 +1,33 @@
 /**
- * The defacing engine as the browser runs it: the core's defaceSeries and isHeadSeries, with the
- * elastix registrar whose wasm is served from this origin, and the face detector of the check.
- * The defacing worker talks to nothing else, so wiring a new engine version touches this file only.
+ * The defacing engine as the browser runs it: the core's isHeadSeries and defaceSeries, with the
+ * elastix registrar whose wasm pipelines are served from this origin (dist/elastix/, see
+ * elastix-browser.ts). The defacing worker talks to nothing else, so wiring a new engine version
+ * touches this file only.
  */
-import type { DefaceOptions, DefaceOutcome, SeriesInstance } from '../core/deface/types.ts';
+import { defaceSeries } from '../core/deface/deface.ts';
+import { decideSeries } from '../core/deface/series-plan.ts';
+import type { DefaceOptions, DefaceOutcome, Registrar, SeriesInstance } from '../core/deface/types.ts';
+import { isHeadSeries } from '../core/deface/volume.ts';
+import { browserRegistrar } from './elastix-browser.ts';
 
 export interface DefaceBackend {
-  /** Null when the series is a head volume Veil can deface, else why not. */
-  notAHead(instances: readonly SeriesInstance[]): string | null;
+  /**
+   * What the app does with a series: offer defacing (a head CT/MR volume), list it as a head that
+   * cannot be defaced (it says it is a head, but is not one regular volume: fail closed), or leave
+   * it alone.
+   */
+  classify(instances: readonly SeriesInstance[]): { kind: 'deface' } | { kind: 'decline' | 'skip'; reason: string };
   deface(instances: readonly SeriesInstance[], options: DefaceOptions): Promise<DefaceOutcome>;
 }
 
+let registrar: Registrar | undefined;
+
 export function defaceBackend(): DefaceBackend {
-  throw new Error('the defacing engine is not part of this build yet');
+  // The worker's script sits under assets/; the app's base (any sub-path) is one level up.
+  registrar ??= browserRegistrar(new URL('../', self.location.href));
+  const hosts = { registrar };
+  return {
+    classify: (instances) => decideSeries(instances, isHeadSeries),
+    deface: (instances, options) => defaceSeries(instances, options, hosts),
+  };
 }

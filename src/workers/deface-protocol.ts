@@ -13,6 +13,8 @@ export type { DefaceMode, FaceCheckOutcome, FramePatch };
 export interface HeadCheck {
   head: boolean;
   reason?: string;
+  /** false: a head (by its own description) that is not one regular volume the engine can deface. */
+  defaceable?: boolean;
 }
 
 export interface DefaceRequest {

@@ -47,12 +47,10 @@ function rescaleOf(instances: readonly SeriesInstance[]): (path: string) => Resc
 
 const api: DefaceWorkerApi = {
   async headCheck(inputs) {
-    try {
-      const reason = defaceBackend().notAHead(await seriesOf(inputs));
-      return reason === null ? { head: true } : { head: false, reason };
-    } catch (e) {
-      return { head: false, reason: (e as Error).message };
-    }
+    const decision = defaceBackend().classify(await seriesOf(inputs));
+    if (decision.kind === 'deface') return { head: true };
+    // A series that calls itself a head but cannot be defaced is still a head for the gate.
+    return { head: decision.kind === 'decline', reason: decision.reason, defaceable: false };
   },
 
   async deface(inputs, request, onProgress) {

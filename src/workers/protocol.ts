@@ -16,7 +16,8 @@ import type { InstanceSummary } from '../core/summary/summary.ts';
 import type { ZipListing } from './zip-input.ts';
 import type { OcrIdentifiers } from '../core/detect/classify.ts';
 import type { DetectSettings, RedactionCheck } from '../core/detect/detect.ts';
-import type { FramePatch } from '../core/deface/types.ts';
+import type { DefaceInstruction } from '../core/deface/write-back.ts';
+import type { DefaceSeriesFacts } from '../core/export/report.ts';
 
 export type { ImageIdentity, PixelAssessment, PixelFacts, PixelReviewOptions, InstanceReview, InstanceSummary, MappingSnapshot, PixelRedaction, RedactionBox, RedactionPlan, ReportedOutcome, ResidualFinding, ZipListing };
 
@@ -40,10 +41,8 @@ export interface SessionInit {
 
 /** What the export does about faces (the app's decisions on its head series). */
 export interface DefaceSessionInit {
-  /** Input path → the frames that change (accepted defacings only), in stored values. */
-  patches: [string, FramePatch[]][];
-  /** Input path → why the file leaves with its face (or with a face-check override), for the report. */
-  kept: [string, string][];
+  /** Input path → what its de-identification does about its series' face (core/deface/write-back.ts). */
+  instructions: [string, DefaceInstruction][];
 }
 
 /** One input as the workers see it. */
@@ -172,6 +171,8 @@ export interface WriterInit {
   meta: Omit<ReportMeta, 'finishedAt'>;
   /** Set when detection ran: outputs it covers are checked with the `check` reader. */
   ocr?: Omit<OcrFindingsInit, 'settings'>;
+  /** What happened to each head series (its files by index in `paths`), for the reports' defacing list. */
+  defacing?: DefaceSeriesFacts[];
 }
 
 export interface ZipWriterApi {

@@ -51,7 +51,9 @@ function DefaceControls({ seriesKey, d }: { seriesKey: string; d: SeriesDeface }
   return (
     <div className="deface-bar">
       <p className="deface-lead small">
-        <strong>Head series.</strong> Rendered in 3-D, its face can be recognised. {decisionText(d)}
+        <strong>Head series.</strong> Rendered in 3-D, its face can be recognised.{' '}
+        {d.head?.defaceable === false ? `It cannot be defaced here (${d.head.reason ?? 'no reason given'}): keep the face, or leave it out of the export. ` : ''}
+        {decisionText(d)}
       </p>
       <div className="deface-controls">
         <div className="segmented" role="radiogroup" aria-label="Defacing mode">
@@ -85,7 +87,7 @@ function DefaceControls({ seriesKey, d }: { seriesKey: string; d: SeriesDeface }
         >
           Keep the face
         </button>
-        {running ? (
+        {d.head?.defaceable === false ? null : running ? (
           <button type="button" className="btn btn-small" onClick={() => store.cancelDeface(seriesKey)}>
             Cancel
           </button>

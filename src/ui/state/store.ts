@@ -17,6 +17,8 @@ import { compareInputPaths } from '../../core/export/run.ts';
 import { isZipName, type PickedInput } from '../input/collect.ts';
 import { DefaceClient, type DefaceMode } from '../../workers/deface-client.ts';
 import type { DefaceSessionInit } from '../../workers/protocol.ts';
+import type { DefaceInstruction } from '../../core/deface/write-back.ts';
+import type { DefaceSeriesFacts } from '../../core/export/report.ts';
 import { emptyPlan, mergeProposals } from './plan-edit.ts';
 import { seriesKeyOf } from './tree.ts';
 import type { AppState, ExportState, FileEntry, SeriesDeface, SeriesMode, Settings, View } from './types.ts';
@@ -80,6 +82,7 @@ export function filesBySeries(files: readonly FileEntry[]): Map<string, FileEntr
 /** Why a head series cannot be exported without a person's choice; undefined when it can. */
 export function defaceGateReason(d: SeriesDeface): string | undefined {
   if (!d.head?.head || d.decision === 'declined') return undefined;
+  if (d.head.defaceable === false) return `head series that cannot be defaced: ${d.head.reason ?? 'no reason given'}`;
   const run = d.run;
   if (run.phase === 'idle') return 'head series: the face is not removed (not defaced)';
   if (run.phase === 'running') return 'head series: defacing is still running';
@@ -817,25 +820,40 @@ export class VeilStore {
   }
 
   /**
-   * What the export does about faces: the accepted series' patches, and each head series that
-   * leaves with its face, with why (declined by a person, or exported anyway at the gate).
+   * What the export does about faces, given the export's inputs in order: per file, the accepted
+   * series' patches (with Recognizable Visual Features NO and 113102) or why it leaves with its face
+   * (a person kept it, or chose Export anyway at the gate); per series, the facts for the reports.
    */
-  private defaceInit(anyway: boolean): DefaceSessionInit | undefined {
-    const patches: DefaceSessionInit['patches'] = [];
-    const kept: DefaceSessionInit['kept'] = [];
-    const series = filesBySeries(this.state.files);
+  private defaceInit(anyway: boolean, paths: readonly string[]): { session?: DefaceSessionInit; series: DefaceSeriesFacts[] } {
+    const instructions: [string, DefaceInstruction][] = [];
+    const series: DefaceSeriesFacts[] = [];
+    const indexOf = new Map(paths.map((p, i) => [p, i]));
+    const bySeries = filesBySeries(this.state.files);
     for (const [key, d] of Object.entries(this.state.deface)) {
       if (!d.head?.head) continue;
-      const entries = series.get(key) ?? [];
+      const entries = bySeries.get(key) ?? [];
+      const inputs = entries.map((f) => indexOf.get(f.path)).filter((i): i is number => i !== undefined);
+      const modality = entries[0]?.summary?.modality;
       if (d.decision === 'accepted' && d.run.phase === 'done' && d.run.result.status === 'defaced') {
-        patches.push(...d.run.result.patches);
-        if (d.faceOverride) for (const f of entries) kept.push([f.path, 'defaced; the automatic face check found a face and a person overrode it']);
+        const result = d.run.result;
+        const patches = new Map(result.patches);
+        const overridden = !!result.faceCheck?.faceFound && d.faceOverride === true;
+        for (const f of entries) {
+          instructions.push([f.path, { status: 'defaced', mode: result.mode, patches: patches.get(f.path) ?? [], ...(overridden ? { faceCheckOverridden: true } : {}) }]);
+        }
+        const faceCheck = result.faceCheck
+          ? { faceCheck: { faceFound: result.faceCheck.faceFound, bestScore: Math.max(0, ...result.faceCheck.views.map((v) => v.score)), ...(overridden ? { overridden: true } : {}) } }
+          : {};
+        series.push({ inputs, status: 'defaced', mode: result.mode, modality, changedVoxels: result.changedVoxels, ...faceCheck });
         continue;
       }
-      const why = d.decision === 'declined' ? 'not defaced: a person chose to keep the face' : anyway ? `not defaced: exported anyway at the user's explicit choice (${defaceGateReason(d)})` : undefined;
-      if (why) for (const f of entries) kept.push([f.path, why]);
+      const gateReason = defaceGateReason(d);
+      const reason = d.decision === 'declined' ? 'a person chose to keep the face' : anyway && gateReason ? `exported anyway at the user's explicit choice (${gateReason})` : undefined;
+      if (!reason) continue;
+      for (const f of entries) instructions.push([f.path, { status: 'declined', mode: d.mode, reason }]);
+      series.push({ inputs, status: 'declined', mode: d.mode, reason, modality, writtenWithoutDefacing: true });
     }
-    return patches.length || kept.length ? { patches, kept } : undefined;
+    return { ...(instructions.length ? { session: { instructions } } : {}), series };
   }
 
   // ------------------------------------------------------------------ export
@@ -893,13 +911,14 @@ export class VeilStore {
     this.set({ export: { ...idleExport(), phase: 'running', total: inputs.length, bytesTotal, startedAt: performance.now(), dialogOpen: true } });
     try {
       // The plan as it is now: every accepted box is painted, proposals and rejected boxes are not.
-      const deface = this.defaceInit(anyway);
-      const init: SessionInit = { ...(await this.session()), plan: this.state.plan, pixelReview: { require: true, exportAnyway }, ...(deface ? { deface } : {}) };
+      const deface = this.defaceInit(anyway, inputs.map((i) => i.path));
+      const init: SessionInit = { ...(await this.session()), plan: this.state.plan, pixelReview: { require: true, exportAnyway }, ...(deface.session ? { deface: deface.session } : {}) };
       const result = await this.engine().exportZip(inputs, init, {
         target: handle ? { kind: 'file', handle } : { kind: 'blob' },
         signal: abort.signal,
         onProgress: (p) => this.set({ export: { ...this.state.export, done: p.done, bytes: p.bytes } }),
         ocr: this.ocrFindings,
+        defacing: deface.series,
       });
       const outcomes = result.outcomes;
       const url = result.blob ? downloadBlob(result.blob, fileName) : undefined;
