@@ -69,7 +69,7 @@ export default defineConfig({
       registerType: 'autoUpdate',
       manifest: false,
       workbox: {
-        globPatterns: ['**/*.{html,js,css,wasm,json,svg,png,woff2,traineddata,gz}'],
+        globPatterns: ['**/*.{html,js,css,wasm,json,svg,png,woff2,traineddata,gz,zst}'],
         // The OCR engine and codecs are large; they must be cached too to work offline.
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
         navigateFallback: 'index.html',
