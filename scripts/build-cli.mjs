@@ -45,6 +45,10 @@ try {
       js: "import { createRequire as __veilCreateRequire } from 'node:module'; const require = __veilCreateRequire(import.meta.url);",
     },
     define: { 'import.meta.env.MODE': '"production"', 'import.meta.env.DEV': 'false' },
+    // --deface: elastix (itk-wasm's Node pipeline runner) and face-api/TensorFlow.js find their
+    // WebAssembly next to their own modules and break when bundled ("run_pipeline_node_default is
+    // not a function"): they are loaded from node_modules, only by a run that asks for --deface.
+    external: ['@itk-wasm/elastix', 'itk-wasm', '@vladmandic/face-api', '@tensorflow/*'],
   });
 } catch (err) {
   // esbuild has already printed the diagnostics.

@@ -28,8 +28,8 @@ import type { InputFile } from './inputs.ts';
 export interface SeriesDefacer {
   isHeadSeries: HeadTest;
   deface(instances: readonly SeriesInstance[], options: DefaceOptions): Promise<DefaceOutcome>;
-  /** The automatic face check on a defaced series, where the host has one. */
-  checkFace?(outcome: DefaceOutcome): Promise<FaceCheckOutcome>;
+  /** The automatic face check on a defaced series (its instances as given to deface), where the host has one. */
+  checkFace?(outcome: DefaceOutcome, instances: readonly SeriesInstance[]): Promise<FaceCheckOutcome>;
 }
 
 export interface DefaceSettings {
@@ -129,12 +129,11 @@ async function defaceGroup(group: readonly HeaderEntry[], inputs: readonly Input
   } catch (err) {
     return { declined: `the defacing engine stopped: ${(err as Error).message}` };
   }
-  instances.length = 0;
   if (result.status !== 'defaced') return { declined: result.reason ?? 'the defacing engine gave no reason' };
   let faceCheck = result.faceCheck;
   if (!faceCheck && defacer.checkFace) {
     try {
-      faceCheck = await defacer.checkFace(result);
+      faceCheck = await defacer.checkFace(result, instances);
     } catch (err) {
       // The check could not run: that proves nothing, so the series is not passed unchecked.
       return { declined: `the face check could not run (${(err as Error).message}); needs manual review` };

@@ -264,12 +264,23 @@ export async function runDeidentify(args: DeidentifyArgs): Promise<number> {
   } else {
     console.log('veil: 0 image(s) need pixel review');
   }
+  if (defacing) {
+    const of = (status: string) => defacing!.series.filter((s) => s.status === status);
+    const declined = of('declined');
+    const unwritten = declined.filter((s) => !s.writtenWithoutDefacing).length;
+    console.log(
+      `veil: defacing: ${of('defaced').length} head series defaced, ${declined.length} declined` +
+        `${declined.length ? ` (${unwritten ? `${unwritten} not written` : 'written WITHOUT defacing, --deface-optional'})` : ''}, ` +
+        `${of('skipped').length} other series skipped`,
+    );
+  }
   return result.written > 0 && !incomplete ? 0 : 1;
 }
 
-/** The defacing engine in Node: elastix registration from node_modules. */
+/** The defacing engine in Node (elastix, face-api), loaded only when a run asks for --deface. */
 async function realDefacer(): Promise<SeriesDefacer> {
-  throw usage('--deface: the defacing engine (src/core/deface/deface.ts) is not part of this build yet');
+  const { nodeDefacer } = await import('./defacer-node.ts');
+  return nodeDefacer();
 }
 
 async function writeAt(path: string, text: string): Promise<void> {

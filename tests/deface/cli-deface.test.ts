@@ -6,18 +6,23 @@
  * reported declined and not written (fail closed) — or written undefaced with a warning under
  * --deface-optional — and the other inputs of the run are written either way.
  *
- * The defacer here is the TEST-ONLY fake (fake-defacer.ts: known patches), so these tests check
- * the CLI path, not the engine's face region.
+ * Most tests use the TEST-ONLY fake defacer (fake-defacer.ts: known patches) to check the CLI
+ * path; the last block runs the real engine (elastix registration, face region, face check) on
+ * the fixture head through the same path.
  */
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import dicomParser from 'dicom-parser';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReportEntry } from '../../src/core/export/report.ts';
 import { runVeil, type InputSpec, type VeilRun } from '../fail-closed/harness.ts';
 import { repoRoot } from '../helpers/fixtures.ts';
 import { referenceDecode, sampleValue } from '../helpers/reference-pixels.ts';
 import { fakeDefacer } from './fake-defacer.ts';
+import { nodeDefacer } from '../../src/cli/defacer-node.ts';
+import type { SeriesDefacer } from '../../src/cli/deface-run.ts';
+import type { FramePatch } from '../../src/core/deface/types.ts';
 import { seriesFiles } from './synthetic-series.ts';
 
 /** ../shared/fixtures/heads (read its README): a real head CT with its face. */
@@ -177,5 +182,115 @@ describe('veil deidentify --deface, a head series the engine declines', () => {
       expect(flags(optional.outputs.get(row.output!)!).codes).not.toContain('113102');
     }
     expect(optional.report.defacing!.find((s) => s.status === 'declined')).toMatchObject({ writtenWithoutDefacing: true, mode: 'blur' });
+  });
+});
+
+describe('veil deidentify --deface, the face check', () => {
+  it('blocks a series where a face is still found, unless --deface-ignore-face-check (recorded)', async () => {
+    const head = (await seriesFiles({ seriesUID: '1.2.826.0.1.3680043.99998.8.5', slices: 22, bodyPart: 'HEAD' })).map((f) => ({ ...f, name: `head/${f.name}` }));
+    const defacer = fakeDefacer({ faceSlices: 3, faceRows: 4, faceFound: true });
+
+    const blocked = await runVeil(head, { deface: { mode: 'remove', optional: false, ignoreFaceCheck: false }, defacer });
+    for (const row of rowsFor(blocked, 'head')) {
+      expect(row.status).toBe('failed');
+      expect(row.reason).toBe('not written: defacing declined: a face was still detected after defacing; needs manual review');
+    }
+    expect(blocked.report.defacing![0]).toMatchObject({ status: 'declined', faceCheck: { faceFound: true, bestScore: 0.93 } });
+    expect(blocked.exitCode).toBe(1); // nothing written
+
+    const overridden = await runVeil(head, { deface: { mode: 'remove', optional: false, ignoreFaceCheck: true }, defacer });
+    for (const row of rowsFor(overridden, 'head')) {
+      expect(row.status).toBe('written');
+      expect(row.deface).toMatchObject({ status: 'defaced', faceCheckOverridden: true });
+      expect(flags(overridden.outputs.get(row.output!)!).codes).toContain('113102');
+    }
+    expect(overridden.report.defacing![0]).toMatchObject({ status: 'defaced', faceCheck: { faceFound: true, overridden: true } });
+    expect(overridden.log.some((l) => l.includes('a face was still found: overridden (--deface-ignore-face-check)'))).toBe(true);
+  });
+});
+
+describe('veil deidentify --deface with the REAL engine on the head CT (registration, face region, face check)', () => {
+  let run: VeilRun;
+  const head = headInputs();
+  /** The real engine, with the patches it hands the CLI recorded on the way (nothing changed). */
+  const recorded = new Map<string, FramePatch[]>();
+
+  beforeAll(async () => {
+    const real = nodeDefacer();
+    const recording: SeriesDefacer = {
+      isHeadSeries: real.isHeadSeries,
+      async deface(instances, options) {
+        const outcome = await real.deface(instances, options);
+        for (const [path, list] of outcome.patches) recorded.set(path, list);
+        return outcome;
+      },
+      checkFace: real.checkFace,
+    };
+    run = await runVeil(head, { deface: { mode: 'remove', optional: false, ignoreFaceCheck: false }, defacer: recording, keep: true });
+  }, 600_000);
+
+  afterAll(() => rmSync(run.dir, { recursive: true, force: true }));
+
+  it('writes the same bytes on worker threads (the bundled CLI, patches handed to the workers)', () => {
+    const out = join(run.dir, 'out-threads');
+    const r = spawnSync(
+      process.execPath,
+      [resolve(repoRoot, 'bin/veil.mjs'), 'deidentify', join(run.dir, 'in'), '--out', out, '--profile', join(run.dir, 'profile.json'),
+        '--mapping', join(run.dir, 'map-threads.csv'), '--passphrase', 'fail-closed-tests', '--deface', '--threads', '2', '-q'],
+      { encoding: 'utf8', timeout: 600_000, killSignal: 'SIGKILL' },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    let compared = 0;
+    for (const [path, bytes] of run.outputs) {
+      if (path.startsWith('deid-report.')) continue;
+      expect(Buffer.from(readFileSync(join(out, path))).equals(Buffer.from(bytes)), path).toBe(true);
+      compared++;
+    }
+    expect(compared).toBe(head.length);
+    const withoutTimes = (t: string) => t.replace(/"(startedAt|finishedAt)": "[^"]*"/g, '');
+    expect(withoutTimes(readFileSync(join(out, 'deid-report.json'), 'utf8'))).toBe(withoutTimes(new TextDecoder().decode(run.outputs.get('deid-report.json')!)));
+  }, 600_000);
+
+  it('defaces the series: every file written with its geometry, RVF NO and 113102, the face check passed', () => {
+    const series = run.report.defacing!;
+    expect(series).toHaveLength(1);
+    expect(series[0]).toMatchObject({ status: 'defaced', mode: 'remove', modality: 'CT', faceCheck: { faceFound: false } });
+    expect(series[0].changedVoxels).toBeGreaterThan(0);
+    const rows = rowsFor(run, 'ct-cranium');
+    expect(rows).toHaveLength(head.length);
+    for (const row of rows) {
+      expect(row.status, row.reason).toBe('written');
+      const input = head.find((h) => `in/${h.name}` === row.path)!;
+      const out = run.outputs.get(row.output!)!;
+      expect(geometry(out)).toEqual(geometry(input.bytes));
+      expect(flags(out)).toMatchObject({ rvf: 'NO' });
+      expect(flags(out).codes).toContain('113102');
+      expect(row.deface?.status).toBe('defaced');
+    }
+  });
+
+  it('changes exactly the pixels the engine chose, to the values it chose, and nothing else', () => {
+    let changedTotal = 0;
+    let faceSlices = 0;
+    for (const row of rowsFor(run, 'ct-cranium')) {
+      const input = head.find((h) => `in/${h.name}` === row.path)!;
+      const a = values(referenceDecode(input.bytes));
+      const b = values(referenceDecode(run.outputs.get(row.output!)!));
+      const expected = new Map<number, number>();
+      for (const p of recorded.get(row.path!) ?? []) p.indices.forEach((idx, n) => expected.set(idx, p.storedValues[n]));
+      const wrong: number[] = [];
+      let changed = 0;
+      for (let i = 0; i < a.length; i++) {
+        const want = expected.get(i) ?? a[i];
+        if (b[i] !== want) wrong.push(i);
+        if (b[i] !== a[i]) changed++;
+      }
+      expect(wrong, `${row.path}: pixels that differ from input + patches`).toEqual([]);
+      expect(row.deface?.changedPixels).toBe(changed);
+      if (expected.size) faceSlices++;
+      changedTotal += changed;
+    }
+    expect(faceSlices).toBeGreaterThan(10);
+    expect(changedTotal).toBe(run.report.defacing![0].changedVoxels);
   });
 });

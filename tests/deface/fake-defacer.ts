@@ -17,6 +17,8 @@ export interface FakeDefacerOptions {
   faceRows: number;
   /** Make deface() decline every series with this reason. */
   declineWith?: string;
+  /** Give the defacer a face check that reports this (absent: no face check). */
+  faceFound?: boolean;
 }
 
 export function fakeDefacer(options: FakeDefacerOptions): SeriesDefacer & { patches: Map<string, FramePatch[]> } {
@@ -41,5 +43,8 @@ export function fakeDefacer(options: FakeDefacerOptions): SeriesDefacer & { patc
       }
       return { status: 'defaced', mode: defaceOptions.mode, patches, changedVoxels };
     },
+    ...(options.faceFound === undefined ? {} : {
+      checkFace: async () => ({ faceFound: options.faceFound!, views: [{ yawDeg: 0, pitchDeg: 0, score: options.faceFound ? 0.93 : 0.1 }] }),
+    }),
   };
 }

@@ -47,6 +47,22 @@ export function patchesByFrame(patches: readonly FramePatch[]): Map<number, Fram
 export function applyPatches(buf: Uint8Array, frameStartBit: number, layout: PixelLayout, patches: readonly FramePatch[]): number {
   const bits = layout.bitsAllocated;
   let written = 0;
+  // The usual layout (High Bit = Bits Stored − 1): the word is the value's two's complement cut
+  // to Bits Allocated — sign extension above High Bit included — so no per-pixel arithmetic.
+  if (bits === 16 && layout.highBit === layout.bitsStored - 1 && frameStartBit % 8 === 0) {
+    const base = frameStartBit >>> 3;
+    for (const p of patches) {
+      const { indices, storedValues } = p;
+      for (let i = 0; i < indices.length; i++) {
+        const at = base + indices[i] * 2;
+        const v = storedValues[i];
+        buf[at] = v & 0xff;
+        buf[at + 1] = (v >> 8) & 0xff;
+      }
+      written += indices.length;
+    }
+    return written;
+  }
   for (const p of patches) {
     for (let i = 0; i < p.indices.length; i++) {
       writeWord(buf, frameStartBit + p.indices[i] * bits, bits, valueWord(p.storedValues[i], layout));
