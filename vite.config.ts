@@ -3,6 +3,7 @@ import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
 import { tesseractAssets } from './scripts/vite-plugin-tesseract-assets.ts';
+import { faceApiAssets } from './scripts/vite-plugin-face-api-assets.ts';
 import { elastixAssets } from './scripts/vite-plugin-elastix-assets.ts';
 
 /**
@@ -59,6 +60,8 @@ export default defineConfig({
     devCspRelax(),
     // tesseract.js worker, wasm cores and English data from node_modules into dist/tesseract/.
     tesseractAssets(),
+    // The face check's detector: face-api's SSD model and tfjs's wasm backend into dist/face-api/.
+    faceApiAssets(),
     // elastix (defacing registration) wasm pipelines from node_modules into dist/elastix/.
     elastixAssets(),
     // Offline after the first visit: a service worker precaches every built file (scripts,
@@ -69,7 +72,8 @@ export default defineConfig({
       registerType: 'autoUpdate',
       manifest: false,
       workbox: {
-        globPatterns: ['**/*.{html,js,css,wasm,json,svg,png,woff2,traineddata,gz,zst}'],
+        // .bin: the face detector's model weights (dist/face-api/); .zst: elastix's pipelines (dist/elastix/).
+        globPatterns: ['**/*.{html,js,css,wasm,json,svg,png,woff2,traineddata,gz,bin,zst}'],
         // The OCR engine and codecs are large; they must be cached too to work offline.
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
         navigateFallback: 'index.html',

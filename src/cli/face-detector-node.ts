@@ -71,7 +71,9 @@ export function createNodeFaceDetector(options: { minConfidence?: number; backen
       const faceapi = await loadFaceApi(backend);
       const image = faceapi.tf.tensor3d(rgb, [height, width, 3], 'int32');
       try {
-        const faces = await faceapi.detectAllFaces(image, new faceapi.SsdMobilenetv1Options({ minConfidence }));
+        // locateFaces, not detectAllFaces: the latter's task is a thenable that drops rejections,
+        // so an error inside it would leave the check waiting forever.
+        const faces = await faceapi.nets.ssdMobilenetv1.locateFaces(image, new faceapi.SsdMobilenetv1Options({ minConfidence }));
         return faces.map((face) => face.score);
       } finally {
         image.dispose();

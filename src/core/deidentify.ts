@@ -24,6 +24,9 @@ import { patientIdentity } from './header/patient-identity.ts';
 import { patientFacts } from './audit/patient-consistency.ts';
 import { UidMapper, recordingMapper } from './header/uid-map.ts';
 import { scrubPatientIdentifiers } from './header/scrub.ts';
+import { cleansFreeText, freeTextDates, type FreeTextCleaning } from './header/free-text.ts';
+import { loadNameTagger } from './detect/free-text/loader.ts';
+import type { NameTagger } from './detect/free-text/kinds.ts';
 import { checkNativePixelLength } from './pixels/pixel-length.ts';
 import { checkCodestream } from './pixels/codestream-check.ts';
 import { matchPixelEncoding } from './pixels/encoding-match.ts';
@@ -138,7 +141,9 @@ export async function deidentifyFileAsync(input: FileInput, session: Session, op
     const early = rejectEarly(input.path, parsed);
     if (early) return early;
     const pixelStep = await redactImageAsync(parsed.dataset, parsed.transferSyntaxUID, redactionOptions(parsed, session, options));
-    return deidentifyParsed(input.path, parsed, session, options, pixelStep);
+    // The name tagger is loaded (once) only when the profile keeps free text to clean.
+    const tagger = cleansFreeText(session.profile.profile.options) ? await loadNameTagger() : undefined;
+    return deidentifyParsed(input.path, parsed, session, options, pixelStep, tagger);
   } catch (e) {
     return internalError(input.path, parsed, e);
   }
@@ -214,7 +219,9 @@ function rejectEarly(path: string, parsed: ParsedFile): FileOutcome | undefined 
   return undefined;
 }
 
-function deidentifyParsed(path: string, parsed: ParsedFile, session: Session, options: DeidentifyOptions, pixelStep: ImageRedactionResult): FileOutcome {
+function deidentifyParsed(
+  path: string, parsed: ParsedFile, session: Session, options: DeidentifyOptions, pixelStep: ImageRedactionResult, tagger: NameTagger | undefined,
+): FileOutcome {
   const { dataset: ds, warnings } = parsed;
   const sopClassUID = getString(ds, T.SOPClassUID) || getString(parsed.meta, T.MediaStorageSOPClassUID) || '';
 
@@ -257,6 +264,7 @@ function deidentifyParsed(path: string, parsed: ParsedFile, session: Session, op
   const transcoded = normalizeToUtf8(ds, false);
   // The UIDs this file's header step replaces are identifiers of the file too.
   const uids = recordingMapper(session.uids);
+  const freeText: FreeTextCleaning | undefined = tagger && { tagger, dates: freeTextDates(profile.options), counts: {} };
 
   applyProfile(ds, {
     profile: session.profile,
@@ -269,6 +277,7 @@ function deidentifyParsed(path: string, parsed: ParsedFile, session: Session, op
     counts,
     trace: options.trace,
     warnings,
+    freeText,
   });
   warnings.push(...settleOverlayGroups(ds, { identifiers, counts, trace: options.trace }));
   warnings.push(...restoreConformance(ds, required, { counts, trace: options.trace }));
@@ -361,6 +370,7 @@ function deidentifyParsed(path: string, parsed: ParsedFile, session: Session, op
     warnings,
     residual: scrub.residual,
     actions: counts,
+    ...(freeText && Object.keys(freeText.counts).length > 0 ? { freeText: freeText.counts } : {}),
     ...(pixelStep.redaction.encoding !== 'unchanged' || pixelStep.cleanPixels ? { pixels: pixelStep.redaction } : {}),
     patient: patientFacts(patient, pseudonym.id, session.pseudonyms),
     ...(review ? { pixelReview: review.outcome } : {}),

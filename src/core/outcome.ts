@@ -1,6 +1,7 @@
 import type { PixelRedaction } from './pixels/redact.ts';
 import type { PixelAssessment } from './pixels/review-status.ts';
 import type { DefaceMode } from './deface/types.ts';
+import type { FreeTextCounts } from './detect/free-text/kinds.ts';
 
 /**
  * What happened to one input file. Every input gets exactly one outcome; the report is the list
@@ -76,6 +77,12 @@ export interface WrittenOutcome {
   warnings: string[];
   residual: ResidualFinding[];
   actions: ActionCounts;
+  /**
+   * Spans of PHI the free-text detector took out of kept free text (Clean Descriptors / Clean
+   * Structured Content / Clean Graphics), by kind: person, organisation, place, address, phone,
+   * email, id, date. Counts only; absent when nothing was found.
+   */
+  freeText?: FreeTextCounts;
   /** What the pixel step did (boxes painted, overlay bits cleared, re-encoding); absent when pixels were not touched. */
   pixels?: PixelRedaction;
   /** For the run-level check that one pseudonym stands for one person. */

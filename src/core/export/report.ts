@@ -17,6 +17,7 @@
 import { zeroCounts, type ActionCounts, type DefaceRecord, type FileOutcome, type ReportedOutcome } from '../outcome.ts';
 import type { DefaceMode } from '../deface/types.ts';
 import { replaceIdentifiers, type Identifier } from '../audit/identifiers.ts';
+import { FREE_TEXT_KINDS, addCounts, type FreeTextCounts } from '../detect/free-text/kinds.ts';
 import { TOOL_NAME, TOOL_VERSION, methodCodes } from '../header/method.ts';
 import type { Profile } from '../profile/profile.ts';
 import { csvRow } from './csv.ts';
@@ -99,6 +100,8 @@ export interface ReportTotals {
   /** Of those, written because a person chose "export anyway". */
   exportedWithoutPixelReview: number;
   actions: ActionCounts;
+  /** Spans of PHI taken out of kept free text, by kind (summed over the written files). */
+  freeTextRemoved: FreeTextCounts;
 }
 
 export interface ReportEntry {
@@ -116,6 +119,8 @@ export interface ReportEntry {
   /** Kind and location only: the identifier value itself stays out of the report. */
   residual: { kind: string; where: string }[];
   actions?: ActionCounts;
+  /** Spans of PHI the free-text detector removed, by kind; counts only, never the text. */
+  freeTextRemoved?: FreeTextCounts;
   /** Images: clean-by-source, painted, reviewed or needs-review, why, and whether a person exported it anyway. */
   pixelStatus?: string;
   pixelReviewReasons?: string[];
@@ -137,10 +142,15 @@ const ACTION_KEYS = ['removed', 'emptied', 'dummied', 'kept', 'cleaned', 'uidsRe
 export const CSV_COLUMNS = [
   'input', 'status', 'output', 'reason', 'warnings', 'residual_warnings', 'transfer_syntax', 'modality',
   'removed', 'emptied', 'dummied', 'kept', 'cleaned', 'uids_replaced', 'dates_shifted', 'pseudonymized', 'overridden',
+  'free_text_removed',
   'deface', 'deface_mode', 'deface_changed_pixels', 'deface_reason',
   'pixel_status', 'pixel_review_reasons', 'exported_anyway',
 ] as const;
 
+
+/** "person 2; phone 1": the free-text counts in one CSV cell, kinds in a fixed order. */
+const freeTextCell = (counts: FreeTextCounts | undefined): string =>
+  FREE_TEXT_KINDS.filter((k) => counts?.[k]).map((k) => `${k} ${counts?.[k]}`).join('; ');
 
 /** Accepts full outcomes or `ReportedOutcome`s (bytes dropped once written): the bytes are never read. */
 export function buildReport(outcomes: readonly ReportedOutcome[], meta: ReportMeta, options: ReportOptions = {}): { json: string; csv: string } {
@@ -150,7 +160,7 @@ export function buildReport(outcomes: readonly ReportedOutcome[], meta: ReportMe
   const totals: ReportTotals = {
     inputs: outcomes.length, written: 0, skipped: 0, failed: 0,
     filesWithWarnings: 0, filesWithResidualWarnings: 0, residualFindings: 0,
-    needPixelReview: 0, exportedWithoutPixelReview: 0, actions: zeroCounts(),
+    needPixelReview: 0, exportedWithoutPixelReview: 0, actions: zeroCounts(), freeTextRemoved: {},
   };
   const files: ReportEntry[] = [];
   const paths = options.paths;
@@ -175,6 +185,7 @@ export function buildReport(outcomes: readonly ReportedOutcome[], meta: ReportMe
       if (o.residual.length > 0) totals.filesWithResidualWarnings++;
       totals.residualFindings += o.residual.length;
       for (const k of ACTION_KEYS) totals.actions[k] += o.actions[k];
+      if (o.freeText) addCounts(totals.freeTextRemoved, o.freeText);
       const entry: ReportEntry = {
         input: clean(o.input),
         ...(paths ? { path: paths[i] } : {}),
@@ -187,6 +198,7 @@ export function buildReport(outcomes: readonly ReportedOutcome[], meta: ReportMe
         // Deliberately no `value`: the report ships with the data it describes.
         residual: o.residual.map((r) => ({ kind: r.kind, where: r.where })),
         actions: { ...o.actions },
+        ...(o.freeText ? { freeTextRemoved: { ...o.freeText } } : {}),
         ...pixelFields,
         ...defaceFields,
       };
@@ -194,6 +206,7 @@ export function buildReport(outcomes: readonly ReportedOutcome[], meta: ReportMe
       csv += row(i, [
         entry.input, o.status, o.output, '', warnings.join(' | '), o.residual.length, o.transferSyntaxUID, o.modality,
         ...ACTION_KEYS.map((k) => o.actions[k]),
+        freeTextCell(o.freeText),
         ...defaceCsv,
         ...pixelCsv,
       ]);
@@ -202,7 +215,7 @@ export function buildReport(outcomes: readonly ReportedOutcome[], meta: ReportMe
       else totals.failed++;
       const entry: ReportEntry = { input: clean(o.input), ...(paths ? { path: paths[i] } : {}), status: o.status, reason: clean(o.reason), warnings, residual: [], ...pixelFields, ...defaceFields };
       files.push(entry);
-      csv += row(i, [entry.input, o.status, '', entry.reason, warnings.join(' | '), '', '', '', ...ACTION_KEYS.map(() => ''), ...defaceCsv, ...pixelCsv]);
+      csv += row(i, [entry.input, o.status, '', entry.reason, warnings.join(' | '), '', '', '', ...ACTION_KEYS.map(() => ''), '', ...defaceCsv, ...pixelCsv]);
     }
   }
 

@@ -11,6 +11,7 @@ import type { ActionCounts } from '../outcome.ts';
 import { SOURCE_NOT_IN_TABLE, collapseCode, type CompiledProfile, type Resolution as ProfileResolution } from '../profile/resolve.ts';
 import { REPLACEMENT, replaceIdentifiers, type Identifier } from '../audit/identifiers.ts';
 import { shiftDateValues } from './dates.ts';
+import { cleanFreeTextValue, type FreeTextCleaning } from './free-text.ts';
 import { dummyValue } from './dummies.ts';
 import type { Pseudonym } from './pseudonyms.ts';
 import type { UidMapping } from './uid-map.ts';
@@ -45,6 +46,12 @@ export interface HeaderContext {
   trace?: (change: HeaderChange) => void;
   /** The file's outcome warnings, for what the report must say (kind and place, never a value). */
   warnings?: string[];
+  /**
+   * Free-text PHI the header does not name (people, organisations, addresses, phones, e-mails,
+   * IDs, dates): taken out of every free-text value a cleaning option keeps. Set whenever the
+   * profile has one (the engine loads the name tagger first).
+   */
+  freeText?: FreeTextCleaning;
 }
 
 /** The profile's answer, plus P: replace with the patient's pseudonym (Patient's Name / ID). */
@@ -65,6 +72,8 @@ const PRECAUTION_UID = 'UID attribute not in Table E.1-1: replaced as a precauti
 const CLASS_UID: Resolution = { action: 'K', code: 'K', source: 'class or registry UID attribute: kept' };
 
 const FREE_TEXT_VRS = new Set(['LO', 'LT', 'PN', 'SH', 'ST', 'UC', 'UT']);
+/** Text written by people (not a name, code or date): where the free-text detector looks. */
+const FREE_TEXT_ONLY_VRS = new Set(['LO', 'LT', 'SH', 'ST', 'UC', 'UT']);
 const CODE_ITEM_TEXT = new Set([T.CodeValue, T.CodeMeaning, T.CodingSchemeDesignator, 0x00080103 /* CodingSchemeVersion */, 0x00080119 /* LongCodeValue */, 0x00080120 /* URNCodeValue */]);
 /**
  * Coding schemes whose codes and meanings are public vocabulary, not free text. Local schemes
@@ -277,7 +286,11 @@ function clean(ds: Dataset, el: DataElement, res: Resolution, ctx: HeaderContext
     return;
   }
   const before = elementText(el, ds.charset);
-  const { text, replaced } = replaceIdentifiers(before, ctx.identifiers);
+  const identified = replaceIdentifiers(before, ctx.identifiers);
+  // Then what no header attribute names: "Employer: Harlow Fenwick Ltd", a relative, a phone number.
+  const found = ctx.freeText && FREE_TEXT_ONLY_VRS.has(el.vr) ? cleanFreeTextValue(identified.text, ctx.freeText) : { text: identified.text, spans: 0 };
+  const text = found.text;
+  const replaced = identified.replaced + found.spans;
   if (replaced === 0) {
     ctx.counts.kept++;
     return;
