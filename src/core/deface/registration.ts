@@ -4,7 +4,7 @@
  * (elastix in either host) maps FIXED points to MOVING points; the template is the fixed image
  * and the subject the moving one, so its answer is directly template mm → patient mm.
  */
-import { about, apply, invert, multiply, rotation, translation, type Mat4, type Vec3 } from './affine.ts';
+import { about, apply, determinant3, invert, multiply, rotation, scaling, translation, type Mat4, type Vec3 } from './affine.ts';
 import { downsample, registrationImage, type Grid } from './grid.ts';
 import { headSamples, similarity } from './similarity.ts';
 import { loadTemplate, type Template } from './template.ts';
@@ -76,18 +76,30 @@ export interface RegistrationResult {
   similarity: number;
   overlap: number;
   floor: number;
-  /** Every start tried, with its rigid similarity, for reports and calibration. */
+  /** Every start tried, with its similarity after the search stage, for reports and calibration. */
   starts: { label: string; similarity: number }[];
+  /** The template had to be mirrored left–right to fit: the series' header is probably mirrored. */
+  mirrored: boolean;
 }
 
-
-/** Starting orientations: the header's, nodded ±20°, turned ±20°. */
+/** Starting orientations: the header's, nodded ±20°. */
 const STARTS: { label: string; axis: 0 | 1 | 2; deg: number }[] = [
   { label: 'as the header says', axis: 0, deg: 0 },
   { label: 'pitched +20°', axis: 0, deg: 20 },
   { label: 'pitched −20°', axis: 0, deg: -20 },
 ];
 
+/** Left–right mirror of template millimetres about the template's mid-sagittal plane (x = 0). */
+const MIRROR = scaling([-1, 1, 1]);
+
+/**
+ * A series whose header is mirrored left–right can only be matched by a transform with a
+ * reflection, which no rigid, similarity or affine run starting from a proper rotation reaches.
+ * So the best start is searched once more from its mirror image, and whichever scores higher
+ * wins. A head is nearly symmetric, so on a real subject the two may score within noise of each
+ * other; either way the face region (symmetric about the mid-sagittal plane) lands on the face and
+ * the brain guard follows the registered brain. The flag only reports which one won.
+ */
 export async function registerToTemplate(volume: Volume, registrar: Registrar, onProgress?: (f: number, stage: string) => void): Promise<RegistrationResult | { refused: string }> {
   const t = loadTemplate();
   const fixed = templateImage(t);
@@ -102,24 +114,27 @@ export async function registerToTemplate(volume: Volume, registrar: Registrar, o
   if (!tc || !sc) return { refused: 'not one regular 3-D head volume: no head found in the image' };
   const shift = translation([sc[0] - tc[0], sc[1] - tc[1], sc[2] - tc[2]]);
   const score = (m: Mat4) => similarity(t, samples, grid, range, m);
-  // With stages: a quick rigid run per start, affine only for the best. Without: full runs.
-  const rigid = registrar.stage?.('rigid', 2) ?? registrar;
-  const affine = registrar.stage?.('affine', 3);
+  // With stages: a quick similarity run per start, affine only for the best. Without: full runs.
+  const search = registrar.stage?.('similarity', 1) ?? registrar;
+  const affine = registrar.stage?.('affine', 2);
+  const steps = STARTS.length + 2;
 
   const starts: { label: string; similarity: number }[] = [];
   let best: { m: Mat4; s: number } | undefined;
-  for (const [n, start] of STARTS.entries()) {
-    onProgress?.(n / (STARTS.length + 2), `registration: ${start.label}`);
-    const t0 = multiply(shift, about(tc, rotation(start.axis, start.deg)));
-    const { fixedToMoving } = await rigid.register(fixed, moving, t0);
+  const tryStart = async (label: string, t0: Mat4): Promise<void> => {
+    onProgress?.(starts.length / steps, `registration: ${label}`);
+    const { fixedToMoving } = await search.register(fixed, moving, t0);
     const s = score(fixedToMoving).nmi;
-    starts.push({ label: start.label, similarity: s });
+    starts.push({ label, similarity: s });
     if (!best || s > best.s) best = { m: fixedToMoving, s };
-  }
-  onProgress?.(STARTS.length / (STARTS.length + 2), 'registration: affine refinement');
+  };
+  for (const start of STARTS) await tryStart(start.label, multiply(shift, about(tc, rotation(start.axis, start.deg))));
+  // The mirror of the best fit, about the template's mid-sagittal plane: same place, reflected.
+  await tryStart('mirrored left–right', multiply(best!.m, MIRROR));
+  onProgress?.((steps - 1) / steps, 'registration: affine refinement');
   let final = affine ? (await affine.register(fixed, moving, best!.m)).fixedToMoving : best!.m;
   let s = score(final);
-  // An affine step that made things worse (rare: a degenerate scale) keeps the rigid answer.
+  // An affine step that made things worse (rare: a degenerate scale) keeps the search's answer.
   if (s.nmi < best!.s) {
     final = best!.m;
     s = score(final);
@@ -129,5 +144,5 @@ export async function registerToTemplate(volume: Volume, registrar: Registrar, o
   invert(final);
   if (det < 0.5 || det > 2) return { refused: `needs manual review: the registration to the template scales the head by ${Math.cbrt(det).toFixed(2)}` };
   if (s.overlap < MIN_OVERLAP) return { refused: `needs manual review: only ${(100 * s.overlap).toFixed(0)} % of the template head lies in the field of view` };
-  return { templateToPatient: final, similarity: s.nmi, overlap: s.overlap, floor: SIMILARITY_FLOOR, starts };
+  return { templateToPatient: final, similarity: s.nmi, overlap: s.overlap, floor: SIMILARITY_FLOOR, starts, mirrored: determinant3(final) < 0 };
 }

@@ -57,10 +57,10 @@ export interface Registrar {
   register(fixed: RegistrationImage, moving: RegistrationImage, initialFixedToMoving: Float64Array): Promise<{ fixedToMoving: Float64Array }>;
   /**
    * Optional: the same back end restricted to one stage with its own pyramid depth, so the
-   * multi-start search can try each start with a quick rigid run and refine only the best with an
+   * multi-start search can try each start with a quick similarity (or rigid) run and refine only the best with an
    * affine one. Without it every start runs the full rigid-then-affine `register`.
    */
-  stage?(stage: 'rigid' | 'affine', resolutions: number): Registrar;
+  stage?(stage: 'rigid' | 'similarity' | 'affine', resolutions: number): Registrar;
 }
 
 /** An image as the registration back end takes it: physical space given by origin, spacing and direction (row-major 3×3). */
