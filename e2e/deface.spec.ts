@@ -50,6 +50,8 @@ test('deface the head CT, look at it in 3-D, accept, export: only the face chang
   const done = page.getByTestId('deface-done');
   await expect(done).toBeVisible({ timeout: 540_000 });
   await expect(done).toHaveAttribute('data-status', 'defaced');
+  // The automatic check ran on the defaced head (face-api in the defacing worker) and found no face.
+  await expect(page.getByTestId('face-check')).toHaveAttribute('data-face-found', 'false');
 
   // The 3-D views: from the front, then turned; both heads rendered before each screenshot.
   const view3d = page.getByTestId('deface-3d');

@@ -6,9 +6,11 @@
  */
 import { defaceSeries } from '../core/deface/deface.ts';
 import { decideSeries } from '../core/deface/series-plan.ts';
-import type { DefaceOptions, DefaceOutcome, Registrar, SeriesInstance } from '../core/deface/types.ts';
+import { checkDefacedFace } from '../core/deface/face-check.ts';
+import type { DefaceOptions, DefaceOutcome, FaceCheckOutcome, FaceDetector, Registrar, SeriesInstance, Volume } from '../core/deface/types.ts';
 import { isHeadSeries } from '../core/deface/volume.ts';
 import { browserRegistrar } from './elastix-browser.ts';
+import { createBrowserFaceDetector } from './face-detector-browser.ts';
 
 export interface DefaceBackend {
   /**
@@ -18,16 +20,24 @@ export interface DefaceBackend {
    */
   classify(instances: readonly SeriesInstance[]): { kind: 'deface' } | { kind: 'decline' | 'skip'; reason: string };
   deface(instances: readonly SeriesInstance[], options: DefaceOptions): Promise<DefaceOutcome>;
+  /** The automatic check: the defaced head's skin rendered from the front and ±30°/±15°, and face-api asked (face-check.ts). */
+  checkFace(original: Volume, defaced: Float32Array, onProgress?: (fraction: number) => void): Promise<FaceCheckOutcome>;
 }
 
 let registrar: Registrar | undefined;
+let detector: FaceDetector | undefined;
 
 export function defaceBackend(): DefaceBackend {
   // The worker's script sits under assets/; the app's base (any sub-path) is one level up.
-  registrar ??= browserRegistrar(new URL('../', self.location.href));
+  const base = new URL('../', self.location.href);
+  registrar ??= browserRegistrar(base);
+  // face-api and its model load on the first check only (from dist/face-api/).
+  detector ??= createBrowserFaceDetector({ baseUrl: base.href });
   const hosts = { registrar };
+  const faces = detector;
   return {
     classify: (instances) => decideSeries(instances, isHeadSeries),
     deface: (instances, options) => defaceSeries(instances, options, hosts),
+    checkFace: (original, defaced, onProgress) => checkDefacedFace(original, defaced, faces, { onProgress }),
   };
 }

@@ -60,6 +60,8 @@ export interface DefaceResult {
   patches: [string, FramePatch[]][];
   registration?: { similarity: number; floor: number };
   faceCheck?: FaceCheckOutcome;
+  /** Why the automatic face check could not run (the result then needs a person's look and override). */
+  faceCheckError?: string;
   slice?: SlicePreview;
   volume?: VolumePreview;
   /** How long the engine took (milliseconds), shown to the user and measured in the e2e. */

@@ -57,10 +57,12 @@ const api: DefaceWorkerApi = {
     const started = performance.now();
     onProgress(0, 'Reading the series');
     const instances = await seriesOf(inputs);
-    const outcome = await defaceBackend().deface(instances, {
+    const backend = defaceBackend();
+    const outcome = await backend.deface(instances, {
       mode: request.mode,
       ...(request.ears !== undefined ? { ears: request.ears } : {}),
-      onProgress: (fraction, stage) => onProgress(fraction, stage),
+      // The engine's fractions cover defacing; the face check and the previews take the rest.
+      onProgress: (fraction, stage) => onProgress(fraction * 0.85, stage),
     });
     const patches = [...outcome.patches.entries()];
     const result: DefaceResult = {
@@ -72,13 +74,23 @@ const api: DefaceWorkerApi = {
     };
     if (outcome.reason) result.reason = outcome.reason;
     if (outcome.registration) result.registration = { similarity: outcome.registration.similarity, floor: outcome.registration.floor };
-    if (outcome.faceCheck) result.faceCheck = outcome.faceCheck;
     const transfer: ArrayBuffer[] = [];
     for (const [, frames] of patches) for (const f of frames) transfer.push(f.indices.buffer as ArrayBuffer, f.storedValues.buffer as ArrayBuffer);
     const volume = outcome.volume;
     if (volume) {
-      onProgress(0.98, 'Preparing the previews');
+      // The head as the export will write it: the original with exactly these patches.
       const after = applyPatches(volume, outcome.patches, rescaleOf(instances));
+      if (outcome.faceCheck) result.faceCheck = outcome.faceCheck;
+      else if (outcome.status === 'defaced') {
+        onProgress(0.85, 'Looking for a face in the defaced head');
+        try {
+          result.faceCheck = await backend.checkFace(volume, after, (f) => onProgress(0.85 + 0.13 * f, 'Looking for a face in the defaced head'));
+        } catch (e) {
+          // A check that could not run proves nothing: the panel says so and a person decides.
+          result.faceCheckError = (e as Error).message;
+        }
+      }
+      onProgress(0.98, 'Preparing the previews');
       const slice = midSagittalSlice(volume, after, outcome.region);
       result.slice = slice;
       const geometry = volumeGeometry(volume);

@@ -6,6 +6,7 @@
  */
 import { lazy, Suspense } from 'react';
 import { useAppState, useVeilStore } from '../state/hooks.ts';
+import { needsFaceOverride } from '../state/store.ts';
 import { formatDuration } from '../state/tree.ts';
 import type { SeriesDeface } from '../state/types.ts';
 import type { DefaceMode, DefaceResult } from '../../workers/deface-protocol.ts';
@@ -111,7 +112,8 @@ function DefaceOutcomeView({ seriesKey, d, result }: { seriesKey: string; d: Ser
   const store = useVeilStore();
   const defaced = result.status === 'defaced';
   const faceFound = result.faceCheck?.faceFound ?? false;
-  const canAccept = defaced && (!faceFound || d.faceOverride === true);
+  const override = needsFaceOverride(result);
+  const canAccept = defaced && (!override || d.faceOverride === true);
   return (
     <div className="deface-done" data-testid="deface-done" data-status={result.status}>
       {defaced ? (
@@ -134,8 +136,8 @@ function DefaceOutcomeView({ seriesKey, d, result }: { seriesKey: string; d: Ser
             : 'no face found.'}
         </p>
       ) : defaced ? (
-        <p className="muted small" data-testid="face-check" data-face-found="unknown">
-          The automatic face check did not run on this series: look at the rendering yourself.
+        <p className="small notice notice-warn" data-testid="face-check" data-face-found="unknown">
+          <Warning /> The automatic face check could not run{result.faceCheckError ? ` (${result.faceCheckError})` : ''}: look at the rendering; accepting needs your override.
         </p>
       ) : null}
       {result.volume ? (
@@ -145,7 +147,7 @@ function DefaceOutcomeView({ seriesKey, d, result }: { seriesKey: string; d: Ser
       ) : null}
       {result.slice ? <SagittalPreview slice={result.slice} /> : null}
       <div className="deface-actions">
-        {faceFound && defaced ? (
+        {override ? (
           <label className="check small">
             <input type="checkbox" checked={d.faceOverride === true} onChange={(e) => store.setFaceOverride(seriesKey, e.target.checked)} data-testid="face-override" /> I looked at
             the rendering: no recognisable face remains (recorded in the report)

@@ -15,7 +15,7 @@ import {
 import { OPERATOR_REPORT } from '../../core/export/report.ts';
 import { compareInputPaths } from '../../core/export/run.ts';
 import { isZipName, type PickedInput } from '../input/collect.ts';
-import { DefaceClient, type DefaceMode } from '../../workers/deface-client.ts';
+import { DefaceClient, type DefaceMode, type DefaceResult } from '../../workers/deface-client.ts';
 import type { DefaceSessionInit } from '../../workers/protocol.ts';
 import type { DefaceInstruction } from '../../core/deface/write-back.ts';
 import type { DefaceSeriesFacts } from '../../core/export/report.ts';
@@ -89,8 +89,14 @@ export function defaceGateReason(d: SeriesDeface): string | undefined {
   if (run.phase === 'error') return `head series: defacing failed (${run.message})`;
   if (run.result.status === 'declined') return `head series: defacing declined — ${run.result.reason ?? 'no reason given'}`;
   if (run.result.faceCheck?.faceFound && !d.faceOverride) return 'head series: defaced, but the automatic check still finds a face';
+  if (run.result.faceCheckError && !d.faceOverride) return `head series: defaced, but the automatic face check could not run (${run.result.faceCheckError})`;
   if (d.decision !== 'accepted') return 'head series: defaced, but the result was not accepted';
   return undefined;
+}
+
+/** A face was still found, or the check could not run: accepting takes a person's override. */
+export function needsFaceOverride(result: DefaceResult): boolean {
+  return result.status === 'defaced' && (!!result.faceCheck?.faceFound || result.faceCheckError !== undefined);
 }
 
 /** Every head series the export gate lists, in load order. */
@@ -805,7 +811,7 @@ export class VeilStore {
     if (!d) return;
     if (decision === 'accepted') {
       if (d.run.phase !== 'done' || d.run.result.status !== 'defaced') return;
-      if (d.run.result.faceCheck?.faceFound && !d.faceOverride) return;
+      if (needsFaceOverride(d.run.result) && !d.faceOverride) return;
     }
     this.updateDeface(key, (x) => ({ ...x, decision }));
   }
@@ -837,7 +843,7 @@ export class VeilStore {
       if (d.decision === 'accepted' && d.run.phase === 'done' && d.run.result.status === 'defaced') {
         const result = d.run.result;
         const patches = new Map(result.patches);
-        const overridden = !!result.faceCheck?.faceFound && d.faceOverride === true;
+        const overridden = needsFaceOverride(result) && d.faceOverride === true;
         for (const f of entries) {
           instructions.push([f.path, { status: 'defaced', mode: result.mode, patches: patches.get(f.path) ?? [], ...(overridden ? { faceCheckOverridden: true } : {}) }]);
         }
