@@ -3,7 +3,7 @@
  * person's explicit choice; everything else is listed with its reason.
  */
 import { describe, expect, it } from 'vitest';
-import { defaceGateReason, defaceNeeded, needsFaceOverride } from './store.ts';
+import { defaceExport, defaceGateReason, defaceNeeded, needsFaceOverride } from './deface.ts';
 import type { FileEntry, SeriesDeface } from './types.ts';
 import type { DefaceResult } from '../../workers/deface-protocol.ts';
 import type { InstanceSummary } from '../../workers/protocol.ts';
@@ -56,5 +56,37 @@ describe('head series at the export gate', () => {
 
   it('lists a series that calls itself a head but cannot be defaced', () => {
     expect(defaceGateReason({ ...head({}), head: { head: true, defaceable: false, reason: 'uneven slice gaps' } })).toMatch(/cannot be defaced: uneven slice gaps/);
+  });
+});
+
+describe('what the export is told', () => {
+  const files = [entry(1, 'H'), entry(2, 'H'), entry(3, 'B', 'US')];
+  const paths = ['B/IM3.dcm', 'H/IM1.dcm', 'H/IM2.dcm'];
+  const patch = { frame: 0, indices: Uint32Array.from([5]), storedValues: Int32Array.from([-1024]) };
+
+  it('hands each file of an accepted series its own patches (none for a slice the region missed) and the series facts', () => {
+    const result = defaced(false, { patches: [['H/IM1.dcm', [patch]]], changedVoxels: 1 });
+    const { session, series } = defaceExport({ [keyOf('H')]: head({ run: { phase: 'done', result }, decision: 'accepted' }) }, files, false, paths);
+    const byPath = new Map(session!.instructions);
+    expect(byPath.get('H/IM1.dcm')).toEqual({ status: 'defaced', mode: 'remove', patches: [patch] });
+    expect(byPath.get('H/IM2.dcm')).toEqual({ status: 'defaced', mode: 'remove', patches: [] });
+    expect(byPath.has('B/IM3.dcm')).toBe(false);
+    expect(series).toEqual([{ inputs: [1, 2], status: 'defaced', mode: 'remove', modality: 'CT', changedVoxels: 1, faceCheck: { faceFound: false, bestScore: 0.1 } }]);
+  });
+
+  it('records a kept face, and a face exported anyway with the reason it was held', () => {
+    const kept = defaceExport({ [keyOf('H')]: head({ decision: 'declined' }) }, files, false, paths);
+    expect(new Map(kept.session!.instructions).get('H/IM1.dcm')).toEqual({ status: 'declined', mode: 'remove', reason: 'a person chose to keep the face' });
+    const anyway = defaceExport({ [keyOf('H')]: head({}) }, files, true, paths);
+    expect(anyway.series[0]).toMatchObject({ status: 'declined', writtenWithoutDefacing: true });
+    expect(anyway.series[0].reason).toMatch(/exported anyway at the user's explicit choice \(head series: the face is not removed/);
+    // Without "export anyway" an undecided series gets no instruction at all: the gate holds it.
+    expect(defaceExport({ [keyOf('H')]: head({}) }, files, false, paths).session).toBeUndefined();
+  });
+
+  it('marks an accepted series whose face check found a face as overridden', () => {
+    const { session, series } = defaceExport({ [keyOf('H')]: head({ run: { phase: 'done', result: defaced(true) }, decision: 'accepted', faceOverride: true }) }, files, false, paths);
+    expect(new Map(session!.instructions).get('H/IM1.dcm')).toMatchObject({ status: 'defaced', faceCheckOverridden: true });
+    expect(series[0].faceCheck).toEqual({ faceFound: true, bestScore: 0.9, overridden: true });
   });
 });

@@ -15,12 +15,9 @@ import {
 import { OPERATOR_REPORT } from '../../core/export/report.ts';
 import { compareInputPaths } from '../../core/export/run.ts';
 import { isZipName, type PickedInput } from '../input/collect.ts';
-import { DefaceClient, type DefaceMode, type DefaceResult } from '../../workers/deface-client.ts';
-import type { DefaceSessionInit } from '../../workers/protocol.ts';
-import type { DefaceInstruction } from '../../core/deface/write-back.ts';
-import type { DefaceSeriesFacts } from '../../core/export/report.ts';
+import { DefaceClient, type DefaceMode } from '../../workers/deface-client.ts';
+import { HEAD_MODALITIES, defaceExport, defaceNeeded, filesBySeries, needsFaceOverride, newDeface, type DefaceNeeded } from './deface.ts';
 import { emptyPlan, mergeProposals } from './plan-edit.ts';
-import { seriesKeyOf } from './tree.ts';
 import type { AppState, ExportState, FileEntry, SeriesDeface, SeriesMode, Settings, View } from './types.ts';
 
 /** An image in the export whose burned-in text nobody painted or reviewed. */
@@ -46,6 +43,8 @@ export function pixelStatusOf(entry: FileEntry, plan: RedactionPlan): PixelAsses
   return assessPixels(entry.pixelFacts, planFacts(compiledPlan(plan), entry.identity));
 }
 
+export { defaceGateReason, defaceNeeded, needsFaceOverride, type DefaceNeeded } from './deface.ts';
+
 /** Every loaded image that needs review, in load order. */
 export function reviewNeeded(files: readonly FileEntry[], plan: RedactionPlan): ReviewNeeded[] {
   const out: ReviewNeeded[] = [];
@@ -55,62 +54,6 @@ export function reviewNeeded(files: readonly FileEntry[], plan: RedactionPlan): 
   }
   return out;
 }
-
-/** A head series that the export gate lists: nobody accepted its defacing or chose to keep the face. */
-export interface DefaceNeeded {
-  seriesKey: string;
-  entries: FileEntry[];
-  reason: string;
-}
-
-/** Modalities whose series may be head volumes (isHeadSeries decides). */
-const HEAD_MODALITIES = new Set(['CT', 'MR']);
-
-/** The loaded, readable files of each series, by series key. */
-export function filesBySeries(files: readonly FileEntry[]): Map<string, FileEntry[]> {
-  const out = new Map<string, FileEntry[]>();
-  for (const f of files) {
-    if (f.status !== 'ready' || !f.summary) continue;
-    const key = seriesKeyOf(f);
-    const list = out.get(key);
-    if (list) list.push(f);
-    else out.set(key, [f]);
-  }
-  return out;
-}
-
-/** Why a head series cannot be exported without a person's choice; undefined when it can. */
-export function defaceGateReason(d: SeriesDeface): string | undefined {
-  if (!d.head?.head || d.decision === 'declined') return undefined;
-  if (d.head.defaceable === false) return `head series that cannot be defaced: ${d.head.reason ?? 'no reason given'}`;
-  const run = d.run;
-  if (run.phase === 'idle') return 'head series: the face is not removed (not defaced)';
-  if (run.phase === 'running') return 'head series: defacing is still running';
-  if (run.phase === 'error') return `head series: defacing failed (${run.message})`;
-  if (run.result.status === 'declined') return `head series: defacing declined — ${run.result.reason ?? 'no reason given'}`;
-  if (run.result.faceCheck?.faceFound && !d.faceOverride) return 'head series: defaced, but the automatic check still finds a face';
-  if (run.result.faceCheckError && !d.faceOverride) return `head series: defaced, but the automatic face check could not run (${run.result.faceCheckError})`;
-  if (d.decision !== 'accepted') return 'head series: defaced, but the result was not accepted';
-  return undefined;
-}
-
-/** A face was still found, or the check could not run: accepting takes a person's override. */
-export function needsFaceOverride(result: DefaceResult): boolean {
-  return result.status === 'defaced' && (!!result.faceCheck?.faceFound || result.faceCheckError !== undefined);
-}
-
-/** Every head series the export gate lists, in load order. */
-export function defaceNeeded(files: readonly FileEntry[], deface: Readonly<Record<string, SeriesDeface>>): DefaceNeeded[] {
-  const out: DefaceNeeded[] = [];
-  for (const [seriesKey, entries] of filesBySeries(files)) {
-    const d = deface[seriesKey];
-    const reason = d && defaceGateReason(d);
-    if (reason) out.push({ seriesKey, entries, reason });
-  }
-  return out;
-}
-
-const newDeface = (head?: SeriesDeface['head']): SeriesDeface => ({ ...(head ? { head } : {}), mode: 'remove', ears: true, run: { phase: 'idle' } });
 
 const PROFILE_STORAGE_KEY = 'veil.profile.v1';
 const FLUSH_MS = 120;
@@ -825,43 +768,6 @@ export class VeilStore {
     return defaceNeeded(this.state.files, this.state.deface);
   }
 
-  /**
-   * What the export does about faces, given the export's inputs in order: per file, the accepted
-   * series' patches (with Recognizable Visual Features NO and 113102) or why it leaves with its face
-   * (a person kept it, or chose Export anyway at the gate); per series, the facts for the reports.
-   */
-  private defaceInit(anyway: boolean, paths: readonly string[]): { session?: DefaceSessionInit; series: DefaceSeriesFacts[] } {
-    const instructions: [string, DefaceInstruction][] = [];
-    const series: DefaceSeriesFacts[] = [];
-    const indexOf = new Map(paths.map((p, i) => [p, i]));
-    const bySeries = filesBySeries(this.state.files);
-    for (const [key, d] of Object.entries(this.state.deface)) {
-      if (!d.head?.head) continue;
-      const entries = bySeries.get(key) ?? [];
-      const inputs = entries.map((f) => indexOf.get(f.path)).filter((i): i is number => i !== undefined);
-      const modality = entries[0]?.summary?.modality;
-      if (d.decision === 'accepted' && d.run.phase === 'done' && d.run.result.status === 'defaced') {
-        const result = d.run.result;
-        const patches = new Map(result.patches);
-        const overridden = needsFaceOverride(result) && d.faceOverride === true;
-        for (const f of entries) {
-          instructions.push([f.path, { status: 'defaced', mode: result.mode, patches: patches.get(f.path) ?? [], ...(overridden ? { faceCheckOverridden: true } : {}) }]);
-        }
-        const faceCheck = result.faceCheck
-          ? { faceCheck: { faceFound: result.faceCheck.faceFound, bestScore: Math.max(0, ...result.faceCheck.views.map((v) => v.score)), ...(overridden ? { overridden: true } : {}) } }
-          : {};
-        series.push({ inputs, status: 'defaced', mode: result.mode, modality, changedVoxels: result.changedVoxels, ...faceCheck });
-        continue;
-      }
-      const gateReason = defaceGateReason(d);
-      const reason = d.decision === 'declined' ? 'a person chose to keep the face' : anyway && gateReason ? `exported anyway at the user's explicit choice (${gateReason})` : undefined;
-      if (!reason) continue;
-      for (const f of entries) instructions.push([f.path, { status: 'declined', mode: d.mode, reason }]);
-      series.push({ inputs, status: 'declined', mode: d.mode, reason, modality, writtenWithoutDefacing: true });
-    }
-    return { ...(instructions.length ? { session: { instructions } } : {}), series };
-  }
-
   // ------------------------------------------------------------------ export
 
   /** The loaded images that need pixel review under the current plan. */
@@ -917,7 +823,7 @@ export class VeilStore {
     this.set({ export: { ...idleExport(), phase: 'running', total: inputs.length, bytesTotal, startedAt: performance.now(), dialogOpen: true } });
     try {
       // The plan as it is now: every accepted box is painted, proposals and rejected boxes are not.
-      const deface = this.defaceInit(anyway, inputs.map((i) => i.path));
+      const deface = defaceExport(this.state.deface, this.state.files, anyway, inputs.map((i) => i.path));
       const init: SessionInit = { ...(await this.session()), plan: this.state.plan, pixelReview: { require: true, exportAnyway }, ...(deface.session ? { deface: deface.session } : {}) };
       const result = await this.engine().exportZip(inputs, init, {
         target: handle ? { kind: 'file', handle } : { kind: 'blob' },
