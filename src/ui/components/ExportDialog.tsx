@@ -232,7 +232,7 @@ function PixelGate() {
         <h3 id="gate-count" className="gate-count">
           <span data-testid="pixel-review-count">{n}</span> image{n === 1 ? '' : 's'} need{n === 1 ? 's' : ''} review
         </h3>
-        {heads.map((h) => {
+        {heads.map((h, i) => {
           const s = h.entries[0].summary;
           return (
             <div key={h.seriesKey} className="gate-series" data-testid="gate-head-series">
@@ -242,7 +242,7 @@ function PixelGate() {
                   {s?.seriesNumber !== undefined ? `#${s.seriesNumber} ` : ''}
                   {s?.seriesDescription || 'Series without description'} · {h.entries.length} image{h.entries.length === 1 ? '' : 's'}
                 </span>
-                <button type="button" className="btn btn-small" onClick={() => store.openSeries(h.seriesKey)}>
+                <button type="button" className="btn btn-small" data-autofocus={pending.length === 0 && i === 0 ? true : undefined} onClick={() => store.openSeries(h.seriesKey)}>
                   Open to deface
                 </button>
               </div>
