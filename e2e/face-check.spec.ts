@@ -6,7 +6,8 @@
  * The app's deface screen is wired by the deface-ui work; until then this spec serves a copy of
  * dist/ plus a test-only harness page (e2e/harness/face-check-page.ts) that starts the real
  * face-check worker, bundled here with esbuild. Images are rendered in Node from the CT fixture
- * head by the same core renderer, and must score as the Node detector scores them.
+ * head by the same core renderer, and must score as the Node detector scores them; then the
+ * worker runs the whole check (render + detect, five views) on the CT volume itself.
  */
 import { mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +17,9 @@ import { build } from 'esbuild';
 import { createNodeFaceDetector } from '../src/cli/face-detector-node.ts';
 import { FACE_SCORE_THRESHOLD } from '../src/core/deface/face-check.ts';
 import { faceFraming, renderSkin } from '../src/core/deface/render.ts';
-import { loadHeadSeries } from '../tests/helpers/head-volume.ts';
+import { useNodeCodecs } from '../src/cli/codec-loader.ts';
+import { volumeFromSeries } from '../src/core/deface/volume.ts';
+import { readSeries } from '../tests/deface/helpers.ts';
 import { collectProblems, foreignRequests, recordRequests } from './helpers/session.ts';
 import { startStaticServer, type StaticServer } from './helpers/static-server.ts';
 
@@ -52,7 +55,7 @@ test.afterAll(async () => {
   if (site) rmSync(site, { recursive: true, force: true });
 });
 
-test('the browser face detector runs in a worker from the app origin and scores renders as Node does', async ({ page, context }) => {
+test('the browser face detector runs in a worker from the app origin, scores renders as Node does, and checks a whole head', async ({ page, context }) => {
   const requests = recordRequests(context);
   const problems = collectProblems(page);
   await page.addInitScript(() => {
@@ -61,8 +64,12 @@ test('the browser face detector runs in a worker from the app origin and scores 
     document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.violatedDirective} ${e.blockedURI}`));
   });
 
-  // The CT head from the front, whole and with everything in front of the eyes gone (air).
-  const volume = loadHeadSeries('ct-cranium');
+  // The CT head from the front, whole and with everything in front of the eyes crudely cut away
+  // (air): this spec is about the detector in the browser, the defacing itself is tested in Node.
+  useNodeCodecs();
+  const read = await volumeFromSeries(readSeries('ct-cranium'));
+  if ('refused' in read) throw new Error(read.refused);
+  const volume = read;
   const framing = faceFraming(volume);
   const face = renderSkin(volume, { yawDeg: 0, pitchDeg: 0 }, framing);
   const cutData = volume.data.map((value, n) => {
@@ -73,6 +80,8 @@ test('the browser face detector runs in a worker from the app origin and scores 
     return y < framing.centre[1] + 20 ? -1024 : value;
   });
   const noFace = renderSkin({ ...volume, data: cutData }, { yawDeg: 0, pitchDeg: 0 }, framing);
+  // The whole volume too, for the worker's full check (served as raw float32 beside the harness).
+  writeFileSync(join(site, 'ct-cranium.f32'), new Uint8Array(volume.data.buffer, volume.data.byteOffset, volume.data.byteLength));
   const nodeDetector = createNodeFaceDetector();
   const nodeFace = Math.max(0, ...(await nodeDetector.detect(face.rgb, face.width, face.height)));
 
@@ -89,6 +98,20 @@ test('the browser face detector runs in a worker from the app origin and scores 
     },
     { face: [...face.rgb], noFace: [...noFace.rgb], size: face.width },
   );
+  // The full check inside the worker: five views rendered there and scored.
+  const fullCheck = await page.evaluate(
+    async ({ dims, indexToPatient, modality }) => {
+      type Api = { check(volume: unknown): Promise<{ faceFound: boolean; views: { yawDeg: number; pitchDeg: number; score: number }[] }> };
+      const api = (window as unknown as { faceCheck: Api }).faceCheck;
+      const data = new Float32Array(await (await fetch('ct-cranium.f32')).arrayBuffer());
+      return api.check({ dims, indexToPatient: new Float64Array(indexToPatient), data, modality, slices: [] });
+    },
+    { dims: volume.dims, indexToPatient: [...volume.indexToPatient], modality: volume.modality },
+  );
+  console.log(`Chromium full check: ${fullCheck.views.map((v) => `${v.yawDeg}/${v.pitchDeg}: ${v.score.toFixed(2)}`).join(', ')}`);
+  expect(fullCheck.faceFound).toBe(true);
+  expect(fullCheck.views).toHaveLength(5);
+  for (const view of fullCheck.views) expect(view.score, `${view.yawDeg}/${view.pitchDeg}`).toBeGreaterThanOrEqual(FACE_SCORE_THRESHOLD);
   console.log(`Chromium (${result.backend}): face ${result.faceScores.map((s) => s.toFixed(2))}, no face ${result.noFaceScores.map((s) => s.toFixed(2))}; Node: face ${nodeFace.toFixed(2)}`);
 
   expect(result.backend).toBe('wasm');

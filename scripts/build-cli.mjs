@@ -1,14 +1,19 @@
 #!/usr/bin/env node
 // Bundles the command-line front end (src/cli/main.ts) into dist-cli/veil.mjs.
 // Runs on `npm install` (the "prepare" script) and on demand from bin/veil.mjs.
-// Everything is bundled so the CLI runs with plain Node, no TypeScript loader.
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+// Everything is bundled so the CLI runs with plain Node, no TypeScript loader. Code that only
+// some runs need (the zip reader for .zip inputs, and whatever a feature loads with a dynamic
+// import()) goes into chunks of its own under dist-cli/chunks/, loaded on first use: start-up
+// parses only what every run needs (README, Benchmarks). Keep heavy, optional dependencies
+// (OCR, codecs, registration, face detection) behind import() in src/cli for the same reason.
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const entry = path.join(root, 'src', 'cli', 'main.ts');
-const outfile = path.join(root, 'dist-cli', 'veil.mjs');
+const outdir = path.join(root, 'dist-cli');
+const outfile = path.join(outdir, 'veil.mjs');
 
 if (!existsSync(entry)) {
   console.log(`build-cli: ${path.relative(root, entry)} does not exist yet; skipping the CLI bundle.`);
@@ -31,8 +36,14 @@ try {
   result = await esbuild.build({
     write: false,
     absWorkingDir: root,
-    entryPoints: [entry],
-    outfile,
+    entryPoints: { veil: entry },
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    splitting: true,
+    // dist-cli/meta.json: which sources went into which file (tests/cli-bundle.test.ts checks that
+    // the entry holds none of the optional heavy dependencies).
+    metafile: true,
+    chunkNames: 'chunks/[name]-[hash]',
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -57,11 +68,25 @@ try {
 }
 
 // Write each output to a temporary name and rename it into place, so a `veil`
-// process starting concurrently never imports a half-written bundle.
-for (const file of result.outputFiles) {
+// process starting concurrently never imports a half-written bundle. Chunks first (their names
+// carry a content hash, so an older veil.mjs keeps finding its own), the entry last.
+const entryLast = [...result.outputFiles].sort((a, b) => Number(a.path === outfile) - Number(b.path === outfile));
+for (const file of entryLast) {
+  mkdirSync(path.dirname(file.path), { recursive: true });
   const tmp = `${file.path}.${process.pid}.tmp`;
   writeFileSync(tmp, file.contents);
   renameSync(tmp, file.path);
+}
+
+writeFileSync(path.join(outdir, 'meta.json'), JSON.stringify(result.metafile));
+
+// Chunks of earlier builds: removed once no veil started before this build can still need them
+// (a run loads its chunks in its first seconds; an hour is far past that).
+const chunksDir = path.join(outdir, 'chunks');
+const current = new Set(result.outputFiles.map((f) => f.path));
+for (const name of existsSync(chunksDir) ? readdirSync(chunksDir) : []) {
+  const file = path.join(chunksDir, name);
+  if (!current.has(file) && Date.now() - statSync(file).mtimeMs > 3600_000) rmSync(file, { force: true });
 }
 
 console.log(`build-cli: wrote ${path.relative(root, outfile)}`);

@@ -34,6 +34,7 @@ import { createSession, deidentifyFileAsync } from '../../src/core/deidentify.ts
 import { defaultProfile } from '../../src/core/profile/profile.ts';
 import { BENCH_DIR, ROOT, makeCtSeries, type Series } from './make-ct-series.ts';
 import { useNodeCodecs } from '../../src/cli/codec-loader.ts';
+import { bytesSource, readZipItem, walkZip } from '../../src/workers/zip-input.ts';
 
 // Core has no codec loader of its own: the benchmark runs in Node, as the CLI does.
 useNodeCodecs();
@@ -119,6 +120,31 @@ function dicomFilesIn(dir: string): string[] {
   });
 }
 
+/** The Part 10 entries of a zip output (name -> bytes), read with the app's own zip reader. */
+async function dicomEntriesIn(zipFile: string): Promise<Map<string, Uint8Array>> {
+  const walked = await walkZip(bytesSource(new Uint8Array(readFileSync(zipFile))), 'z');
+  if (!walked.ok) throw new Error(`${zipFile}: not a readable zip: ${walked.problem}`);
+  const out = new Map<string, Uint8Array>();
+  for (const item of walked.items) {
+    const bytes = await readZipItem(item);
+    if (bytes.length > 132 && Buffer.from(bytes.subarray(128, 132)).toString('latin1') === 'DICM') out.set(item.path, bytes);
+  }
+  return out;
+}
+
+/** A zip contender's output: exactly `expected` Part 10 entries, and (phi) none holding the series' identifiers. */
+async function verifyZip(tool: string, zipFile: string, expected: number, series?: Series): Promise<number> {
+  const entries = await dicomEntriesIn(zipFile);
+  if (entries.size !== expected) throw new Error(`${tool}: expected ${expected} DICOM entries in ${zipFile}, found ${entries.size}`);
+  if (series) {
+    const needles = Object.values(series.phi).map((x) => Buffer.from(x, 'latin1'));
+    for (const [name, bytes] of entries) {
+      for (const n of needles) if (Buffer.from(bytes).includes(n)) throw new Error(`${tool}: ${name} still holds "${n.toString('latin1')}"`);
+    }
+  }
+  return entries.size;
+}
+
 /** Checks a contender's output: exactly `expected` non-empty Part 10 files. Throws otherwise. */
 function verifyOutputs(tool: string, dir: string, expected: number): string[] {
   const files = dicomFilesIn(dir);
@@ -146,9 +172,18 @@ function freshDir(parent: string, name: string): string {
   return dir;
 }
 
-/** Deletes a sample's outputs and flushes dirty pages, so one sample's writeback does not land in the next one's time. */
+/**
+ * Deletes a sample's outputs (a folder, or a zip and the reports and mapping the CLI writes beside
+ * it) and flushes dirty pages, so one sample's writeback does not land in the next one's time.
+ */
 function cleanUp(dir: string): void {
-  rmSync(dir, { recursive: true, force: true });
+  const parent = path.dirname(dir);
+  const base = path.basename(dir);
+  if (existsSync(parent)) {
+    for (const name of readdirSync(parent)) {
+      if (name === base || name.startsWith(`${base}.`) || name.startsWith(`${base}-`)) rmSync(path.join(parent, name), { recursive: true, force: true });
+    }
+  }
   spawnSync('sync', { stdio: 'ignore' });
 }
 
@@ -191,7 +226,9 @@ interface Sample {
 }
 
 interface Contender {
-  key: 'engine' | 'cli' | 'gdcmanon';
+  key: 'engine' | 'cli' | 'cli-zip' | 'cli-zip-t2' | 'gdcmanon';
+  /** The output is one zip file (`outDir` + '.zip'), not a folder. */
+  zip?: boolean;
   label: string;
   /** Runs once into `outDir` (which does not exist yet) and returns the wall time. */
   run(outDir: string): Sample | Promise<Sample>;
@@ -234,16 +271,25 @@ function engineContender(series: Series): Contender {
   };
 }
 
-function cliContender(series: Series): Contender {
+/**
+ * The CLI as a user runs it: to a folder, or to a zip (the issue's target: `--out x.zip`), with
+ * its default threads or with `threads` worker threads.
+ */
+function cliContender(series: Series, variant: { zip: boolean; threads?: number } = { zip: false }): Contender {
   const bin = path.join(ROOT, 'bin', 'veil.mjs');
+  const key: Contender['key'] = !variant.zip ? 'cli' : variant.threads ? 'cli-zip-t2' : 'cli-zip';
+  const label = `veil CLI -> ${variant.zip ? 'x.zip' : 'folder'}${variant.threads ? ` --threads ${variant.threads}` : ''}`;
   return {
-    key: 'cli',
-    label: 'veil CLI (node bin/veil.mjs)',
+    key,
+    label,
+    zip: variant.zip,
     run(outDir) {
+      const out = variant.zip ? `${outDir}.zip` : outDir;
+      const extra = variant.threads ? ['--threads', String(variant.threads)] : [];
       // bin/veil.mjs rebuilds its bundle when a source is newer than it (others may be editing
       // src/ while we measure): a sample that included a rebuild is thrown away and re-run.
       for (let attempt = 1; ; attempt++) {
-        const r = timeProcess(process.execPath, [bin, 'deidentify', series.dir, '--out', outDir, '-q']);
+        const r = timeProcess(process.execPath, [bin, 'deidentify', series.dir, '--out', out, '-q', ...extra]);
         if (r.status !== 0) {
           throw new Error(`veil CLI exited with ${r.status}:\n${(r.stderr + r.stdout).trim().slice(-2000)}`);
         }
@@ -256,7 +302,7 @@ function cliContender(series: Series): Contender {
         }
         if (attempt >= 3) throw new Error('veil CLI rebuilt its bundle on 3 attempts in a row (sources changing under the bench?)');
         console.log('  (veil CLI rebuilt its bundle during this sample: discarded, re-running)');
-        rmSync(outDir, { recursive: true, force: true });
+        cleanUp(outDir);
       }
     },
   };
@@ -318,7 +364,14 @@ async function main(): Promise<void> {
 
   const work = mkdtempSync(path.join(os.tmpdir(), 'veil-bench-'));
   try {
-    const contenders: Contender[] = [engineContender(series), cliContender(series)];
+    // The CLI to a zip (the target), with its default threads and with two workers (this machine's
+    // cores: is a worker pool worth it here?), and to a folder as before.
+    const contenders: Contender[] = [
+      engineContender(series),
+      cliContender(series),
+      cliContender(series, { zip: true }),
+      cliContender(series, { zip: true, threads: 2 }),
+    ];
     const gdcmanon = which('gdcmanon');
     const openssl = which('openssl');
     let gdcmVersion: string | undefined;
@@ -340,9 +393,14 @@ async function main(): Promise<void> {
     for (const c of contenders) {
       const out = freshDir(work, `warmup-${c.key}`);
       await c.run(out);
-      const files = verifyOutputs(c.label, out, n);
-      verifyNoPhi(c.label, files, series);
-      console.log(`  ${c.label.padEnd(30)} ok: ${files.length} DICOM files written, no original identifiers in plain text`);
+      let count: number;
+      if (c.zip) count = await verifyZip(c.label, `${out}.zip`, n, series);
+      else {
+        const files = verifyOutputs(c.label, out, n);
+        verifyNoPhi(c.label, files, series);
+        count = files.length;
+      }
+      console.log(`  ${c.label.padEnd(34)} ok: ${count} DICOM files written, no original identifiers in plain text`);
       cleanUp(out);
     }
 
@@ -356,14 +414,19 @@ async function main(): Promise<void> {
       for (const c of order) {
         const out = freshDir(work, `round${round}-${c.key}`);
         const s = await c.run(out);
-        verifyOutputs(c.label, out, n);
+        if (c.zip) await verifyZip(c.label, `${out}.zip`, n);
+        else verifyOutputs(c.label, out, n);
         samples.get(c.key)!.push(s);
         line.push(`${c.key} ${s.seconds.toFixed(3)}s`);
         if (!opts.keep) cleanUp(out);
       }
       startup.veilCli.push(cliStartup(veilBin));
       if (gdcmanon && openssl) startup.gdcmanon.push(timeProcess(gdcmanon, ['--version']).seconds);
-      console.log(`  round ${round + 1}/${opts.runs}: ${line.join(', ')}`);
+      // The pair the issue asks about, as it happened in this round.
+      const g = samples.get('gdcmanon')?.[round]?.seconds;
+      const z = samples.get('cli-zip')?.[round]?.seconds;
+      const pair = g !== undefined && z !== undefined ? `  [gdcmanon/veil-zip ${(g / z).toFixed(2)}]` : '';
+      console.log(`  round ${round + 1}/${opts.runs}: ${line.join(', ')}${pair}`);
     }
 
     report(opts, series, contenders, samples, { loadAtStart, startup, gdcmVersion, gdcmMissing, wallSeconds: (performance.now() - wallStart) / 1000 });
@@ -490,6 +553,7 @@ function report(
         `target "faster than gdcmanon": ${s.label}: ${faster ? 'MET' : 'NOT MET'} (${f(s.ratioOfMedians!)}x; ` +
           `${solid ? `${faster ? 'faster' : 'slower'} in every round` : 'rounds disagree: within machine noise'})`,
       );
+      console.log(`    per-round gdcmanon/veil: ${s.pairedRatios!.map((r) => f(r)).join(' ')} (median ${f(s.pairedRatioMedian!)})`);
     }
   }
   console.log(`bench wall time ${f(extra.wallSeconds, 1)} s`);

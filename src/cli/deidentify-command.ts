@@ -8,7 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { deriveSessionKey } from '../core/header/keys.ts';
+import { nodeSessionKey } from './session-key.ts';
 import { deidentifyAll } from './parallel.ts';
 import { MAPPING_CSV } from '../core/export/mapping.ts';
 import { createFolderSink, createZipFileSink } from './node-sinks.ts';
@@ -21,6 +21,7 @@ import { parseLookupCsv } from '../core/header/pseudonyms.ts';
 import { validateProfile } from '../core/profile/resolve.ts';
 import { defaultProfile, type Mode, type Profile } from '../core/profile/profile.ts';
 import { collectInputs } from './inputs.ts';
+import { inputSetDigest, positionsIn, type Shard } from './shard.ts';
 import { parsePlan, type RedactionPlan } from '../core/pixels/plan.ts';
 import { joinParts } from '../core/dicom/writer.ts';
 import type { DetectSettings } from '../core/detect/detect.ts';
@@ -54,6 +55,13 @@ export interface DeidentifyArgs {
   threads?: number;
   /** --overwrite: write into a non-empty --out folder / replace an existing zip, mapping or operator report. */
   overwrite?: boolean;
+  /** --shard K/N: only the inputs of shard K (1-based) of N (shard.ts). */
+  shard?: Shard;
+  /**
+   * The bundle's entry file, which worker threads start from (main.ts passes its own URL: in the
+   * split bundle this module may sit in a chunk that cannot start a worker). Default: this module.
+   */
+  workerUrl?: URL;
   quiet: boolean;
 }
 
@@ -108,7 +116,7 @@ export async function runDeidentify(args: DeidentifyArgs): Promise<number> {
       throw usage(`--lookup ${args.lookupPath}: ${(e as Error).message}`);
     }
   }
-  const key = deriveSessionKey(args.passphrase);
+  const key = nodeSessionKey(args.passphrase);
 
   const toZip = /\.zip$/i.test(args.out);
   const pseudonymize = profile.pseudonyms.mode === 'pseudonymize';
@@ -122,9 +130,18 @@ export async function runDeidentify(args: DeidentifyArgs): Promise<number> {
   if (!toZip && isWithin(resolve(`${operatorBase}.csv`), resolve(args.out))) {
     throw usage(`--operator-report ${operatorBase}.csv: must not be inside the output folder ${args.out}`);
   }
-  const { inputs } = await collectInputs(args.inputs, { exclude: [...targets, resolve(`${operatorBase}.csv`), resolve(`${operatorBase}.json`)] });
+  const walked = (await collectInputs(args.inputs, { exclude: [...targets, resolve(`${operatorBase}.csv`), resolve(`${operatorBase}.json`)] })).inputs;
+  // --shard: every shard walks everything (the same walk on every machine), then keeps its part,
+  // each input with its position in the whole walk (references, merged reports).
+  // With --deface, whole folders go to one shard: a series is defaced whole or not at all.
+  const positions = args.shard ? positionsIn(walked, args.shard, args.deface ? 'folder' : 'file') : undefined;
+  const inputs = positions ? positions.map((i) => walked[i]) : walked;
+  const shardMeta = args.shard
+    ? { shard: { ...args.shard, inputs: walked.length, inputSet: inputSetDigest(key, walked.map((i) => i.path)) } }
+    : {};
   // Nothing to read still writes a report (and mapping) that says so.
-  if (inputs.length === 0) console.error('veil: no input files found');
+  if (walked.length === 0) console.error('veil: no input files found');
+  else if (inputs.length === 0) console.error(`veil: none of the ${walked.length} input(s) belongs to shard ${args.shard!.index}/${args.shard!.count}`);
 
   const sinkOptions = { overwrite: args.overwrite ?? false };
   const sink: OutputSink = toZip ? createZipFileSink(args.out, sinkOptions) : createFolderSink(args.out, sinkOptions);
@@ -174,9 +191,10 @@ export async function runDeidentify(args: DeidentifyArgs): Promise<number> {
   // output paths, twins, the sink, the reports. This host reads, schedules and logs.
   const run = new ExportRun<Uint8Array>({
     paths: inputs.map((i) => i.path),
+    positions,
     key,
     sink,
-    meta: reportMeta(profile, startedAt),
+    meta: { ...reportMeta(profile, startedAt), ...shardMeta },
     // --ocr fails closed: an image whose text could not be read before, or its output after,
     // redaction is refused (BLOCKING), never written unchecked.
     check: ocrEngine && findings
@@ -198,14 +216,15 @@ export async function runDeidentify(args: DeidentifyArgs): Promise<number> {
     workerMappings = await deidentifyAll(
       inputs,
       { profile, key, lookup: lookup ? [...lookup] : undefined, plan, pixelReview: { require: args.requirePixelReview ?? false } },
-      { threads, workerUrl: new URL(import.meta.url), decided: defacing?.refused, deface: defacing?.instructions },
-      async (index, outcome) => {
+      // A zip output: the workers compute each file's CRC-32, in parallel with the one writer.
+      { threads, workerUrl: args.workerUrl ?? new URL(import.meta.url), crc: toZip, decided: defacing?.refused, deface: defacing?.instructions },
+      async (index, outcome, crc) => {
         if ('readError' in outcome) {
           return run.deliver(index, { outcome: { status: 'failed', input: inputs[index].path, reason: `could not be read: ${outcome.readError}`, warnings: [] } });
         }
         if (outcome.status !== 'written') return run.deliver(index, { outcome });
         const { parts, ...reported } = outcome; // the bytes go to the sink; the report stays light
-        return run.deliver(index, { outcome: reported, pieces: parts });
+        return run.deliver(index, { outcome: reported, pieces: parts, crc });
       },
     );
   } catch (e) {
@@ -250,7 +269,7 @@ export async function runDeidentify(args: DeidentifyArgs): Promise<number> {
   const failedCount = outcomes.filter((o) => o.status === 'failed').length;
   const residual = outcomes.filter((o) => o.status === 'written' && o.residual.length > 0).length;
   console.log(
-    `veil: ${inputs.length} input(s): ${result.written} written, ${skipped} skipped, ${failedCount} failed` +
+    `veil: ${inputs.length} input(s)${args.shard ? ` (shard ${args.shard.index}/${args.shard.count} of ${walked.length})` : ''}: ${result.written} written, ${skipped} skipped, ${failedCount} failed` +
       `${residual ? `, ${residual} with identifiers still found (see report)` : ''} -> ${args.out}`,
   );
   // Images with burned-in text nobody painted or reviewed: always counted, so nobody misses them.
@@ -274,7 +293,9 @@ export async function runDeidentify(args: DeidentifyArgs): Promise<number> {
         `${of('skipped').length} other series skipped`,
     );
   }
-  return result.written > 0 && !incomplete ? 0 : 1;
+  // An empty shard of a larger run did what it was asked: its report says it holds nothing.
+  const emptyShard = args.shard !== undefined && inputs.length === 0 && walked.length > 0;
+  return (result.written > 0 || emptyShard) && !incomplete ? 0 : 1;
 }
 
 /** The defacing engine in Node (elastix, face-api), loaded only when a run asks for --deface. */

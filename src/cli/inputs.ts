@@ -14,7 +14,6 @@
 import { constants as fsConstants, realpathSync, type Dirent, type Stats } from 'node:fs';
 import { access, lstat, readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { readZipItem, walkZip } from '../workers/zip-input.ts';
 import { zipFileSource } from './zip-file-source.ts';
 import { readInputFile } from './read-file.ts';
 import { isWithin } from './output-safety.ts';
@@ -153,6 +152,9 @@ async function expand(file: string, name: string): Promise<InputFile[]> {
   if (!/\.zip$/i.test(file)) return [{ path: name, diskPath: file, read: async () => readInputFile(file) }];
   // Only the central directory is read here; each entry is read (and inflated, within the zip
   // limits) when its turn comes. A .zip that is not a readable zip is reported with the reason.
+  // The zip reader (zip.js, a quarter of the CLI's code) loads only when a .zip is an input: a
+  // run over plain files never pays for it at start-up (scripts/build-cli.mjs splits it out).
+  const { readZipItem, walkZip } = await import('../workers/zip-input.ts');
   const walked = await walkZip(zipFileSource(file, (await stat(file)).size), name);
   if (!walked.ok) {
     const problem = `not a readable zip: ${walked.problem}`;

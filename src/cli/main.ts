@@ -7,8 +7,11 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { runDeidentify, type DeidentifyArgs } from './deidentify-command.ts';
 import { useNodeCodecs } from './codec-loader.ts';
+import { useNodeHmac } from './session-key.ts';
 import { runWorkerIfChild } from './parallel.ts';
 import type { DefaceMode } from '../core/deface/types.ts';
+import { parseShard, type Shard } from './shard.ts';
+import { runMergeReports } from './merge-reports.ts';
 
 /** Beyond this many threads the one writer on the main thread, not de-identification, is the limit. */
 const MAX_DEFAULT_THREADS = 8;
@@ -21,6 +24,7 @@ const MAX_DEFAULT_THREADS = 8;
 const defaultThreads = (): number => Math.max(1, Math.min(availableParallelism() - 1, MAX_DEFAULT_THREADS));
 
 const USAGE = `Usage: veil deidentify <files or folders or .zip...> --out <folder or .zip> [options]
+       veil merge-reports <shard reports (.json)...> --out <merged.json or .csv> [--out ...]
 
 Options:
   --out <path>           output folder, or a .zip file (required); must not exist yet, or be
@@ -56,8 +60,15 @@ Options:
                          finds a face (recorded in the report)
   --threads <n>          worker threads (default: the machine's cores less the one that writes,
                          at most ${MAX_DEFAULT_THREADS}; 1 runs in process)
+  --shard <K/N>          only shard K of N (K from 1 to N): inputs split by a hash of their
+                         path, the same on every machine; same passphrase on every shard,
+                         then veil merge-reports (README, "Past one machine")
   -q, --quiet            only print failures and the summary
-  -h, --help             this text`;
+  -h, --help             this text
+
+merge-reports: the shard reports (every shard's deid-report.json, or every operator's report
+.json) as one report in run order; refuses missing or doubled shards, reports of other runs and
+inputs reported twice; checks output paths and (operator's reports) patients across shards.`;
 
 class UsageError extends Error {}
 
@@ -91,6 +102,7 @@ async function main(argv: string[]): Promise<number> {
     return argv.length === 0 ? 2 : 0;
   }
   const [command, ...rest] = argv;
+  if (command === 'merge-reports') return mergeReportsCommand(rest);
   if (command !== 'deidentify') throw new UsageError(`unknown command "${command}"`);
   let parsed;
   try {
@@ -117,6 +129,7 @@ async function main(argv: string[]): Promise<number> {
         quiet: { type: 'boolean', short: 'q' },
         threads: { type: 'string' },
         overwrite: { type: 'boolean' },
+        shard: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -141,6 +154,15 @@ async function main(argv: string[]): Promise<number> {
   if (defaceMode === undefined && (values['deface-optional'] || values['deface-ignore-face-check'])) {
     throw new UsageError('--deface-optional and --deface-ignore-face-check only apply with --deface');
   }
+  // Before anything is read: a bad --shard must not start a run over the wrong part.
+  let shard: Shard | undefined;
+  if (values.shard !== undefined) {
+    try {
+      shard = parseShard(values.shard);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
   const args: DeidentifyArgs = {
     inputs: positionals,
     out: values.out,
@@ -162,12 +184,36 @@ async function main(argv: string[]): Promise<number> {
     quiet: values.quiet ?? false,
     threads: values.threads === undefined ? defaultThreads() : parseThreads(values.threads),
     overwrite: values.overwrite ?? false,
+    shard,
+    // Worker threads start from the bundle's entry (this file), never from a chunk.
+    workerUrl: new URL(import.meta.url),
   };
   return runDeidentify(args);
 }
 
-// The main thread and every worker thread (the same bundle) load codecs from node_modules.
+async function mergeReportsCommand(rest: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: rest, allowPositionals: true, options: { out: { type: 'string', multiple: true }, quiet: { type: 'boolean', short: 'q' }, help: { type: 'boolean', short: 'h' } } });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (positionals.length === 0) throw new UsageError('merge-reports: no shard reports given');
+  const out = values.out ?? [];
+  if (out.length === 0) throw new UsageError('merge-reports: --out <merged.json or .csv> is required');
+  for (const o of out) if (!/\.(json|csv)$/i.test(o)) throw new UsageError(`merge-reports: --out ${o}: must end in .json or .csv`);
+  return runMergeReports({ reports: positionals, out, quiet: values.quiet ?? false });
+}
+
+// The main thread and every worker thread (the same bundle) load codecs from node_modules and
+// compute keyed hashes with Node's native HMAC.
 useNodeCodecs();
+useNodeHmac();
 if (!runWorkerIfChild()) main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -16,6 +16,7 @@ import type { Pseudonym } from '../core/header/pseudonyms.ts';
 import type { InputFile } from './inputs.ts';
 import type { DefaceInstruction } from '../core/deface/write-back.ts';
 import { readInputFile } from './read-file.ts';
+import { crc32Native } from './crc32-native.ts';
 
 export interface SessionInit {
   profile: Profile;
@@ -33,7 +34,7 @@ type ToWorker = { index: number; path: string; bytes?: Uint8Array; diskPath?: st
  * Each file's mapping records travel with its outcome, so a worker that dies later (out of
  * memory on some other file) takes no record of the files it already finished with it.
  */
-type FromWorker = { index: number; outcome: FileOutcome; mapping?: MappingSnapshot } | { mapping: MappingSnapshot | undefined };
+type FromWorker = { index: number; outcome: FileOutcome; mapping?: MappingSnapshot; crc?: number } | { mapping: MappingSnapshot | undefined };
 
 export const sessionFrom = (init: SessionInit): Session =>
   createSession({ profile: init.profile, key: init.key, lookup: init.lookup ? new Map(init.lookup) : undefined, plan: init.plan, pixelReview: init.pixelReview });
@@ -42,7 +43,8 @@ export const sessionFrom = (init: SessionInit): Session =>
 export function runWorkerIfChild(): boolean {
   if (isMainThread || !parentPort || (workerData as { role?: string })?.role !== 'veil-deidentify') return false;
   const port = parentPort;
-  const session = sessionFrom((workerData as { init: SessionInit }).init);
+  const { init, options } = workerData as { init: SessionInit; options: { crc: boolean } };
+  const session = sessionFrom(init);
   // Messages are handled strictly one after another (a promise chain: redacting compressed
   // pixels is asynchronous), so "done" can never overtake a file still being processed.
   let queue = Promise.resolve();
@@ -65,7 +67,9 @@ export function runWorkerIfChild(): boolean {
     const outcome = await deidentifyFileAsync({ path: msg.path, bytes }, { ...session, mapping: fileMapping }, { deface: msg.deface });
     // Each distinct buffer once: parts may share the input's buffer.
     const transfer = outcome.status === 'written' ? [...new Set(outcome.parts.map((p) => p.buffer as ArrayBuffer))] : [];
-    port.postMessage({ index: msg.index, outcome, mapping: fileMapping?.snapshot() } satisfies FromWorker, transfer);
+    // The zip's CRC-32 of the output here, in parallel, not on the one thread that writes.
+    const crc = outcome.status === 'written' && options.crc ? crc32Native(outcome.parts) : undefined;
+    port.postMessage({ index: msg.index, outcome, mapping: fileMapping?.snapshot(), crc } satisfies FromWorker, transfer);
   };
   return true;
 }
@@ -84,7 +88,12 @@ export interface ParallelOptions {
   workerUrl: URL;
   /** Heap limit of each worker in MiB; default: the main thread's own limit. */
   workerHeapMb?: number;
+  /** Workers compute each written file's CRC-32 (a zip output needs it) and pass it with the outcome. */
+  crc?: boolean;
 }
+
+/** A finished input: its outcome (or why it could not be read) and, from a worker, its CRC-32. */
+export type Finished = { outcome: FileOutcome | { readError: string }; crc?: number };
 
 /**
  * Processes every input; `onResult` is awaited in input order. Returns the workers' mapping
@@ -94,7 +103,7 @@ export async function deidentifyAll(
   inputs: readonly InputFile[],
   init: SessionInit,
   options: ParallelOptions,
-  onResult: (index: number, outcome: FileOutcome | { readError: string }) => Promise<void>,
+  onResult: (index: number, outcome: FileOutcome | { readError: string }, crc?: number) => Promise<void>,
 ): Promise<MappingSnapshot[]> {
   const decidedOutcome = (index: number): FileOutcome | undefined => skippedOutcome(inputs[index]) ?? options.decided?.get(index);
   if (options.threads <= 1) {
@@ -122,9 +131,9 @@ export async function deidentifyAll(
   // (ERR_WORKER_OUT_OF_MEMORY), which is survivable, instead of the whole process's.
   const heapMb = options.workerHeapMb ?? Math.floor(getHeapStatistics().heap_size_limit / (1024 * 1024));
   const startWorker = () =>
-    new Worker(options.workerUrl, { workerData: { role: 'veil-deidentify', init }, resourceLimits: { maxOldGenerationSizeMb: heapMb } });
+    new Worker(options.workerUrl, { workerData: { role: 'veil-deidentify', init, options: { crc: options.crc ?? false } }, resourceLimits: { maxOldGenerationSizeMb: heapMb } });
   const workers = Array.from({ length: options.threads }, startWorker);
-  const finished = new Map<number, FileOutcome | { readError: string }>();
+  const finished = new Map<number, Finished>();
   let nextToSend = 0;
   let nextToDeliver = 0;
   let delivering = Promise.resolve();
@@ -162,7 +171,7 @@ export async function deidentifyAll(
         while (finished.has(nextToDeliver)) {
           const result = finished.get(nextToDeliver)!;
           finished.delete(nextToDeliver);
-          await onResult(nextToDeliver, result);
+          await onResult(nextToDeliver, result.outcome, result.crc);
           nextToDeliver++;
           // Room in the window again: wake the workers that were waiting for it.
           while (idle.length && nextToSend - nextToDeliver < window) void feed(idle.shift()!);
@@ -198,7 +207,7 @@ export async function deidentifyAll(
       const input = inputs[index];
       const skip = decidedOutcome(index);
       if (skip) {
-        finished.set(index, skip);
+        finished.set(index, { outcome: skip });
         deliver();
         return feed(w);
       }
@@ -214,7 +223,7 @@ export async function deidentifyAll(
         w.postMessage({ index, path: input.path, bytes, deface: options.deface?.get(index) } satisfies ToWorker, [bytes.buffer as ArrayBuffer]);
       } catch (e) {
         inFlight.get(w)?.delete(index);
-        finished.set(index, { readError: (e as Error).message });
+        finished.set(index, { outcome: { readError: (e as Error).message } });
         deliver();
         void feed(w);
       }
@@ -244,10 +253,10 @@ export async function deidentifyAll(
           retry.push(index);
           continue;
         }
-        finished.set(index, {
+        finished.set(index, { outcome: {
           status: 'failed', input: inputs[index].path, warnings: [],
           reason: `not written: processing stopped on this file (${why}); it may need more memory than a worker may use`,
-        });
+        } });
       }
       deliver();
       if (nextToSend < inputs.length || retry.length) {
@@ -276,7 +285,7 @@ export async function deidentifyAll(
         }
         inFlight.get(w)?.delete(msg.index);
         if (msg.mapping) mappings.push(msg.mapping);
-        finished.set(msg.index, msg.outcome);
+        finished.set(msg.index, { outcome: msg.outcome, crc: msg.crc });
         deliver();
         void feed(w);
       });

@@ -1,7 +1,7 @@
 import type { PixelRedaction } from './pixels/redact.ts';
 import type { PixelAssessment } from './pixels/review-status.ts';
-import type { DefaceMode } from './deface/types.ts';
 import type { FreeTextCounts } from './detect/free-text/kinds.ts';
+import type { DefaceMode } from './deface/types.ts';
 
 /**
  * What happened to one input file. Every input gets exactly one outcome; the report is the list

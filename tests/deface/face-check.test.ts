@@ -1,48 +1,41 @@
 /**
  * The automatic face check on the fixture heads (../shared/fixtures/heads): the detector must see a
  * face in EVERY view of each original head — otherwise a "no face" on a defaced head proves
- * nothing — and none once the face is gone.
- *
- * Until deface-engine's defaceSeries lands, "gone" is a crude test-only cut: everything anterior
- * to a coronal plane behind the eyes is set to air. The real defaced test (remove, blur, soft, on
- * the engine's output) follows when the engine is merged.
+ * nothing — and none on the engine's defaced output (remove, blur and soft), checked as it will be
+ * written (the FramePatches applied), framed where the original face is.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { useNodeCodecs } from '../../src/cli/codec-loader.ts';
+import { nodeRegistrar } from '../../src/cli/elastix-node.ts';
 import { createNodeFaceDetector } from '../../src/cli/face-detector-node.ts';
-import { FACE_CHECK_VIEWS, FACE_SCORE_THRESHOLD, checkDefacedFace, checkFace } from '../../src/core/deface/face-check.ts';
-import { faceFraming, indexToPatientPoint } from '../../src/core/deface/render.ts';
-import type { FaceCheckOutcome, Volume } from '../../src/core/deface/types.ts';
-import { loadHeadSeries } from '../helpers/head-volume.ts';
+import { defaceSeries } from '../../src/core/deface/deface.ts';
+import { FACE_CHECK_VIEWS, FACE_SCORE_THRESHOLD, checkDefaceOutcome, checkFace } from '../../src/core/deface/face-check.ts';
+import type { DefaceMode, FaceCheckOutcome, SeriesInstance, Volume } from '../../src/core/deface/types.ts';
+import { volumeFromSeries } from '../../src/core/deface/volume.ts';
+import { readSeries } from './helpers.ts';
 
+useNodeCodecs();
 const detector = createNodeFaceDetector();
-const HEADS = ['mr-colin27', 'ct-cranium'] as const;
+const registrar = nodeRegistrar();
 const scores = (outcome: FaceCheckOutcome): string => outcome.views.map((v) => `${v.yawDeg}/${v.pitchDeg}: ${v.score.toFixed(2)}`).join(', ');
 
-/**
- * Air everywhere anterior to a coronal plane 60 mm behind the nose tip (the globe is ~25 mm deep
- * and sits ~20 mm behind the nose tip): eyes, nose, lips and forehead go, the rest stays.
- */
-function cutFaceOff(volume: Volume): Float32Array {
-  const framing = faceFraming(volume);
-  // faceFraming centres 40 mm behind the nose tip.
-  const cutY = framing.centre[1] + 20;
-  const air = volume.modality === 'CT' ? -1024 : 0;
-  const data = volume.data.slice();
-  const [nx, ny, nz] = volume.dims;
-  for (let k = 0; k < nz; k++) {
-    for (let j = 0; j < ny; j++) {
-      for (let i = 0; i < nx; i++) {
-        if (indexToPatientPoint(volume, i, j, k)[1] < cutY) data[i + nx * (j + ny * k)] = air;
-      }
-    }
-  }
-  return data;
+async function expectNoFaceAfter(head: string, instances: readonly SeriesInstance[], mode: DefaceMode): Promise<void> {
+  const outcome = await defaceSeries(instances, { mode }, { registrar });
+  expect(outcome.status, outcome.reason).toBe('defaced');
+  const check = await checkDefaceOutcome(outcome, instances, detector);
+  console.log(`${head} ${mode}: ${scores(check)}`);
+  for (const view of check.views) expect(view.score, `${head} ${mode} ${view.yawDeg}/${view.pitchDeg}`).toBeLessThan(FACE_SCORE_THRESHOLD);
+  expect(check.faceFound).toBe(false);
 }
 
-describe.each(HEADS)('face check on %s', (head) => {
+describe.each(['ct-cranium', 'mr-colin27'])('face check on %s', (head) => {
+  let instances: SeriesInstance[];
   let volume: Volume;
-  beforeAll(() => {
-    volume = loadHeadSeries(head);
+  beforeAll(async () => {
+    instances = readSeries(head);
+    const read = await volumeFromSeries(instances);
+    if ('refused' in read) throw new Error(read.refused);
+    volume = read;
   });
 
   it('finds a face in every view of the original head', async () => {
@@ -51,12 +44,20 @@ describe.each(HEADS)('face check on %s', (head) => {
     expect(outcome.views.map((v) => [v.yawDeg, v.pitchDeg])).toEqual(FACE_CHECK_VIEWS.map((v) => [v.yawDeg, v.pitchDeg]));
     for (const view of outcome.views) expect(view.score, `${head} ${view.yawDeg}/${view.pitchDeg}`).toBeGreaterThanOrEqual(FACE_SCORE_THRESHOLD);
     expect(outcome.faceFound).toBe(true);
-  }, 180_000);
+  }, 300_000);
 
-  it('finds no face once everything in front of the eyes is cut away', async () => {
-    const outcome = await checkDefacedFace(volume, cutFaceOff(volume), detector);
-    console.log(`${head} cut: ${scores(outcome)}`);
-    for (const view of outcome.views) expect(view.score, `${head} ${view.yawDeg}/${view.pitchDeg}`).toBeLessThan(FACE_SCORE_THRESHOLD);
-    expect(outcome.faceFound).toBe(false);
-  }, 180_000);
+  it('finds no face after defacing with blur', () => expectNoFaceAfter(head, instances, 'blur'), 600_000);
+
+  if (head === 'ct-cranium') {
+    it('finds no face after defacing with remove', () => expectNoFaceAfter(head, instances, 'remove'), 600_000);
+    it('finds no face after defacing with soft', () => expectNoFaceAfter(head, instances, 'soft'), 600_000);
+  } else {
+    // KNOWN FAILURE, kept visible rather than skipped: on Colin27, remove and soft leave a flat cut
+    // whose inner anatomy (orbital roofs either side of the nasal cavity) the detector scores 0.73
+    // from below (0/−15), though no face is recognisable in the render. The check therefore blocks
+    // these outputs until a person overrides it, as designed. `it.fails` turns red the day the
+    // engine's region (or the check) stops producing it, so this note cannot go stale.
+    it.fails('finds no face after defacing with remove (known false positive of the cut surface, see above)', () => expectNoFaceAfter(head, instances, 'remove'), 600_000);
+    it.fails('finds no face after defacing with soft (known false positive of the cut surface, see above)', () => expectNoFaceAfter(head, instances, 'soft'), 600_000);
+  }
 });

@@ -7,8 +7,9 @@
  * The detector is supplied by the host (face-api on TensorFlow.js loads differently in Node and in
  * a browser worker); everything here is DOM- and Node-free.
  */
+import { displayParams } from '../pixels/display.ts';
 import { faceFraming, renderSkin, type RenderView, type SkinFraming } from './render.ts';
-import type { FaceCheckOutcome, FaceCheckView, FaceDetector, Volume } from './types.ts';
+import type { DefaceOutcome, FaceCheckOutcome, FaceCheckView, FaceDetector, SeriesInstance, Volume } from './types.ts';
 
 /** Front, ±30° yaw, ±15° pitch: the views of issue 11, where recognition from renders works best. */
 export const FACE_CHECK_VIEWS: readonly RenderView[] = [
@@ -64,4 +65,32 @@ export async function checkFace(volume: Volume, detector: FaceDetector, options:
 export function checkDefacedFace(original: Volume, defacedData: Float32Array, detector: FaceDetector, options: Omit<FaceCheckOptions, 'framing'> = {}): Promise<FaceCheckOutcome> {
   if (defacedData.length !== original.data.length) throw new Error(`face check: the defaced data has ${defacedData.length} voxels, the volume ${original.data.length}`);
   return checkFace({ ...original, data: defacedData }, detector, { ...options, framing: faceFraming(original) });
+}
+
+/**
+ * The volume as it will be written: the original volume with the outcome's FramePatches (new
+ * stored values) applied through each instance's rescale. Checking this, rather than the region
+ * in the abstract, checks exactly the pixels that leave.
+ */
+export function defacedVolumeData(outcome: DefaceOutcome, instances: readonly SeriesInstance[]): Float32Array {
+  const volume = outcome.volume;
+  if (!volume) throw new Error('face check: the deface outcome carries no volume');
+  const data = volume.data.slice();
+  const datasets = new Map(instances.map((instance) => [instance.path, instance.dataset]));
+  const perSlice = volume.dims[0] * volume.dims[1];
+  volume.slices.forEach((slice, k) => {
+    const patch = outcome.patches.get(slice.path)?.find((p) => p.frame === slice.frame);
+    if (!patch) return;
+    const dataset = datasets.get(slice.path);
+    if (!dataset) throw new Error(`face check: no instance ${slice.path} for the patch of slice ${k}`);
+    const { rescaleSlope, rescaleIntercept } = displayParams(dataset);
+    for (let n = 0; n < patch.indices.length; n++) data[k * perSlice + patch.indices[n]] = patch.storedValues[n] * rescaleSlope + rescaleIntercept;
+  });
+  return data;
+}
+
+/** Checks a defaced series as it will be written, framed where its original face is. */
+export function checkDefaceOutcome(outcome: DefaceOutcome, instances: readonly SeriesInstance[], detector: FaceDetector, options: Omit<FaceCheckOptions, 'framing'> = {}): Promise<FaceCheckOutcome> {
+  if (!outcome.volume) throw new Error('face check: the deface outcome carries no volume');
+  return checkDefacedFace(outcome.volume, defacedVolumeData(outcome, instances), detector, options);
 }

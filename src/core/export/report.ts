@@ -14,7 +14,7 @@
  * The operator's report is the same rows plus each input's path (`paths`): it stays with the
  * operator, beside the output (CLI) or downloaded on its own (app), never inside the output.
  */
-import { zeroCounts, type ActionCounts, type DefaceRecord, type FileOutcome, type ReportedOutcome } from '../outcome.ts';
+import { zeroCounts, type ActionCounts, type DefaceRecord, type FileOutcome, type PatientFacts, type ReportedOutcome } from '../outcome.ts';
 import type { DefaceMode } from '../deface/types.ts';
 import { replaceIdentifiers, type Identifier } from '../audit/identifiers.ts';
 import { FREE_TEXT_KINDS, addCounts, type FreeTextCounts } from '../detect/free-text/kinds.ts';
@@ -35,6 +35,25 @@ export interface ReportMeta {
   mode: 'anonymize' | 'pseudonymize';
   startedAt: string;
   finishedAt: string;
+  /** Set by `veil deidentify --shard K/N`: which part of which run this report covers. */
+  shard?: ShardInfo;
+  /** Set by `veil merge-reports`: how many shard reports this one was merged from. */
+  mergedShards?: number;
+}
+
+/**
+ * One shard of a run spread over machines (`--shard K/N`). `inputs` and `inputSet` describe the
+ * whole run's inputs, which every shard walks before taking its part, so `veil merge-reports` can
+ * tell a missing shard, a shard of another run and a shard run with another passphrase.
+ */
+export interface ShardInfo {
+  /** 1-based: this is shard `index` of `count`. */
+  index: number;
+  count: number;
+  /** Inputs of the whole run (every shard), not only this shard's. */
+  inputs: number;
+  /** Keyed hash (session key) of the whole run's input paths: equal only for the same inputs and passphrase. */
+  inputSet: string;
 }
 
 /** The report's header for a profile, the same in both hosts. */
@@ -87,6 +106,7 @@ export interface DefaceSeriesEntry extends Omit<DefaceSeriesFacts, 'inputs'> {
   paths?: string[];
 }
 
+
 export interface ReportTotals {
   inputs: number;
   written: number;
@@ -127,6 +147,11 @@ export interface ReportEntry {
   exportedAnyway?: boolean;
   /** Runs that asked for defacing: whether this file's series was defaced (mode, pixels changed here), declined (why) or skipped. */
   deface?: DefaceRecord;
+  /**
+   * The operator's report only: keyed digests of who the file belongs to (PatientFacts, never a
+   * value), so `veil merge-reports` can run the patient check across shards again.
+   */
+  patient?: PatientFacts;
 }
 
 export interface ReportJson {
@@ -147,86 +172,96 @@ export const CSV_COLUMNS = [
   'pixel_status', 'pixel_review_reasons', 'exported_anyway',
 ] as const;
 
-
 /** "person 2; phone 1": the free-text counts in one CSV cell, kinds in a fixed order. */
 const freeTextCell = (counts: FreeTextCounts | undefined): string =>
   FREE_TEXT_KINDS.filter((k) => counts?.[k]).map((k) => `${k} ${counts?.[k]}`).join('; ');
+
 
 /** Accepts full outcomes or `ReportedOutcome`s (bytes dropped once written): the bytes are never read. */
 export function buildReport(outcomes: readonly ReportedOutcome[], meta: ReportMeta, options: ReportOptions = {}): { json: string; csv: string } {
   const redactList = options.redact ?? [];
   const clean = (s: string): string => (redactList.length > 0 ? replaceIdentifiers(s, redactList).text : s);
+  const paths = options.paths;
+  const files = outcomes.map((o, i): ReportEntry => {
+    const warnings = o.warnings.map(clean);
+    const px = o.pixelReview;
+    const pixelFields = px ? { pixelStatus: px.status, pixelReviewReasons: [...px.reasons], ...(px.exportedAnyway ? { exportedAnyway: true } : {}) } : {};
+    const path = paths ? { path: paths[i] } : {};
+    const defaceFields = o.deface ? { deface: { ...o.deface, ...(o.deface.reason !== undefined ? { reason: clean(o.deface.reason) } : {}) } } : {};
+    if (o.status !== 'written') return { input: clean(o.input), ...path, status: o.status, reason: clean(o.reason), warnings, residual: [], ...pixelFields, ...defaceFields };
+    return {
+      input: clean(o.input),
+      ...path,
+      status: o.status,
+      output: o.output,
+      modality: o.modality,
+      transferSyntaxUID: o.transferSyntaxUID,
+      sopClassUID: o.sopClassUID,
+      warnings,
+      // Deliberately no `value`: the report ships with the data it describes.
+      residual: o.residual.map((r) => ({ kind: r.kind, where: r.where })),
+      actions: { ...o.actions },
+      ...(o.freeText ? { freeTextRemoved: { ...o.freeText } } : {}),
+      ...pixelFields,
+      ...defaceFields,
+      // Keyed digests, for the operator's report only (merge-reports checks patients across shards).
+      ...(paths && o.patient ? { patient: { ...o.patient } } : {}),
+    };
+  });
+  const defacing = options.defacing?.map(({ inputs, ...facts }): DefaceSeriesEntry => ({
+    ...facts,
+    ...(facts.reason !== undefined ? { reason: clean(facts.reason) } : {}),
+    inputs: inputs.map((i) => files[i]?.input ?? `#${i}`),
+    ...(paths ? { paths: inputs.map((i) => paths[i]) } : {}),
+  }));
+  return renderReport(files, meta, { operator: paths !== undefined, defacing });
+}
 
+/** The totals of a report's rows. */
+export function totalsOf(files: readonly ReportEntry[]): ReportTotals {
   const totals: ReportTotals = {
-    inputs: outcomes.length, written: 0, skipped: 0, failed: 0,
+    inputs: files.length, written: 0, skipped: 0, failed: 0,
     filesWithWarnings: 0, filesWithResidualWarnings: 0, residualFindings: 0,
     needPixelReview: 0, exportedWithoutPixelReview: 0, actions: zeroCounts(), freeTextRemoved: {},
   };
-  const files: ReportEntry[] = [];
-  const paths = options.paths;
-  let csv = csvRow(paths ? [CSV_COLUMNS[0], 'path', ...CSV_COLUMNS.slice(1)] : CSV_COLUMNS);
-  /** The operator's report has the path after the reference. */
-  const row = (i: number, fields: (string | number | undefined)[]) =>
-    csvRow(paths ? [fields[0], paths[i], ...fields.slice(1)] : fields);
-
-  for (const [i, o] of outcomes.entries()) {
-    const warnings = o.warnings.map(clean);
-    if (warnings.length > 0) totals.filesWithWarnings++;
-    const px = o.pixelReview;
-    if (px?.status === 'needs-review') totals.needPixelReview++;
-    if (px?.exportedAnyway) totals.exportedWithoutPixelReview++;
-    const pixelFields = px ? { pixelStatus: px.status, pixelReviewReasons: [...px.reasons], ...(px.exportedAnyway ? { exportedAnyway: true } : {}) } : {};
-    const pixelCsv = px ? [px.status, px.reasons.join(' | '), px.exportedAnyway ? 'yes' : ''] : ['', '', ''];
-    const deface = o.deface ? { ...o.deface, ...(o.deface.reason !== undefined ? { reason: clean(o.deface.reason) } : {}) } : undefined;
-    const defaceFields = deface ? { deface } : {};
-    const defaceCsv = deface ? [deface.status, deface.mode ?? '', deface.changedPixels ?? '', deface.reason ?? ''] : ['', '', '', ''];
-    if (o.status === 'written') {
+  for (const f of files) {
+    if (f.warnings.length > 0) totals.filesWithWarnings++;
+    if (f.pixelStatus === 'needs-review') totals.needPixelReview++;
+    if (f.exportedAnyway) totals.exportedWithoutPixelReview++;
+    if (f.status === 'written') {
       totals.written++;
-      if (o.residual.length > 0) totals.filesWithResidualWarnings++;
-      totals.residualFindings += o.residual.length;
-      for (const k of ACTION_KEYS) totals.actions[k] += o.actions[k];
-      if (o.freeText) addCounts(totals.freeTextRemoved, o.freeText);
-      const entry: ReportEntry = {
-        input: clean(o.input),
-        ...(paths ? { path: paths[i] } : {}),
-        status: o.status,
-        output: o.output,
-        modality: o.modality,
-        transferSyntaxUID: o.transferSyntaxUID,
-        sopClassUID: o.sopClassUID,
-        warnings,
-        // Deliberately no `value`: the report ships with the data it describes.
-        residual: o.residual.map((r) => ({ kind: r.kind, where: r.where })),
-        actions: { ...o.actions },
-        ...(o.freeText ? { freeTextRemoved: { ...o.freeText } } : {}),
-        ...pixelFields,
-        ...defaceFields,
-      };
-      files.push(entry);
-      csv += row(i, [
-        entry.input, o.status, o.output, '', warnings.join(' | '), o.residual.length, o.transferSyntaxUID, o.modality,
-        ...ACTION_KEYS.map((k) => o.actions[k]),
-        freeTextCell(o.freeText),
-        ...defaceCsv,
-        ...pixelCsv,
-      ]);
-    } else {
-      if (o.status === 'skipped') totals.skipped++;
-      else totals.failed++;
-      const entry: ReportEntry = { input: clean(o.input), ...(paths ? { path: paths[i] } : {}), status: o.status, reason: clean(o.reason), warnings, residual: [], ...pixelFields, ...defaceFields };
-      files.push(entry);
-      csv += row(i, [entry.input, o.status, '', entry.reason, warnings.join(' | '), '', '', '', ...ACTION_KEYS.map(() => ''), '', ...defaceCsv, ...pixelCsv]);
-    }
+      if (f.residual.length > 0) totals.filesWithResidualWarnings++;
+      totals.residualFindings += f.residual.length;
+      for (const k of ACTION_KEYS) totals.actions[k] += f.actions?.[k] ?? 0;
+      if (f.freeTextRemoved) addCounts(totals.freeTextRemoved, f.freeTextRemoved);
+    } else if (f.status === 'skipped') totals.skipped++;
+    else totals.failed++;
   }
+  return totals;
+}
 
-  const report: ReportJson = { meta: { ...meta, optionsApplied: [...meta.optionsApplied] }, totals, files };
-  if (options.defacing) {
-    report.defacing = options.defacing.map(({ inputs, ...facts }) => ({
-      ...facts,
-      ...(facts.reason !== undefined ? { reason: clean(facts.reason) } : {}),
-      inputs: inputs.map((i) => clean(files[i]?.input ?? `#${i}`)),
-      ...(paths ? { paths: inputs.map((i) => paths[i]) } : {}),
-    }));
+/**
+ * The report's JSON and CSV from its rows (totals counted from them): what a run writes, and what
+ * `veil merge-reports` writes for rows gathered from several shards. `operator`: the operator's
+ * report, with each row's path in a column after the reference.
+ */
+export function renderReport(
+  files: readonly ReportEntry[],
+  meta: ReportMeta,
+  options: { operator?: boolean; defacing?: readonly DefaceSeriesEntry[] } = {},
+): { json: string; csv: string } {
+  const operator = options.operator ?? false;
+  let csv = csvRow(operator ? [CSV_COLUMNS[0], 'path', ...CSV_COLUMNS.slice(1)] : CSV_COLUMNS);
+  const row = (f: ReportEntry, fields: (string | number | undefined)[]) => csvRow(operator ? [fields[0], f.path, ...fields.slice(1)] : fields);
+  for (const f of files) {
+    const pixelCsv = f.pixelStatus ? [f.pixelStatus, (f.pixelReviewReasons ?? []).join(' | '), f.exportedAnyway ? 'yes' : ''] : ['', '', ''];
+    const d = f.deface;
+    const defaceCsv = d ? [d.status, d.mode ?? '', d.changedPixels ?? '', d.reason ?? ''] : ['', '', '', ''];
+    csv += f.status === 'written'
+      ? row(f, [f.input, f.status, f.output, '', f.warnings.join(' | '), f.residual.length, f.transferSyntaxUID, f.modality, ...ACTION_KEYS.map((k) => f.actions?.[k] ?? 0), freeTextCell(f.freeTextRemoved), ...defaceCsv, ...pixelCsv])
+      : row(f, [f.input, f.status, '', f.reason, f.warnings.join(' | '), '', '', '', ...ACTION_KEYS.map(() => ''), '', ...defaceCsv, ...pixelCsv]);
   }
+  const report: ReportJson = { meta: { ...meta, optionsApplied: [...meta.optionsApplied] }, totals: totalsOf(files), files: [...files] };
+  if (options.defacing) report.defacing = [...options.defacing];
   return { json: `${JSON.stringify(report, null, 2)}\n`, csv };
 }

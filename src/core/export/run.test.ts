@@ -141,3 +141,31 @@ describe('ExportRun', () => {
     expect(['b/a.dcm', 'a-b/c.dcm', 'a/z.dcm', 'a/b/c.dcm'].sort(compareInputPaths)).toEqual(['a/b/c.dcm', 'a/z.dcm', 'a-b/c.dcm', 'b/a.dcm']);
   });
 });
+
+describe('ExportRun, defacing', () => {
+  it('lists each series in both reports, and its reasons and file records name no path and no original UID', async () => {
+    const sink = new MemorySink();
+    const run = new ExportRun<Uint8Array>({ paths: PATHS, key: KEY, sink, meta: META });
+    const why = `not one regular 3-D head volume: ${PATHS[1]} lies off the stack (series 1.2.826.0.1.3680043.2.1125.7)`;
+    run.addDefaceSeries({ inputs: [0, 1], status: 'declined', mode: 'remove', reason: why, modality: 'CT' });
+    run.addDefaceSeries({ inputs: [3], status: 'skipped', reason: 'skipped defacing: not a head CT/MR series (modality OT)' });
+    await run.deliver(0, { outcome: { status: 'failed', input: PATHS[0], reason: `not written: defacing declined: ${why}`, warnings: [], deface: { status: 'declined', mode: 'remove', reason: why } } });
+    await run.deliver(1, { outcome: { status: 'failed', input: PATHS[1], reason: `not written: defacing declined: ${why}`, warnings: [], deface: { status: 'declined', mode: 'remove', reason: why } } });
+    await run.deliver(2, { outcome: { status: 'skipped', input: PATHS[2], reason: 'not DICOM', warnings: [] } });
+    await run.deliver(3, { outcome: { ...written(3), deface: { status: 'skipped', reason: 'skipped defacing: not a head CT/MR series (modality OT)' } }, pieces: [bytes('x')] });
+    const result = await run.finish();
+
+    const report = JSON.parse(new TextDecoder().decode(sink.files.get('deid-report.json')!)) as ReportJson;
+    const refs = result.outcomes.map((o) => o.input);
+    expect(report.defacing).toEqual([
+      { status: 'declined', mode: 'remove', modality: 'CT', reason: `not one regular 3-D head volume: ${refs[1]} lies off the stack (series <UID>)`, inputs: [refs[0], refs[1]] },
+      { status: 'skipped', reason: 'skipped defacing: not a head CT/MR series (modality OT)', inputs: [refs[3]] },
+    ]);
+    expect(report.files[1].deface?.reason).toBe(`not one regular 3-D head volume: ${refs[1]} lies off the stack (series <UID>)`);
+    expect(report.files[3].deface).toEqual({ status: 'skipped', reason: 'skipped defacing: not a head CT/MR series (modality OT)' });
+    const inside = new TextDecoder().decode(sink.files.get('deid-report.json')!) + new TextDecoder().decode(sink.files.get('deid-report.csv')!);
+    for (const leak of ['DOE', 'img2', '1.2.826.0.1.3680043']) expect(inside).not.toContain(leak);
+    const operator = JSON.parse(result.operatorReport.json) as ReportJson;
+    expect(operator.defacing?.[0].paths).toEqual([PATHS[0], PATHS[1]]);
+  });
+});

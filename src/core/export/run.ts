@@ -43,6 +43,12 @@ export type AfterRedactionCheck<P> = (path: string, pieces: readonly P[]) => Pro
 export interface ExportRunOptions<P> {
   /** Every input's path, in run order (the report lists them in this order). */
   paths: readonly string[];
+  /**
+   * Each input's position in the whole run, when this run is one shard of it (`--shard K/N`):
+   * references are numbered by it, so every shard names an input as one run over all of them
+   * would, and merged shard reports read like that run's. Default: the position in `paths`.
+   */
+  positions?: readonly number[];
   /** The session key: the references' keyed hash (same passphrase, same references). */
   key: Uint8Array;
   /** Written files as `P` pieces; the report as one Uint8Array. */
@@ -82,6 +88,8 @@ export class ExportRun<P> {
   private readonly paths = new PathAllocator();
   private readonly firstRefFor = new Map<string, string>();
   private readonly defacing: DefaceSeriesFacts[] = [];
+  /** Input index → the other inputs of its defaced series: a series-wide reason may name any of them. */
+  private readonly seriesOf = new Map<number, readonly number[]>();
   private chain: Promise<void> = Promise.resolve();
   private next = 0;
   private written = 0;
@@ -89,7 +97,7 @@ export class ExportRun<P> {
 
   constructor(private readonly options: ExportRunOptions<P>) {
     const hash = new KeyedHash(options.key);
-    this.refs = options.paths.map((p, i) => inputRef(hash, i, p));
+    this.refs = options.paths.map((p, i) => inputRef(hash, options.positions?.[i] ?? i, p));
     this.paths.reserve(REPORT_JSON);
     this.paths.reserve(REPORT_CSV);
   }
@@ -111,11 +119,14 @@ export class ExportRun<P> {
 
   /**
    * Records what defacing did to one series (its files by input index), for the reports'
-   * per-series list. Its reason is cleaned of the series' paths and of UIDs here.
+   * per-series list. Its reason is cleaned of the series' paths and of UIDs here. Call it before
+   * the series' files are delivered: their messages are then cleaned of every path of the series
+   * (a series-wide reason may name any of its files).
    */
   addDefaceSeries(facts: DefaceSeriesFacts): void {
     let reason = facts.reason;
     if (reason !== undefined) for (const i of facts.inputs) reason = neutralMessage(reason, this.options.paths[i], this.refs[i]);
+    for (const i of facts.inputs) this.seriesOf.set(i, facts.inputs);
     this.defacing.push({ ...facts, inputs: [...facts.inputs], ...(reason !== undefined ? { reason } : {}) });
   }
 
@@ -144,7 +155,13 @@ export class ExportRun<P> {
   private async place(index: number, { outcome: raw, pieces, crc }: Delivery<P>): Promise<ReportedOutcome> {
     const path = this.options.paths[index];
     const ref = this.refs[index];
-    const clean = (s: string) => neutralMessage(s, path, ref);
+    const series = this.seriesOf.get(index);
+    const clean = (s: string) => {
+      let text = neutralMessage(s, path, ref);
+      // The series' reason (and the engine's words about it) may name the series' other files.
+      if (series) for (const j of series) if (j !== index && text.includes(this.options.paths[j])) text = neutralMessage(text, this.options.paths[j], this.refs[j]);
+      return text;
+    };
     const warnings = raw.warnings.map(clean);
     const deface = raw.deface?.reason !== undefined ? { deface: { ...raw.deface, reason: clean(raw.deface.reason) } } : {};
     if (raw.status !== 'written') return { ...raw, input: ref, reason: clean(raw.reason), warnings, ...deface };
