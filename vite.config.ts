@@ -72,8 +72,8 @@ export default defineConfig({
       registerType: 'autoUpdate',
       manifest: false,
       workbox: {
-        // .bin: the face detector's model weights (dist/face-api/).
-        globPatterns: ['**/*.{html,js,css,wasm,json,svg,png,woff2,traineddata,gz,bin}'],
+        // .bin: the face detector's model weights (dist/face-api/); .zst: elastix's pipelines (dist/elastix/).
+        globPatterns: ['**/*.{html,js,css,wasm,json,svg,png,woff2,traineddata,gz,bin,zst}'],
         // The OCR engine and codecs are large; they must be cached too to work offline.
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
         navigateFallback: 'index.html',

@@ -2,10 +2,14 @@
  * Every screen a clinician goes through, photographed at 1024, 1280 and 1920 px wide (into
  * test-results/screenshots/, not committed) and checked for controls that overflow or overlap:
  * landing, loading, a loaded study, header review, the viewer with boxes, settings, the export
- * dialog's gate, and the toolbar after text detection. SHOT_PREFIX names the set ("before" on
+ * dialog's gate, and the toolbar after text detection; and the defacing panel of a head CT
+ * (offered, at the gate, done with its 3-D views). SHOT_PREFIX names the set ("before" on
  * the old code, "after" by default).
  */
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { repoRoot } from './helpers/fixtures.ts';
 import { CR_MONO1_RLE, US_GREY, US_RGB, makeFolder } from './helpers/burned-in.ts';
 import { shot } from './helpers/session.ts';
 
@@ -115,4 +119,30 @@ test('screens at 1024, 1280 and 1920 px', async ({ page }) => {
   await page.getByTestId('open-viewer').click();
   await expect(page.getByTestId('viewer')).toHaveAttribute('data-ready', 'true', { timeout: 60_000 });
   await shots(page, '09-viewer-after-detection');
+});
+
+test('defacing screens at 1024, 1280 and 1920 px', async ({ page }) => {
+  // A head CT defaced in the browser (elastix on a shared 2-core machine): generous.
+  test.setTimeout(600_000);
+  const dir = path.resolve(repoRoot, '..', 'shared', 'fixtures', 'heads', 'ct-cranium');
+  test.skip(!existsSync(dir), `the head CT fixture is not at ${dir}`);
+  const files = readdirSync(dir).filter((f) => f.endsWith('.dcm')).map((f) => path.join(dir, f));
+  await page.goto('./');
+  await page.getByTestId('file-input').setInputFiles(files);
+  await expect(page.getByTestId('instance-count')).toHaveText(String(files.length), { timeout: 60_000 });
+  await expect(page.getByTestId('deface')).toBeVisible({ timeout: 60_000 });
+  await shots(page, '10-deface-offered');
+
+  await page.getByTestId('export-zip').click();
+  await expect(page.getByTestId('gate-head-series')).toBeVisible({ timeout: 60_000 });
+  await shots(page, '11-deface-gate');
+  await page.keyboard.press('Escape');
+
+  await page.getByTestId('deface').click();
+  await expect(page.getByTestId('deface-done')).toBeVisible({ timeout: 540_000 });
+  await expect(page.getByTestId('deface-3d')).toHaveAttribute('data-rendered', 'true', { timeout: 120_000 });
+  // From the top of the pane: scrolled, the panel's controls pass under the sticky toolbar, which
+  // the overlap check would take for a layout fault.
+  await page.locator('.main-pane').evaluate((el) => el.scrollTo(0, 0));
+  await shots(page, '12-deface-done');
 });

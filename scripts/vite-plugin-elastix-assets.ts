@@ -13,10 +13,14 @@ import type { Plugin } from 'vite';
 const require = createRequire(import.meta.url);
 
 /** Only the two pipelines the registrar calls. */
-const PIPELINES = /^(elastix|default-parameter-map)\.(js|wasm)$/;
+// itk-wasm's in-thread loader fetches `<pipeline>.wasm.zst` (zstd, decoded in the worker), never
+// the plain .wasm: without the .zst the app's fallback page comes back and elastix cannot start.
+const PIPELINES = /^(elastix|default-parameter-map)\.(js|wasm\.zst)$/;
 
 function assets(): Map<string, string> {
-  const dir = join(dirname(require.resolve('@itk-wasm/elastix/package.json')), 'dist', 'pipelines');
+  // The package's "exports" has no ./package.json (resolving it throws, and the build then writes
+  // nothing); its Node entry sits in dist/, beside pipelines/.
+  const dir = join(dirname(require.resolve('@itk-wasm/elastix')), 'pipelines');
   const files = new Map<string, string>();
   for (const name of readdirSync(dir)) if (PIPELINES.test(name)) files.set(`elastix/${name}`, join(dir, name));
   return files;
@@ -31,7 +35,7 @@ export function elastixAssets(): Plugin {
         const path = (req.url ?? '').split('?')[0].replace(/^\/+/, '');
         const file = files.get(path);
         if (!file) return next();
-        res.setHeader('Content-Type', path.endsWith('.js') ? 'text/javascript' : 'application/wasm');
+        res.setHeader('Content-Type', path.endsWith('.js') ? 'text/javascript' : 'application/octet-stream');
         res.end(readFileSync(file));
       });
     },

@@ -4,7 +4,7 @@
  */
 import * as Comlink from 'comlink';
 import { MappingLog } from '../core/export/mapping.ts';
-import { reportMeta } from '../core/export/report.ts';
+import { reportMeta, type DefaceSeriesFacts } from '../core/export/report.ts';
 import { startOutputReader } from './ocr-client.ts';
 import { WorkerPool } from './pool.ts';
 import type {
@@ -126,6 +126,8 @@ export class EngineClient {
       onProgress?: (p: ExportProgress) => void;
       /** What `Detect text` found: outputs it covers are read again with OCR before they go in. */
       ocr?: OcrFindingsInit;
+      /** The head series' defacing, for the reports' per-series list (files by index in `inputs`). */
+      defacing?: DefaceSeriesFacts[];
     },
   ): Promise<ExportResult> {
     const writerWorker = new Worker(new URL('./zip-writer.worker.ts', import.meta.url), { type: 'module', name: 'veil-zip-writer' });
@@ -153,7 +155,7 @@ export class EngineClient {
       const profile = init.profile;
       const ocr = options.ocr ? { identifiers: options.ocr.identifiers, read: options.ocr.read, failed: options.ocr.failed, covered: options.ocr.covered } : undefined;
       await guard(writer.begin(
-        { paths: inputs.map((i) => i.path), key: init.key, meta: reportMeta(profile), ocr },
+        { paths: inputs.map((i) => i.path), key: init.key, meta: reportMeta(profile), ocr, ...(options.defacing?.length ? { defacing: options.defacing } : {}) },
         options.target,
         Comlink.proxy(onProgress),
         reader ? Comlink.proxy(reader.read) : undefined,

@@ -26,6 +26,7 @@ import { pixelFacts } from '../core/pixels/review-status.ts';
 import type { CheckResult, EngineWorkerApi, ExportMessage, ExportPiece, InputRef, PreviewResult, ScanResult, SessionInit } from './protocol.ts';
 import { listZip } from './zip-input.ts';
 import { crc32Parts } from '../core/export/crc32.ts';
+import type { DefaceInstruction } from '../core/deface/write-back.ts';
 
 // The codecs' JavaScript and .wasm are bundled by Vite and served from this origin.
 setCodecLoader(browserCodecLoader);
@@ -37,7 +38,7 @@ const sessionFrom = (init: SessionInit): Session =>
   });
 
 let session: Session | undefined;
-let exporting: { session: Session; port: MessagePort } | undefined;
+let exporting: { session: Session; port: MessagePort; deface: Map<string, DefaceInstruction> } | undefined;
 
 /** Synchronous reads are about twice as fast as Blob.arrayBuffer() in Chromium workers. */
 const syncReader = typeof FileReaderSync !== 'undefined' ? new FileReaderSync() : undefined;
@@ -195,16 +196,18 @@ const api: EngineWorkerApi = {
 
   beginExport(init, port) {
     exporting?.port.close();
-    exporting = { session: sessionFrom(init), port };
+    // The head series' defacing, per file: patches and marks for accepted ones, the reason for kept faces.
+    exporting = { session: sessionFrom(init), port, deface: new Map(init.deface?.instructions ?? []) };
   },
 
   async exportFile(index, input) {
     if (!exporting) throw new Error('exportFile() before beginExport()');
-    const { session: s, port } = exporting;
+    const { session: s, port, deface: defacing } = exporting;
+    const deface = defacing.get(input.path);
     const bytes = await read(input);
     let outcome: FileOutcome;
     if ('error' in bytes) outcome = { status: 'failed', input: input.path, reason: bytes.error, warnings: [] };
-    else outcome = await deidentifyFileAsync({ path: input.path, bytes }, s);
+    else outcome = await deidentifyFileAsync({ path: input.path, bytes }, s, deface ? { deface } : {});
     if (outcome.status !== 'written' || 'error' in bytes) {
       port.postMessage({ index, outcome } satisfies ExportMessage);
       return { status: outcome.status, bytes: 0 };

@@ -16,6 +16,8 @@ import type { InstanceSummary } from '../core/summary/summary.ts';
 import type { ZipListing } from './zip-input.ts';
 import type { OcrIdentifiers } from '../core/detect/classify.ts';
 import type { DetectSettings, RedactionCheck } from '../core/detect/detect.ts';
+import type { DefaceInstruction } from '../core/deface/write-back.ts';
+import type { DefaceSeriesFacts } from '../core/export/report.ts';
 
 export type { ImageIdentity, PixelAssessment, PixelFacts, PixelReviewOptions, InstanceReview, InstanceSummary, MappingSnapshot, PixelRedaction, RedactionBox, RedactionPlan, ReportedOutcome, ResidualFinding, ZipListing };
 
@@ -33,6 +35,14 @@ export interface SessionInit {
   plan?: RedactionPlan;
   /** Export only: images that need pixel review are refused unless listed as "export anyway". */
   pixelReview?: PixelReviewOptions;
+  /** Export only: the defacing a person accepted, and the head series that leave with their faces. */
+  deface?: DefaceSessionInit;
+}
+
+/** What the export does about faces (the app's decisions on its head series). */
+export interface DefaceSessionInit {
+  /** Input path → what its de-identification does about its series' face (core/deface/write-back.ts). */
+  instructions: [string, DefaceInstruction][];
 }
 
 /** One input as the workers see it. */
@@ -161,6 +171,8 @@ export interface WriterInit {
   meta: Omit<ReportMeta, 'finishedAt'>;
   /** Set when detection ran: outputs it covers are checked with the `check` reader. */
   ocr?: Omit<OcrFindingsInit, 'settings'>;
+  /** What happened to each head series (its files by index in `paths`), for the reports' defacing list. */
+  defacing?: DefaceSeriesFacts[];
 }
 
 export interface ZipWriterApi {

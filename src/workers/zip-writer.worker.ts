@@ -128,6 +128,7 @@ const api: ZipWriterApi = {
         if (index + 1 === init.paths.length) stop();
       },
     });
+    for (const series of init.defacing ?? []) run.addDefaceSeries(series);
     job = { run, zip, target: out, ports: [], allPlaced, stop };
   },
 

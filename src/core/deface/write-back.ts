@@ -41,7 +41,7 @@ export function writtenRecord(instruction: DefaceInstruction, changedPixels: num
 
 /** The warning a file of a declined series carries when it is written all the same. */
 export function declinedWarning(reason: string): string {
-  return `defacing declined (${reason}): written WITHOUT defacing because --deface-optional allowed it; the face is still in the images`;
+  return `defacing declined (${reason}): written WITHOUT defacing at the user's explicit choice (--deface-optional, or the app's Keep the face / Export anyway); the face is still in the images`;
 }
 
 /**

@@ -5,13 +5,13 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useAppState, useVeilStore } from '../state/hooks.ts';
-import { reviewNeeded, type ReviewNeeded } from '../state/store.ts';
+import { defaceNeeded, reviewNeeded, type ReviewNeeded } from '../state/store.ts';
 import { formatBytes, formatDuration, seriesKeyOf } from '../state/tree.ts';
 import { Check, Close, Download, Warning } from './icons.tsx';
 import { ProgressBar, timeLeft } from './LoadProgress.tsx';
 import { useModal } from './useModal.ts';
 
-const TITLES = { gate: 'Burned-in text not reviewed', running: 'Exporting…', done: 'Export complete', cancelled: 'Export cancelled', error: 'Export failed', idle: 'Export' } as const;
+const TITLES = { gate: 'Not reviewed yet', running: 'Exporting…', done: 'Export complete', cancelled: 'Export cancelled', error: 'Export failed', idle: 'Export' } as const;
 
 export function ExportDialog() {
   const store = useVeilStore();
@@ -182,7 +182,9 @@ function PixelGate() {
   const files = useAppState((s) => s.files);
   const plan = useAppState((s) => s.plan);
   const detect = useAppState((s) => s.detect);
+  const deface = useAppState((s) => s.deface);
   const pending = useMemo(() => reviewNeeded(files, plan), [files, plan]);
+  const heads = useMemo(() => defaceNeeded(files, deface), [files, deface]);
   const groups = useMemo(() => {
     const m = new Map<string, ReviewNeeded[]>();
     for (const p of pending) {
@@ -191,13 +193,13 @@ function PixelGate() {
     }
     return [...m.entries()];
   }, [pending]);
-  const n = pending.length;
+  const n = pending.length + heads.reduce((sum, h) => sum + h.entries.length, 0);
   const running = detect.phase === 'running';
   if (n === 0) {
     return (
       <div className="dialog-body" data-testid="pixel-review-clear">
         <p>
-          <Check /> Every image is now painted, reviewed or clean by source.
+          <Check /> Every image is now painted, reviewed or clean by source, and every head series defaced or kept by your choice.
         </p>
         <div className="dialog-actions">
           <button type="button" className="btn" onClick={() => store.closeExportDialog()}>
@@ -212,14 +214,42 @@ function PixelGate() {
   }
   return (
     <div className="dialog-body">
-      <p>
-        Nothing has been written yet. These images may show names or dates in their pixels, and nobody has painted or reviewed them. Exported as they are,
-        they keep that text, with Burned In Annotation YES.
-      </p>
+      {pending.length ? (
+        <p>
+          Nothing has been written yet. These images may show names or dates in their pixels, and nobody has painted or reviewed them. Exported as they are,
+          they keep that text, with Burned In Annotation YES.
+        </p>
+      ) : (
+        <p>Nothing has been written yet.</p>
+      )}
+      {heads.length ? (
+        <p>
+          Head series show the patient's face when rendered in 3-D. Deface them, or choose to keep the face, before export; exported anyway, they keep it and the
+          report says so for each file.
+        </p>
+      ) : null}
       <section className="gate-list" data-testid="pixel-review-needed" data-count={n} aria-labelledby="gate-count">
         <h3 id="gate-count" className="gate-count">
           <span data-testid="pixel-review-count">{n}</span> image{n === 1 ? '' : 's'} need{n === 1 ? 's' : ''} review
         </h3>
+        {heads.map((h, i) => {
+          const s = h.entries[0].summary;
+          return (
+            <div key={h.seriesKey} className="gate-series" data-testid="gate-head-series">
+              <div className="gate-series-head">
+                <span className="modality">{s?.modality || '—'}</span>
+                <span className="gate-series-title">
+                  {s?.seriesNumber !== undefined ? `#${s.seriesNumber} ` : ''}
+                  {s?.seriesDescription || 'Series without description'} · {h.entries.length} image{h.entries.length === 1 ? '' : 's'}
+                </span>
+                <button type="button" className="btn btn-small" data-autofocus={pending.length === 0 && i === 0 ? true : undefined} onClick={() => store.openSeries(h.seriesKey)}>
+                  Open to deface
+                </button>
+              </div>
+              <p className="muted small gate-reason">{h.reason}</p>
+            </div>
+          );
+        })}
         {groups.map(([key, items]) => {
           const s = items[0].entry.summary;
           return (
@@ -263,16 +293,18 @@ function PixelGate() {
         <button type="button" className="btn btn-warn" data-testid="export-anyway" onClick={() => void store.exportZip({ anyway: true })}>
           Export anyway
         </button>
-        <button
-          type="button"
-          className="btn btn-primary"
-          data-autofocus
-          data-testid="gate-detect-text"
-          disabled={running}
-          onClick={() => void store.detectText(pending.map((p) => p.entry.id))}
-        >
-          {running ? 'Reading text…' : `Detect text on ${n === 1 ? 'it' : `these ${n}`}`}
-        </button>
+        {pending.length ? (
+          <button
+            type="button"
+            className="btn btn-primary"
+            data-autofocus
+            data-testid="gate-detect-text"
+            disabled={running}
+            onClick={() => void store.detectText(pending.map((p) => p.entry.id))}
+          >
+            {running ? 'Reading text…' : `Detect text on ${pending.length === 1 ? 'it' : `these ${pending.length}`}`}
+          </button>
+        ) : null}
       </div>
     </div>
   );

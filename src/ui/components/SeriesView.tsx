@@ -10,6 +10,7 @@ import type { FileEntry } from '../state/types.ts';
 import { Warning } from './icons.tsx';
 import { SeriesPixelBadge, WarningBadge } from './StudyTree.tsx';
 import { PixelStatusBadge, usePixelStatus } from './PixelStatus.tsx';
+import { DefacePanel } from './DefacePanel.tsx';
 
 export function findSeries(patients: PatientNode[], key: string | undefined): { patient: PatientNode; study: StudyNode; series: SeriesNode } | undefined {
   for (const patient of patients) {
@@ -63,6 +64,7 @@ export function SeriesView({ patients }: { patients: PatientNode[] }) {
           de-identification. Open a file to see where, then remove or replace the attribute with an override.
         </p>
       ) : null}
+      <DefacePanel seriesKey={series.key} />
       {mode === 'viewer' ? (
         <Suspense fallback={<p className="muted viewer-loading">Starting the viewer…</p>}>
           <Viewer key={series.key} series={series} />

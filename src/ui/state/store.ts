@@ -15,8 +15,10 @@ import {
 import { OPERATOR_REPORT } from '../../core/export/report.ts';
 import { compareInputPaths } from '../../core/export/run.ts';
 import { isZipName, type PickedInput } from '../input/collect.ts';
+import { DefaceClient, type DefaceMode } from '../../workers/deface-client.ts';
+import { HEAD_MODALITIES, defaceExport, defaceNeeded, filesBySeries, needsFaceOverride, newDeface, type DefaceNeeded } from './deface.ts';
 import { emptyPlan, mergeProposals } from './plan-edit.ts';
-import type { AppState, ExportState, FileEntry, SeriesMode, Settings, View } from './types.ts';
+import type { AppState, ExportState, FileEntry, SeriesDeface, SeriesMode, Settings, View } from './types.ts';
 
 /** An image in the export whose burned-in text nobody painted or reviewed. */
 export interface ReviewNeeded {
@@ -40,6 +42,8 @@ export function pixelStatusOf(entry: FileEntry, plan: RedactionPlan): PixelAsses
   if (entry.status !== 'ready' || !entry.pixelFacts || !entry.identity) return undefined;
   return assessPixels(entry.pixelFacts, planFacts(compiledPlan(plan), entry.identity));
 }
+
+export { defaceGateReason, defaceNeeded, needsFaceOverride, type DefaceNeeded } from './deface.ts';
 
 /** Every loaded image that needs review, in load order. */
 export function reviewNeeded(files: readonly FileEntry[], plan: RedactionPlan): ReviewNeeded[] {
@@ -124,6 +128,9 @@ export class VeilStore {
   private proposals: RedactionBox[] = [];
   /** Every proposal the loaded files made (by id), offered again after a plan import. */
   private allProposals = new Map<string, RedactionBox>();
+  private defacer?: DefaceClient;
+  /** Series whose head check has been asked for (the answer lands in state.deface). */
+  private headChecks = new Map<string, Promise<void>>();
 
   constructor() {
     this.state = {
@@ -138,6 +145,7 @@ export class VeilStore {
       planHistory: { undo: 0, redo: 0 },
       detect: { phase: 'idle' },
       keepMeasurements: false,
+      deface: {},
     };
   }
 
@@ -297,6 +305,7 @@ export class VeilStore {
       } else {
         this.set({ load: { ...this.state.load, active: false } });
       }
+      this.checkHeads();
     }
   }
 
@@ -389,7 +398,10 @@ export class VeilStore {
       plan: emptyPlan(),
       planHistory: { undo: 0, redo: 0 },
       detect: { phase: 'idle' },
+      deface: {},
     });
+    this.defacer?.cancel();
+    this.headChecks.clear();
   }
 
   // ------------------------------------------------------------------ burned-in text detection
@@ -660,6 +672,102 @@ export class VeilStore {
     }
   }
 
+  // ------------------------------------------------------------------ defacing
+
+  private defaceClient(): DefaceClient {
+    this.defacer ??= new DefaceClient();
+    return this.defacer;
+  }
+
+  private updateDeface(key: string, change: (d: SeriesDeface) => SeriesDeface): void {
+    const before = this.state.deface[key] ?? newDeface();
+    this.set({ deface: { ...this.state.deface, [key]: change(before) } });
+  }
+
+  private inputsOf(key: string): InputRef[] {
+    return (filesBySeries(this.state.files).get(key) ?? [])
+      .sort((a, b) => compareInputPaths(a.path, b.path))
+      .map((f) => ({ path: f.path, file: f.file, problem: f.unpackProblem }));
+  }
+
+  /** Asks, once per series, whether each loaded CT or MR series is a head volume (in the defacing worker). */
+  private checkHeads(): void {
+    for (const [key, entries] of filesBySeries(this.state.files)) {
+      if (this.headChecks.has(key) || !HEAD_MODALITIES.has(entries[0].summary?.modality ?? '')) continue;
+      const check = this.defaceClient()
+        .headCheck(this.inputsOf(key))
+        .catch((e: Error) => ({ head: false, reason: e.message }))
+        .then((head) => this.updateDeface(key, (d) => ({ ...d, head })));
+      this.headChecks.set(key, check);
+    }
+  }
+
+  /** Every head check asked for so far has answered (the export gate needs them all). */
+  private async headChecksDone(): Promise<void> {
+    this.checkHeads();
+    await Promise.all(this.headChecks.values());
+  }
+
+  setDefaceMode(key: string, mode: DefaceMode): void {
+    // Soft defacing keeps the pre-auricular points: the ears stay unless asked for.
+    this.updateDeface(key, (d) => ({ ...d, mode, ears: mode !== 'soft' }));
+  }
+
+  setDefaceEars(key: string, ears: boolean): void {
+    this.updateDeface(key, (d) => ({ ...d, ears }));
+  }
+
+  /** Defaces one head series in the defacing worker; the result waits for a person's decision. */
+  async deface(key: string): Promise<void> {
+    const current = this.state.deface[key];
+    if (current?.run.phase === 'running') return;
+    const inputs = this.inputsOf(key);
+    if (inputs.length === 0) return;
+    const mode = current?.mode ?? 'remove';
+    const ears = current?.ears ?? mode !== 'soft';
+    this.updateDeface(key, (d) => ({ ...d, decision: undefined, faceOverride: undefined, run: { phase: 'running', fraction: 0, stage: 'Starting', startedAt: performance.now() } }));
+    try {
+      const result = await this.defaceClient().deface(inputs, { mode, ears }, (fraction, stage) => {
+        const d = this.state.deface[key];
+        if (d?.run.phase === 'running') this.updateDeface(key, (x) => ({ ...x, run: { ...d.run, phase: 'running', fraction, stage } as SeriesDeface['run'] }));
+      });
+      if (this.state.deface[key]?.run.phase !== 'running') return;
+      this.updateDeface(key, (d) => ({ ...d, run: { phase: 'done', result } }));
+    } catch (e) {
+      if (this.state.deface[key]?.run.phase !== 'running') return;
+      this.updateDeface(key, (d) => ({ ...d, run: { phase: 'error', message: (e as Error).message } }));
+    }
+  }
+
+  cancelDeface(key: string): void {
+    if (this.state.deface[key]?.run.phase !== 'running') return;
+    this.updateDeface(key, (d) => ({ ...d, run: { phase: 'idle' } }));
+    this.defacer?.cancel();
+  }
+
+  /**
+   * A person's decision on a head series: accept the defaced result (only when it was defaced
+   * and no face remains, or a person overrode the check) or export it with its face.
+   */
+  decideDeface(key: string, decision: 'accepted' | 'declined' | undefined): void {
+    const d = this.state.deface[key];
+    if (!d) return;
+    if (decision === 'accepted') {
+      if (d.run.phase !== 'done' || d.run.result.status !== 'defaced') return;
+      if (needsFaceOverride(d.run.result) && !d.faceOverride) return;
+    }
+    this.updateDeface(key, (x) => ({ ...x, decision }));
+  }
+
+  setFaceOverride(key: string, faceOverride: boolean): void {
+    this.updateDeface(key, (d) => ({ ...d, faceOverride, decision: faceOverride ? d.decision : d.decision === 'accepted' ? undefined : d.decision }));
+  }
+
+  /** Head series the export gate lists. */
+  defaceNeeded(): DefaceNeeded[] {
+    return defaceNeeded(this.state.files, this.state.deface);
+  }
+
   // ------------------------------------------------------------------ export
 
   /** The loaded images that need pixel review under the current plan. */
@@ -674,7 +782,7 @@ export class VeilStore {
   private gate(anyway: boolean): boolean {
     if (anyway) return false;
     const pending = this.reviewNeeded();
-    if (pending.length === 0) return false;
+    if (pending.length === 0 && this.defaceNeeded().length === 0) return false;
     for (const p of pending) this.requestThumbnail(p.entry.id);
     this.set({ export: { ...idleExport(), result: this.state.export.result, mappingCsv: this.state.export.mappingCsv, phase: 'gate', dialogOpen: true } });
     return true;
@@ -699,10 +807,10 @@ export class VeilStore {
         return; // The user closed the picker.
       }
     }
-    if (this.loading) {
-      await this.loading;
-      if (this.gate(anyway)) return;
-    }
+    if (this.loading) await this.loading;
+    // A head series whose check had not answered at the click must not slip past the gate.
+    await this.headChecksDone();
+    if (this.gate(anyway)) return;
     // In path order, folder by folder, as the CLI walks a folder: the same files give the same
     // report (references hold positions) and the same twin suffixes in both hosts.
     const files = [...this.state.files].sort((a, b) => compareInputPaths(a.path, b.path));
@@ -715,12 +823,14 @@ export class VeilStore {
     this.set({ export: { ...idleExport(), phase: 'running', total: inputs.length, bytesTotal, startedAt: performance.now(), dialogOpen: true } });
     try {
       // The plan as it is now: every accepted box is painted, proposals and rejected boxes are not.
-      const init: SessionInit = { ...(await this.session()), plan: this.state.plan, pixelReview: { require: true, exportAnyway } };
+      const deface = defaceExport(this.state.deface, this.state.files, anyway, inputs.map((i) => i.path));
+      const init: SessionInit = { ...(await this.session()), plan: this.state.plan, pixelReview: { require: true, exportAnyway }, ...(deface.session ? { deface: deface.session } : {}) };
       const result = await this.engine().exportZip(inputs, init, {
         target: handle ? { kind: 'file', handle } : { kind: 'blob' },
         signal: abort.signal,
         onProgress: (p) => this.set({ export: { ...this.state.export, done: p.done, bytes: p.bytes } }),
         ocr: this.ocrFindings,
+        defacing: deface.series,
       });
       const outcomes = result.outcomes;
       const url = result.blob ? downloadBlob(result.blob, fileName) : undefined;
@@ -770,6 +880,12 @@ export class VeilStore {
   openInViewer(seriesKey: string): void {
     this.closeExportDialog();
     this.set({ selectedSeries: seriesKey, view: 'browse', seriesMode: 'viewer' });
+  }
+
+  /** From the export gate: a head series on screen, to deface it or keep its face. */
+  openSeries(seriesKey: string): void {
+    this.closeExportDialog();
+    this.set({ selectedSeries: seriesKey, view: 'browse', seriesMode: 'grid' });
   }
 
   /** From the export dialog: a file's header review (residual warnings). */

@@ -1,6 +1,7 @@
 import type { Pseudonym } from '../../core/header/pseudonyms.ts';
 import type { Profile } from '../../core/profile/profile.ts';
 import type { ImageIdentity, InstanceReview, InstanceSummary, PixelFacts, RedactionPlan, ResidualFinding } from '../../workers/protocol.ts';
+import type { DefaceMode, DefaceResult, HeadCheck } from '../../workers/deface-protocol.ts';
 
 export type FileStatus = 'queued' | 'ready' | 'skipped' | 'failed';
 
@@ -102,7 +103,30 @@ export type DetectRun =
   | { phase: 'done'; regions: number; phi: number; images: number; /** images whose pixels could not be decoded or read */ unread: number }
   | { phase: 'error'; message: string };
 
+/** Defacing of one series (keyed by series key in AppState.deface). */
+export interface SeriesDeface {
+  /** Whether the series is a head volume (undefined while the check runs). */
+  head?: HeadCheck;
+  mode: DefaceMode;
+  ears: boolean;
+  run:
+    | { phase: 'idle' }
+    | { phase: 'running'; fraction: number; stage: string; startedAt: number }
+    | { phase: 'done'; result: DefaceResult }
+    | { phase: 'error'; message: string };
+  /**
+   * A person's decision: `accepted` — the defaced pixels are exported; `declined` — the series
+   * is exported with its face, at their explicit choice (the report says so). Undefined: the
+   * export gate lists the series.
+   */
+  decision?: 'accepted' | 'declined';
+  /** The automatic check found a face and a person overrode it after looking (recorded in the report). */
+  faceOverride?: boolean;
+}
+
 export interface AppState {
+  /** Head series: their defacing and the person's decision, by series key. */
+  deface: Record<string, SeriesDeface>;
   detect: DetectRun;
   /** Detection leaves measurements, scale labels and acoustic indices alone. */
   keepMeasurements: boolean;
