@@ -4,7 +4,7 @@
  * independent reader, native Tesseract. Used by tests/ocr/recall.test.ts and scripts/bench/ocr.ts.
  *
  * Figures, per image and per set:
- * - PHI recall: planted PHI texts whose ink box is FULLY inside accepted boxes, on every frame
+ * - PHI recall: planted PHI texts whose every ink pixel is inside accepted boxes, on every frame
  *   the text is drawn on;
  * - precision: accepted boxes that are about PHI (cover at least half of a PHI text, or lie at
  *   least half on PHI texts);
@@ -26,7 +26,7 @@ import { displayParams } from '../../src/core/pixels/display.ts';
 import type { RedactionBox, RedactionPlan } from '../../src/core/pixels/plan.ts';
 import { readWithNativeTesseract } from '../helpers/tesseract-native.ts';
 import { labelHas, squash, type Fixture } from './fixture-expectations.ts';
-import type { PlacedItem, SyntheticImage } from './synthetic-images.ts';
+import { rasterise, type PlacedItem, type SyntheticImage, type SyntheticSpec } from './synthetic-images.ts';
 
 export interface ImageScore {
   name: string;
@@ -93,15 +93,29 @@ export function secretsOf(item: PlacedItem): string[] {
 
 const onFrame = (boxes: readonly RedactionBox[], f: number): RedactionBox[] => boxes.filter((b) => b.frames === 'all' || b.frames.includes(f));
 
-/** Share of the item's ink box inside the union of `boxes`. */
-export function coverage(item: Pick<PlacedItem, 'x' | 'y' | 'width' | 'height'>, boxes: readonly RedactionBox[]): number {
+/** Coverage 0..255 at which a glyph pixel counts as ink (fainter anti-aliasing fringes do not). */
+const INK_ALPHA = 32;
+
+/**
+ * Share of the item's ink pixels (its rasterised glyphs, drawn at its place) inside the union of
+ * `boxes`: 1 when every visible pixel of the text is painted. The blank between two words
+ * need not be.
+ */
+export function coverage(item: PlacedItem, spec: SyntheticSpec, boxes: readonly RedactionBox[]): number {
+  const glyphs = rasterise(item.text, item.font ?? spec.font, item.pointSize ?? spec.pointSize);
+  let ink = 0;
   let inside = 0;
-  for (let y = item.y; y < item.y + item.height; y++) {
-    for (let x = item.x; x < item.x + item.width; x++) {
-      if (boxes.some((b) => x >= b.x && x < b.x + b.width && y >= b.y && y < b.y + b.height)) inside++;
+  for (let y = 0; y < glyphs.height; y++) {
+    for (let x = 0; x < glyphs.width; x++) {
+      if (glyphs.alpha[y * glyphs.width + x] < INK_ALPHA) continue;
+      const X = item.x + x;
+      const Y = item.y + y;
+      if (X >= spec.width || Y >= spec.height) continue;
+      ink++;
+      if (boxes.some((b) => X >= b.x && X < b.x + b.width && Y >= b.y && Y < b.y + b.height)) inside++;
     }
   }
-  return inside / Math.max(1, item.width * item.height);
+  return ink ? inside / ink : 1;
 }
 
 const intersection = (a: { x: number; y: number; width: number; height: number }, b: { x: number; y: number; width: number; height: number }): number =>
@@ -151,7 +165,7 @@ export async function measureSynthetic(engine: OcrEngine, img: SyntheticImage, o
   const accepted = detected.plan.boxes.filter((b) => b.status === 'accepted');
   const phi = img.placed.filter((i) => i.phi);
   const drawnOn = (item: PlacedItem): number[] => item.frames ?? Array.from({ length: frames }, (_, f) => f);
-  const missed = phi.filter((item) => !drawnOn(item).every((f) => coverage(item, onFrame(accepted, f)) >= 1)).map((i) => i.text);
+  const missed = phi.filter((item) => !drawnOn(item).every((f) => coverage(item, img.spec, onFrame(accepted, f)) >= 1)).map((i) => i.text);
   const right = accepted.filter((b) => aboutPhi(b, phi));
   const score: ImageScore = {
     name: img.spec.name,

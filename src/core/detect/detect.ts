@@ -14,6 +14,7 @@ import type { Dataset } from '../dicom/dataset.ts';
 import type { RedactionBox } from '../pixels/plan.ts';
 import { KIND } from '../audit/identifiers.ts';
 import { classifyText, identifierMatches, ocrIdentifiers, type Classification, type OcrIdentifiers } from './classify.ts';
+import { growToInk } from './extent.ts';
 import { frameSource, FrameAccessError, type FrameSource } from './frames.ts';
 import { boxWithMargin, overlapRatio, wordsToLines, type Rect, type TextLine } from './lines.ts';
 import type { OcrEngine, Word } from './ocr-engine.ts';
@@ -95,6 +96,8 @@ export async function readGray(engine: OcrEngine, gray: Gray8, ids?: OcrIdentifi
   if (band) jobs.push(read(normalizePolarity(band.picture, POLARITY_BLOCK, 1.5), 255));
   const passes = await Promise.all(jobs);
   const lines = mergePasses(passes);
+  // Boxes from the text's own pixels: the recogniser's words may stop short of the line's end.
+  for (const line of lines) Object.assign(line, growToInk(gray, line));
   if (ids) await rereadCutLines(engine, lines, scaled, scale, gray, ids);
   return lines;
 }
