@@ -167,7 +167,9 @@ function paintAnatomy(img: Float64Array, width: number, height: number, channels
       let val = 40;
       for (const b of blobs) val += b.a * Math.exp(-(((u - b.cx) / b.sx) ** 2 + ((v - b.cy) / b.sy) ** 2));
       // The top band: dark at the left edge, bright anatomy from a third of the width on.
-      if (v < 0.2) val = Math.max(val, 30 + 200 * Math.min(1, Math.max(0, (u - 0.04) / 0.3)));
+      const band = v < 0.18 ? 1 : Math.exp(-(((v - 0.18) / 0.06) ** 2));
+      const ramp = 30 + 200 * Math.min(1, Math.max(0, (u - 0.04) / 0.3));
+      val += (Math.max(val, ramp) - val) * band;
       val += (rand() - 0.5) * 14;
       const p = y * width + x;
       for (let c = 0; c < channels; c++) img[p * channels + c] = Math.min(245, Math.max(0, val));

@@ -282,7 +282,8 @@ export function identifierMatches(text: string, ids: OcrIdentifiers): Identifier
 /**
  * The institution's name carried by a preset or label: a distinctive word of it (not a generic
  * word such as "Clinic" or "Cardiologie", five letters or more) inside a token of the text,
- * allowing one OCR slip or a cut-off last letter for words of six letters or more —
+ * allowing one OCR slip, or a field cut off at the token's end with one slip, for words of six
+ * letters or more —
  * "CardioLaTour" and "CardioLaTou" for "Cardiologie LATOUR", "Fenwick Echo" for "Fenwick Heart
  * Institute". A preset named after the clinic identifies the clinic as much as its name does.
  */
@@ -297,7 +298,13 @@ function institutionWordMatches(text: string, list: readonly Identifier[]): Iden
     const hit = words.some((w) => {
       const form = fold(w);
       const allowed = form.length >= 6 ? 1 : 0;
-      return tokens.some((t) => t.length >= form.length - allowed && approxDistance(form, t) <= allowed);
+      return tokens.some((t) => {
+        if (t.length >= form.length - allowed && approxDistance(form, t) <= allowed) return true;
+        // A label cut off at the end of its field ("CardioLaTou", read "CardioLaTot"): the token
+        // ends in the word's first five letters or more, one slip allowed.
+        for (let k = Math.max(5, form.length - 2); allowed && k < form.length; k++) if (t.length > k && distance(t.slice(-k), form.slice(0, k)) <= 1) return true;
+        return false;
+      });
     });
     if (hit) found.push(id);
   }
@@ -449,3 +456,22 @@ export function classifyText(text: string, ids: OcrIdentifiers, context: Classif
 
 /** Re-exported for callers that hold only a dataset. */
 export { collectIdentifiers };
+
+/** What one line of burned-in text is, in a word: see classifyLine. */
+export type LineKind = 'phi' | 'clinical' | 'other';
+
+/**
+ * The small entry point other detectors share (the free-text detector classifies OCR lines with
+ * it, and may add its own findings on top): one line of text read on the pixels, and the
+ * identifiers of the ORIGINAL header (`ocrIdentifiers(dataset)`, built once per file) →
+ *
+ *   'phi'       it holds one of the header's identifiers (however short, as a whole token), the
+ *               institution's name or a distinctive word of it, a date, a time, an ID-shaped
+ *               number, a labelled value ("Name:", "DOB:") or a name shape: paint it;
+ *   'clinical'  measurements, scale labels, acoustic output indices: worth keeping;
+ *   'other'     any other text: proposed for review.
+ */
+export function classifyLine(text: string, identifiers: OcrIdentifiers): LineKind {
+  const c = classifyText(text, identifiers);
+  return c.class === 'phi' ? 'phi' : c.clinical ? 'clinical' : 'other';
+}

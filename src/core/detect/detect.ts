@@ -88,7 +88,7 @@ export async function readGray(engine: OcrEngine, gray: Gray8, ids?: OcrIdentifi
   };
   // Pass 1: the whole picture, strong contrast, lines and texture removed — in two overlapping
   // strips, so that both recognisers of the pool work on one image at once.
-  const first = removeLongRuns(normalizePolarity(scaled, POLARITY_BLOCK, 2.5, 2, FLAT_MIN), LONG_RUN);
+  const first = removeLongRuns(normalizePolarity(scaled, POLARITY_BLOCK, 2.5, 2, FLAT_MIN, LOCAL_CONTRAST), LONG_RUN);
   const jobs = strips(first).map((strip) => read(strip.picture, 255, strip.mapY));
   // Pass 2, at the same time: the header band, where devices print patient data, with gentler
   // contrast (faint text survives the first pass, text pressed against a bar edge this one).
@@ -203,6 +203,11 @@ function linesOf(words: Word[], scale: number, gray: Gray8, ids?: OcrIdentifiers
   return wordsToLines(kept, { scale, width: gray.width, height: gray.height });
 }
 
+/**
+ * Faint text (light text on bright anatomy, 20–40 grey levels apart) brought up to the contrast
+ * of strong text in the first pass; tiles whose text already stands out keep the plain gain.
+ */
+const LOCAL_CONTRAST = { target: 200, maxGain: 16 };
 /** Tile size of the background estimate, in pixels of the picture read. */
 const POLARITY_BLOCK = 8;
 /** Dark runs longer than this (pixels of the picture read) are lines, not text. */
@@ -432,6 +437,15 @@ export function dropOtherText(box: Rect, confidence: number, width: number, heig
 function toBoxes(lines: ReadLine[], coverage: Map<ReadLine, Set<number>>, frameCount: number, sopInstanceUID: string, width = 0, height = 0): RedactionBox[] {
   interface Acc { line: ReadLine; box: Rect; frames: Set<number>; readFrames: Set<number>; texts: Set<string>; phi: boolean; reasons: Set<string>; confidence: number }
   const accs: Acc[] = [];
+  // A field that shows PHI on one frame holds PHI on every frame: a clock or date misread on
+  // another frame ("05/69/2023 14.32.63") is still that field.
+  for (const line of lines) {
+    if (line.classification.class === 'phi') continue;
+    const twin = lines.find((o) => o.frame !== line.frame && o.classification.class === 'phi' && overlapRatio(o.box, line.box) > 0.6);
+    if (!twin) continue;
+    line.classification = { ...line.classification, class: 'phi', reasons: [...line.classification.reasons, `same place as PHI on frame ${twin.frame}`] };
+    line.proposed = true;
+  }
   for (const line of lines) {
     if (!line.proposed) continue;
     const frames = coverage.get(line) ?? new Set([line.frame]);

@@ -3,10 +3,11 @@
  *
  * Where text runs from a dark border into bright anatomy (a radiograph's name and date), the
  * recogniser often reads the first words and gives up on the rest: its box then stops short and
- * the last letters stay readable once painted. Here the row of the line is looked at again with
- * strong local contrast (each pixel's distance from its neighbourhood's most common grey, so light
- * text on bright anatomy and dark text on light ground both show), and the box is grown left and
- * right over every column that holds ink, across gaps narrower than a word space and a half.
+ * the last letters stay readable once painted. Here the row of the line is looked at again, as each
+ * pixel's distance from its neighbourhood's most common grey (so light text on bright anatomy and
+ * dark text on light ground both show), grain averaged away, and the box is grown left and right
+ * over every column whose line rows stand out from the rows above and below it, across gaps
+ * narrower than a word space and a half.
  */
 import { normalizePolarity, type Gray8 } from './render.ts';
 
@@ -17,10 +18,10 @@ export interface Span {
   y1: number;
 }
 
-/** Contrast gain of the local normalisation: 21 grey levels from the background is ink. */
-const GAIN = 6;
-/** Normalised value below which a pixel is ink (0 = far from its background, 255 = background). */
-const INK = 128;
+/** Smallest distance from the background (grey levels, after a 3×3 mean) that may be ink. */
+const MIN_INK = 8;
+/** Ink on the line's rows must stand this many times above the quieter side of its surroundings. */
+const ABOVE_SURROUNDINGS = 1.6;
 /** A gap wider than this many text heights ends the line. */
 const MAX_GAP = 0.8;
 /** Farthest the box may grow on each side, in text heights. */
@@ -43,21 +44,42 @@ export function growToInk(gray: Gray8, span: Span): Span {
   if (w <= 0 || ch <= 0) return span;
   const crop = new Uint8Array(w * ch);
   for (let y = 0; y < ch; y++) crop.set(gray.data.subarray((cy0 + y) * gray.width + cx0, (cy0 + y) * gray.width + cx1), y * w);
-  const norm = normalizePolarity({ width: w, height: ch, data: crop }, 8, GAIN).data;
-  // Ink counted in the middle of the line's rows: rows just above and below may hold the
-  // neighbouring lines' descenders and accents.
+  // Distance of each pixel from its neighbourhood's background (gain 1), grain averaged away.
+  const norm = normalizePolarity({ width: w, height: ch, data: crop }, 8, 1).data;
+  const dist = new Uint8Array(w * ch);
+  for (let y = 0; y < ch; y++) {
+    for (let x = 0; x < w; x++) {
+      let sum = 0;
+      let n = 0;
+      for (let yy = Math.max(0, y - 1); yy <= Math.min(ch - 1, y + 1); yy++) {
+        for (let xx = Math.max(0, x - 1); xx <= Math.min(w - 1, x + 1); xx++) {
+          sum += 255 - norm[yy * w + xx];
+          n++;
+        }
+      }
+      dist[y * w + x] = sum / n;
+    }
+  }
+  // The middle of the line's rows (rows just above and below may hold the neighbouring lines'
+  // descenders and accents), and a strip above and below it.
   const top = span.y0 - cy0 + Math.floor(0.15 * h);
   const bottom = Math.max(top + 1, span.y1 - cy0 - Math.floor(0.15 * h));
-  const inkIn = (x: number, y0: number, y1: number, need: number): boolean => {
-    let n = 0;
-    for (let y = Math.max(0, y0); y < Math.min(ch, y1); y++) if (norm[y * w + x] < INK && ++n >= need) return true;
-    return false;
+  const peak = (x: number, y0: number, y1: number): number => {
+    let m = 0;
+    for (let y = Math.max(0, y0); y < Math.min(ch, y1); y++) if (dist[y * w + x] > m) m = dist[y * w + x];
+    return m;
   };
-  // Texture (speckle, trabeculae, an edge of the anatomy) has ink above AND below the line's rows
-  // as well; text has background on at least one side.
   const above = [span.y0 - cy0 - Math.ceil(0.6 * h), span.y0 - cy0 - Math.ceil(0.25 * h)] as const;
   const below = [span.y1 - cy0 + Math.ceil(0.25 * h), span.y1 - cy0 + Math.ceil(0.6 * h)] as const;
-  const inked = (x: number): boolean => inkIn(x, top, bottom, 2) && !(inkIn(x, above[0], above[1], 1) && inkIn(x, below[0], below[1], 1));
+  // A column holds text when its line rows stand out from the quieter of the two strips: texture
+  // (speckle, trabeculae, an edge of the anatomy) is as strong above and below the line as on it,
+  // while a neighbouring line of text darkens one side only.
+  const inked = (x: number): boolean => {
+    const on = peak(x, top, bottom);
+    if (on < MIN_INK) return false;
+    const around = Math.min(peak(x, above[0], above[1]), peak(x, below[0], below[1]));
+    return on >= ABOVE_SURROUNDINGS * around + 4;
+  };
   const maxGap = Math.max(2, Math.ceil(MAX_GAP * h));
   let x1 = span.x1 - cx0;
   for (let x = x1, gap = 0; x < w && gap <= maxGap; x++) {
