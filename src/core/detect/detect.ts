@@ -98,8 +98,50 @@ export async function readGray(engine: OcrEngine, gray: Gray8, ids?: OcrIdentifi
   const lines = mergePasses(passes);
   // Boxes from the text's own pixels: the recogniser's words may stop short of the line's end.
   for (const line of lines) Object.assign(line, growToInk(gray, line));
-  if (ids) await rereadCutLines(engine, lines, scaled, scale, gray, ids);
+  if (ids) await Promise.all([rereadCutLines(engine, lines, scaled, scale, gray, ids), rereadDoubtfulLines(engine, lines, scaled, scale, ids)]);
   return lines;
+}
+
+/** Doubtful lines read again per frame, at most. */
+const MAX_REREADS = 3;
+/** Other text read with less confidence than this is doubtful. */
+const DOUBTFUL = 80;
+
+/**
+ * Other text read with little confidence ("Ac ons," for "Acc: A2309051187" in small yellow type)
+ * is read again on its own: a crop round the line, enlarged twice more, with the contrast of that
+ * region alone normalised, as a single line. What the second reading adds goes into the line's
+ * text, so that classification sees both readings. The few least confident lines of some length
+ * are read again, not every speck.
+ */
+async function rereadDoubtfulLines(engine: OcrEngine, lines: TextLine[], scaled: Gray8, scale: number, ids: OcrIdentifiers): Promise<void> {
+  const doubtful = lines
+    .filter((l) => l.confidence < DOUBTFUL && l.text.replace(/[^\p{L}\p{N}]/gu, '').length >= 3)
+    .filter((l) => {
+      const c = classifyText(l.text, ids);
+      return c.class === 'other' && !c.clinical;
+    })
+    .sort((a, b) => a.confidence - b.confidence)
+    .slice(0, MAX_REREADS);
+  await Promise.all(
+    doubtful.map(async (line) => {
+      const h = (line.y1 - line.y0) * scale;
+      const x0 = Math.max(0, Math.floor(line.x0 * scale - h));
+      const x1 = Math.min(scaled.width, Math.ceil(line.x1 * scale + h));
+      const y0 = Math.max(0, Math.floor(line.y0 * scale - 0.3 * h));
+      const y1 = Math.min(scaled.height, Math.ceil(line.y1 * scale + 0.3 * h));
+      if (x1 - x0 < 8 || y1 - y0 < 8) return;
+      const crop = new Uint8Array((x1 - x0) * (y1 - y0));
+      for (let y = y0; y < y1; y++) crop.set(scaled.data.subarray(y * scaled.width + x0, y * scaled.width + x1), (y - y0) * (x1 - x0));
+      const big = resample({ width: x1 - x0, height: y1 - y0, data: crop }, 2);
+      const pic = pad(normalizePolarity(big, POLARITY_BLOCK, 2.5, 2, 0, LOCAL_CONTRAST), PAD, 255);
+      const words = (await engine.recognize(pic.data, pic.width, pic.height, { singleLine: true })).filter((w) => w.confidence >= 40 && /[\p{L}\p{N}]/u.test(w.text));
+      if (words.length === 0) return;
+      const text = words.map((w) => w.text).join(' ');
+      line.text = mergedText(line.text, text);
+      line.confidence = Math.max(line.confidence, words.reduce((n, w) => n + w.confidence, 0) / words.length);
+    }),
+  );
 }
 
 /** Rows shared by the two strips of pass 1: more than any text line is tall. */
