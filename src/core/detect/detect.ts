@@ -97,8 +97,14 @@ export async function readGray(engine: OcrEngine, gray: Gray8, ids?: OcrIdentifi
   const passes = await Promise.all(jobs);
   const lines = mergePasses(passes);
   // Boxes from the text's own pixels: the recogniser's words may stop short of the line's end.
-  for (const line of lines) Object.assign(line, growToInk(gray, line));
-  if (ids) await Promise.all([rereadCutLines(engine, lines, scaled, scale, gray, ids), rereadDoubtfulLines(engine, lines, scaled, scale, ids)]);
+  // A line whose ink reaches well past the words read was read only in part: it is doubtful.
+  const partlyRead = new Set<TextLine>();
+  for (const line of lines) {
+    const grown = growToInk(gray, line);
+    if (grown.x1 - grown.x0 - (line.x1 - line.x0) > 2 * (line.y1 - line.y0)) partlyRead.add(line);
+    Object.assign(line, grown);
+  }
+  if (ids) await Promise.all([rereadCutLines(engine, lines, scaled, scale, gray, ids), rereadDoubtfulLines(engine, lines, scaled, scale, ids, partlyRead)]);
   return lines;
 }
 
@@ -108,20 +114,20 @@ const MAX_REREADS = 3;
 const DOUBTFUL = 80;
 
 /**
- * Other text read with little confidence ("Ac ons," for "Acc: A2309051187" in small yellow type)
- * is read again on its own: a crop round the line, enlarged twice more, with the contrast of that
+ * Other text read with little confidence ("Ac ons," for "Acc: A2309051187" in small yellow type),
+ * or whose ink runs well past the words read ("Acc" alone), is read again on its own: a crop round the line, enlarged twice more, with the contrast of that
  * region alone normalised, as a single line. What the second reading adds goes into the line's
  * text, so that classification sees both readings. The few least confident lines of some length
  * are read again, not every speck.
  */
-async function rereadDoubtfulLines(engine: OcrEngine, lines: TextLine[], scaled: Gray8, scale: number, ids: OcrIdentifiers): Promise<void> {
+async function rereadDoubtfulLines(engine: OcrEngine, lines: TextLine[], scaled: Gray8, scale: number, ids: OcrIdentifiers, partlyRead: ReadonlySet<TextLine>): Promise<void> {
   const doubtful = lines
-    .filter((l) => l.confidence < DOUBTFUL && l.text.replace(/[^\p{L}\p{N}]/gu, '').length >= 3)
+    .filter((l) => (l.confidence < DOUBTFUL || partlyRead.has(l)) && l.text.replace(/[^\p{L}\p{N}]/gu, '').length >= 3)
     .filter((l) => {
       const c = classifyText(l.text, ids);
       return c.class === 'other' && !c.clinical;
     })
-    .sort((a, b) => a.confidence - b.confidence)
+    .sort((a, b) => Number(partlyRead.has(b)) - Number(partlyRead.has(a)) || a.confidence - b.confidence)
     .slice(0, MAX_REREADS);
   await Promise.all(
     doubtful.map(async (line) => {
