@@ -175,7 +175,8 @@ export async function measureSynthetic(engine: OcrEngine, img: SyntheticImage, o
     acceptedRight: right.length,
     wronglyAccepted: accepted.filter((b) => !right.includes(b)).map((b) => b.label ?? ''),
     readableAfter: [],
-    secrets: phi.reduce((n, i) => n + secretsOf(i).length, 0),
+    // Counted per frame drawn on, as the readings are.
+    secrets: phi.reduce((n, i) => n + secretsOf(i).length * drawnOn(i).length, 0),
     seconds,
     framesRead: detected.instances[0]?.framesRead.length ?? 0,
     width: img.spec.width,
