@@ -6,21 +6,38 @@
  *      burned-in fixtures (../shared/fixtures/dicom/burned-in) and, separately, a 512² CT slice;
  *      the same fixtures as one batch through the two-recogniser pool (throughput);
  *   2. a 300-slice CT series (scripts/bench/make-ct-series.ts) with sampling: total time, and how
- *      many slices were actually read.
+ *      many slices were actually read;
+ *   3. the recall harness (tests/ocr/measure.ts): every synthetic set of tests/ocr/burned-in-sets.ts
+ *      and every burned-in fixture through detection, --ocr redaction and native Tesseract on the
+ *      output — PHI recall, precision, identifiers readable after, seconds per frame read;
+ *   4. time per 640×480 frame: the median over rounds of detecting each single-frame 640×480
+ *      synthetic image, against native Tesseract (one sparse-text pass over the same frame, one
+ *      thread) timed in the same rounds, so the figure can be compared across a shared machine
+ *      as a ratio.
  *
- *   npx tsx scripts/bench/ocr.ts [--runs N]
+ *   npx tsx scripts/bench/ocr.ts [--runs N] [--quality-only] [--no-read-before]
  *
  * Writes `.bench/results-ocr.json`. A warm-up pass starts the recognisers first, so start-up
  * (~0.3 s once per recogniser) is not in the per-image figures. Target: ≤ 0.3 s per
  * ultrasound-sized image on the 2-core reference machine.
  */
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createNodeOcrEngine } from '../../src/cli/ocr-node.ts';
 import { detectAndPlan, type OcrInput } from '../../src/core/detect/pipeline.ts';
 import { BENCH_DIR, ROOT, makeCtSeries } from './make-ct-series.ts';
 import { useNodeCodecs } from '../../src/cli/codec-loader.ts';
+import type { OcrEngine } from '../../src/core/detect/ocr-engine.ts';
+import { encodePgm, toGray8 } from '../../src/core/detect/render.ts';
+import { frameSource } from '../../src/core/detect/frames.ts';
+import { readPart10 } from '../../src/core/dicom/reader.ts';
+import { displayParams } from '../../src/core/pixels/display.ts';
+import { syntheticSets } from '../../tests/ocr/burned-in-sets.ts';
+import { FIXTURES } from '../../tests/ocr/fixture-expectations.ts';
+import { formatSet, measureFixture, measureSynthetic, summarizeSet, type ImageScore, type SetSummary } from '../../tests/ocr/measure.ts';
+import { makeSynthetic, type SyntheticImage } from '../../tests/ocr/synthetic-images.ts';
 
 // Core has no codec loader of its own: the benchmark runs in Node, as the CLI does.
 useNodeCodecs();
@@ -28,6 +45,9 @@ useNodeCodecs();
 const args = process.argv.slice(2);
 const runsAt = args.indexOf('--runs');
 const runs = runsAt >= 0 ? Math.max(1, Number(args[runsAt + 1]) || 1) : 3;
+const qualityOnly = args.includes('--quality-only');
+/** Skip reading the ORIGINAL synthetic images with native Tesseract (their legibility does not change between runs). */
+const readBefore = !args.includes('--no-read-before');
 
 const fixtures = process.env.VEIL_FIXTURES ?? path.resolve(ROOT, '..', 'shared', 'fixtures', 'dicom');
 const median = (xs: number[]): number => {
@@ -38,9 +58,109 @@ const median = (xs: number[]): number => {
 const now = (): number => performance.now() / 1000;
 const load = (file: string): OcrInput => ({ path: file, bytes: new Uint8Array(readFileSync(file)) });
 
+/** Every synthetic image of the sets, with the seeds the recall test uses. */
+function syntheticImages(): { set: string; images: SyntheticImage[] }[] {
+  return syntheticSets().map((set, s) => ({ set: set.name, images: set.specs.map((spec, i) => makeSynthetic(spec, 1000 + 100 * s + i)) }));
+}
+
+/** Seconds native Tesseract takes over one frame: one sparse-text pass, one thread, as the frame is. */
+function nativeSeconds(bytes: Uint8Array, dir: string): Promise<number> {
+  const parsed = readPart10(bytes);
+  const source = frameSource(parsed.dataset, parsed.transferSyntaxUID);
+  return source.frame(0).then((frame) => {
+    const file = path.join(dir, 'frame.pgm');
+    writeFileSync(file, encodePgm(toGray8(frame, displayParams(parsed.dataset))));
+    const t = now();
+    const r = spawnSync('tesseract', [file, 'stdout', '--psm', '11', '-l', 'eng'], { encoding: 'utf8', env: { ...process.env, OMP_THREAD_LIMIT: '1' } });
+    if (r.status !== 0) throw new Error(`native tesseract failed: ${r.stderr}`);
+    return now() - t;
+  });
+}
+
+interface QualityResult {
+  sets: (SetSummary & { scores: ImageScore[] })[];
+  frame640: { images: number; rounds: number; veilSeconds: number; nativeSeconds: number; ratio: number; perRoundRatios: number[] };
+}
+
+/** Parts 3 and 4: recall, precision, readable-after per set, and time per 640×480 frame. */
+async function quality(engine: OcrEngine): Promise<QualityResult> {
+  const sets: QualityResult['sets'] = [];
+  const all = syntheticImages();
+  for (const { set, images } of all) {
+    const scores: ImageScore[] = [];
+    for (const img of images) scores.push(await measureSynthetic(engine, img, { readBefore }));
+    const summary = summarizeSet(set, scores);
+    console.log(formatSet(summary, scores));
+    sets.push({ ...summary, scores });
+  }
+  const fixtureScores: ImageScore[] = [];
+  const burnedDir = path.join(fixtures, 'burned-in');
+  for (const fx of FIXTURES) {
+    const { identifiers: _ids, ...score } = await measureFixture(engine, burnedDir, fx);
+    fixtureScores.push(score);
+  }
+  const fixtureSummary = summarizeSet('fixtures', fixtureScores);
+  console.log(formatSet(fixtureSummary, fixtureScores));
+  sets.push({ ...fixtureSummary, scores: fixtureScores });
+
+  // Time per 640×480 frame: Veil's detection and native Tesseract, alternating, in rounds.
+  const frames = all.flatMap((s) => s.images).filter((img) => img.spec.width === 640 && img.spec.height === 480 && (img.spec.frames ?? 1) === 1);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'veil-bench-ocr-'));
+  const veilRounds: number[] = [];
+  const nativeRounds: number[] = [];
+  try {
+    for (let r = 0; r < runs; r++) {
+      const veil: number[] = [];
+      const native: number[] = [];
+      for (const img of frames) {
+        const t = now();
+        await detectAndPlan(engine, [{ path: img.spec.name, bytes: img.bytes }]);
+        veil.push(now() - t);
+        native.push(await nativeSeconds(img.bytes, dir));
+      }
+      veilRounds.push(median(veil));
+      nativeRounds.push(median(native));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const frame640 = {
+    images: frames.length,
+    rounds: runs,
+    veilSeconds: median(veilRounds),
+    nativeSeconds: median(nativeRounds),
+    ratio: median(veilRounds) / median(nativeRounds),
+    perRoundRatios: veilRounds.map((v, i) => v / nativeRounds[i]),
+  };
+  return { sets, frame640 };
+}
+
+function printQuality(q: QualityResult): void {
+  const f = (s: number): string => `${s.toFixed(3)} s`;
+  console.log('\nrecall harness (PHI recall: every ink pixel of a planted PHI text painted; readable after: native Tesseract on the output)');
+  console.log(`  ${'set'.padEnd(12)} ${'images'.padStart(6)}  ${'recall'.padEnd(14)} ${'precision'.padEnd(16)} ${'readable after'.padEnd(16)} ${'native before'.padEnd(14)} s/frame`);
+  for (const s of q.sets) {
+    const before = s.readableBefore === undefined ? '-' : `${s.readableBefore}/${s.secrets}`;
+    console.log(
+      `  ${s.set.padEnd(12)} ${String(s.images).padStart(6)}  ${`${s.recall.toFixed(3)} (${s.phiFound}/${s.phiItems})`.padEnd(14)} ` +
+        `${`${s.precision.toFixed(3)} (${s.acceptedRight}/${s.accepted})`.padEnd(16)} ${`${s.readableAfter}/${s.secrets}`.padEnd(16)} ${before.padEnd(14)} ${s.medianSeconds.toFixed(2)}`,
+    );
+  }
+  const t = q.frame640;
+  console.log(`640×480 frame (${t.images} images, median of ${t.rounds} round(s)): Veil ${f(t.veilSeconds)}, native Tesseract ${f(t.nativeSeconds)} — ratio ${t.ratio.toFixed(2)} (per round ${t.perRoundRatios.map((r) => r.toFixed(2)).join(', ')})`);
+}
+
 async function main(): Promise<void> {
   const engine = createNodeOcrEngine({ workers: 2 });
   try {
+    if (qualityOnly) {
+      await Promise.all([detectAndPlan(engine, [load(path.join(fixtures, 'burned-in', 'CT_pseudo_phi_burned_in.dcm'))])]);
+      const q = await quality(engine);
+      mkdirSync(BENCH_DIR, { recursive: true });
+      writeFileSync(path.join(BENCH_DIR, 'results-ocr-quality.json'), `${JSON.stringify(q, null, 2)}\n`);
+      printQuality(q);
+      return;
+    }
     const burnedDir = path.join(fixtures, 'burned-in');
     const burned = readdirSync(burnedDir).filter((f) => f.endsWith('.dcm')).sort().map((f) => load(path.join(burnedDir, f)));
     const ct = load(path.join(fixtures, 'transfer-syntax', 'CTImage_explicit_vr_le.dcm'));
@@ -99,6 +219,9 @@ async function main(): Promise<void> {
     console.log(`seconds per image, median: burned-in fixtures ${f(result.medianSecondsPerImage.burnedInFixtures)}, ultrasound fixtures ${f(result.medianSecondsPerImage.ultrasoundFixtures)}, 512² CT ${f(result.medianSecondsPerImage.ct512)}`);
     console.log(`batch of ${burned.length} fixtures through the 2-recogniser pool: ${f(result.batchThroughput.seconds)} (${f(result.batchThroughput.secondsPerImage)} per image)`);
     console.log(`300-slice CT series with sampling: ${f(result.ctSeries300.seconds)} total, ${read} slices read`);
+    const q = await quality(engine);
+    writeFileSync(path.join(BENCH_DIR, 'results-ocr-quality.json'), `${JSON.stringify(q, null, 2)}\n`);
+    printQuality(q);
   } finally {
     await engine.terminate();
   }

@@ -25,6 +25,15 @@ export interface TextItem {
   y: number;
   /** Frames it is drawn on (default: all). */
   frames?: number[];
+  /** Font, size and colour of this item when they differ from the image's. */
+  font?: string;
+  pointSize?: number;
+  color?: Rgb;
+  /**
+   * The identifying parts of a PHI item ("03/14/1962" of "DOB: 03/14/1962"), which no reader
+   * may find in the redacted output. Default: every token of the text with a letter or digit.
+   */
+  secrets?: string[];
 }
 
 export interface PlacedItem extends TextItem {
@@ -45,6 +54,16 @@ export interface SyntheticSpec {
   foreground: Rgb;
   /** Speckle over the image body (ultrasound-like), away from the text. */
   speckle?: boolean;
+  /**
+   * A radiograph-like body instead of a flat ground: smooth bright shapes (up to ~240 of 255)
+   * with fine grain, and a left-to-right ramp from dark to bright along the top rows, so that
+   * text placed there runs from the dark border into bright anatomy.
+   */
+  anatomy?: boolean;
+  /** VOI window (centre, width) of a 16-bit image (default 1024, 2048: drawn white is above it). */
+  window?: [number, number];
+  /** Header values that differ from PATIENT (short names, another institution, another date). */
+  header?: Partial<SyntheticHeader>;
   items: TextItem[];
   /** Put the image into this series (default: a series of its own). */
   series?: { studyInstanceUID: string; seriesInstanceUID: string; instanceNumber: number };
@@ -55,6 +74,18 @@ export interface SyntheticImage {
   bytes: Uint8Array;
   sopInstanceUID: string;
   placed: PlacedItem[];
+}
+
+export interface SyntheticHeader {
+  name: string;
+  id: string;
+  birthDate: string;
+  studyDate: string;
+  institution: string;
+  accession: string;
+  /** Modality and SOP Class of the image (default: US, or CT for 16-bit). */
+  modality: string;
+  sopClassUID: string;
 }
 
 /** The header identifiers the PHI text items repeat. */
@@ -116,13 +147,44 @@ function prng(seed: number): () => number {
 let uidCounter = 0;
 export const uid = (): string => `2.25.${(BigInt(Date.now()) * 1000n + BigInt(++uidCounter)).toString()}${uidCounter}`;
 
+/**
+ * A radiograph-like body drawn into `img`: a dark border, broad bright shapes (lungs, mediastinum
+ * and shoulders of a chest film, roughly) and fine grain; along the top rows a ramp from dark on
+ * the left to bright on the right, where devices print the patient's name.
+ */
+function paintAnatomy(img: Float64Array, width: number, height: number, channels: number, rand: () => number): void {
+  const blobs = [
+    { cx: 0.5, cy: 0.55, sx: 0.16, sy: 0.4, a: 150 },
+    { cx: 0.28, cy: 0.5, sx: 0.2, sy: 0.32, a: 90 },
+    { cx: 0.72, cy: 0.5, sx: 0.2, sy: 0.32, a: 90 },
+    { cx: 0.15, cy: 0.12, sx: 0.25, sy: 0.12, a: 170 },
+    { cx: 0.85, cy: 0.12, sx: 0.25, sy: 0.12, a: 170 },
+  ];
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const u = x / width;
+      const v = y / height;
+      let val = 40;
+      for (const b of blobs) val += b.a * Math.exp(-(((u - b.cx) / b.sx) ** 2 + ((v - b.cy) / b.sy) ** 2));
+      // The top band: dark at the left edge, bright anatomy from a third of the width on.
+      const band = v < 0.18 ? 1 : Math.exp(-(((v - 0.18) / 0.06) ** 2));
+      const ramp = 30 + 200 * Math.min(1, Math.max(0, (u - 0.04) / 0.3));
+      val += (Math.max(val, ramp) - val) * band;
+      val += (rand() - 0.5) * 14;
+      const p = y * width + x;
+      for (let c = 0; c < channels; c++) img[p * channels + c] = Math.min(245, Math.max(0, val));
+    }
+  }
+}
+
 export function makeSynthetic(spec: SyntheticSpec, seed = 1): SyntheticImage {
   const frames = spec.frames ?? 1;
   const { width, height } = spec;
   const channels = spec.kind === 'rgb' ? 3 : 1;
   const rand = prng(seed);
+  const label = (item: TextItem): ReturnType<typeof rasterise> => rasterise(item.text, item.font ?? spec.font, item.pointSize ?? spec.pointSize);
   const placed: PlacedItem[] = spec.items.map((item) => {
-    const l = rasterise(item.text, spec.font, spec.pointSize);
+    const l = label(item);
     return { ...item, width: l.width, height: l.height };
   });
   const planes: Float64Array[] = [];
@@ -141,10 +203,12 @@ export function makeSynthetic(spec: SyntheticSpec, seed = 1): SyntheticImage {
         }
       }
     }
-    const fg = [spec.foreground.r, spec.foreground.g, spec.foreground.b];
+    if (spec.anatomy) paintAnatomy(img, width, height, channels, prng(seed * 7919 + f));
     for (const item of placed) {
       if (item.frames && !item.frames.includes(f)) continue;
-      const l = rasterise(item.text, spec.font, spec.pointSize);
+      const colour = item.color ?? spec.foreground;
+      const fg = [colour.r, colour.g, colour.b];
+      const l = label(item);
       for (let y = 0; y < l.height; y++) {
         for (let x = 0; x < l.width; x++) {
           const X = item.x + x;
@@ -170,17 +234,18 @@ export function makeSynthetic(spec: SyntheticSpec, seed = 1): SyntheticImage {
   };
   const sopInstanceUID = uid();
   const multi = frames > 1;
-  const sopClass = multi ? '1.2.840.10008.5.1.4.1.1.6.2' : spec.kind === 'gray16' ? '1.2.840.10008.5.1.4.1.1.2' : '1.2.840.10008.5.1.4.1.1.6.1';
+  const h = { ...PATIENT, ...spec.header };
+  const sopClass = h.sopClassUID ?? (multi ? '1.2.840.10008.5.1.4.1.1.6.2' : spec.kind === 'gray16' ? '1.2.840.10008.5.1.4.1.1.2' : '1.2.840.10008.5.1.4.1.1.6.1');
   text(T.SpecificCharacterSet, 'CS', 'ISO_IR 192');
   text(T.SOPClassUID, 'UI', sopClass);
   text(T.SOPInstanceUID, 'UI', sopInstanceUID);
-  text(T.StudyDate, 'DA', PATIENT.studyDate);
-  text(T.AccessionNumber, 'SH', PATIENT.accession);
-  text(T.Modality, 'CS', spec.kind === 'gray16' ? 'CT' : 'US');
-  text(T.InstitutionName, 'LO', PATIENT.institution);
-  text(T.PatientName, 'PN', PATIENT.name);
-  text(T.PatientID, 'LO', PATIENT.id);
-  text(T.PatientBirthDate, 'DA', PATIENT.birthDate);
+  text(T.StudyDate, 'DA', h.studyDate);
+  text(T.AccessionNumber, 'SH', h.accession);
+  text(T.Modality, 'CS', h.modality ?? (spec.kind === 'gray16' ? 'CT' : 'US'));
+  text(T.InstitutionName, 'LO', h.institution);
+  text(T.PatientName, 'PN', h.name);
+  text(T.PatientID, 'LO', h.id);
+  text(T.PatientBirthDate, 'DA', h.birthDate);
   text(T.StudyInstanceUID, 'UI', spec.series?.studyInstanceUID ?? uid());
   text(T.SeriesInstanceUID, 'UI', spec.series?.seriesInstanceUID ?? uid());
   text(T.InstanceNumber, 'IS', String(spec.series?.instanceNumber ?? 1));
@@ -196,8 +261,9 @@ export function makeSynthetic(spec: SyntheticSpec, seed = 1): SyntheticImage {
   us(0x00280102, bits === 16 ? 11 : 7);
   us(0x00280103, 0);
   if (spec.kind === 'gray16') {
-    text(0x00281050, 'DS', '1024');
-    text(0x00281051, 'DS', '2048');
+    const [centre, width] = spec.window ?? [1024, 2048];
+    text(0x00281050, 'DS', String(centre));
+    text(0x00281051, 'DS', String(width));
   }
   const frameSamples = width * height * channels;
   const pixels = new Uint8Array(frames * frameSamples * (bits / 8) + ((frames * frameSamples * (bits / 8)) % 2));

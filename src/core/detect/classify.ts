@@ -40,6 +40,13 @@ export interface HeaderDate {
 export interface OcrIdentifiers {
   list: Identifier[];
   dates: HeaderDate[];
+  /**
+   * Short or placeholder-like values of the patient's name and IDs that the residual scan leaves
+   * out ("TEST", "OB", "12"): on the pixels, a token that EQUALS one of them is that field printed
+   * (a scanner's name field showing "OB"), so it is PHI — but only as a whole token, never inside
+   * a word or by OCR tolerance, where such short values would match everything.
+   */
+  exactTokens?: Identifier[];
 }
 
 const DATE_KINDS = new Map<number, string>([
@@ -60,6 +67,7 @@ export function ocrIdentifiers(ds: Dataset): OcrIdentifiers {
   const list = collectIdentifiers(ds).filter((id) => !(id.kind === KIND.studyId && !/\d/.test(id.value)));
   const dates: HeaderDate[] = [];
   const seen = new Set<string>();
+  const exactTokens = shortValues(ds, list);
   walk(ds, (el, owner) => {
     const kind = DATE_KINDS.get(el.tag);
     if (!kind || el.value.length === 0) return;
@@ -75,7 +83,42 @@ export function ocrIdentifiers(ds: Dataset): OcrIdentifiers {
       }
     }
   });
-  return { list, dates };
+  return { list, dates, exactTokens };
+}
+
+/** Name and ID elements whose every part is PHI on the pixels, however short. */
+const SHORT_VALUE_TAGS = new Map<number, string>([
+  [0x00100010, KIND.patientName],
+  [0x00101001, KIND.otherPatientName],
+  [0x00101005, KIND.birthName],
+  [0x00100020, KIND.patientId],
+  [0x00080050, KIND.accession],
+]);
+
+/**
+ * The parts of the patient's name (family, given, middle: PN components 1–3) and IDs that
+ * collectIdentifiers drops as too short, placeholders or codes ("TEST", "OB", "PLA" when short),
+ * two characters or more. Single letters would match every initial and unit on screen.
+ */
+function shortValues(ds: Dataset, list: readonly Identifier[]): Identifier[] {
+  const known = new Set(list.map((i) => i.value.toUpperCase()));
+  const out: Identifier[] = [];
+  for (const [tag, kind] of SHORT_VALUE_TAGS) {
+    const el = ds.get(tag);
+    if (!el || el.value.length === 0) continue;
+    const text = elementText(el, ds.charset);
+    const parts = el.vr === 'PN'
+      ? text.split('\\').flatMap((v) => v.split('=')[0].split('^').slice(0, 3)).flatMap((c) => c.split(/[\s,;()"]+/))
+      : text.split('\\');
+    for (const raw of parts) {
+      const value = raw.trim().replace(/^['.\-]+|['.\-]+$/g, '');
+      const key = value.toUpperCase();
+      if ([...value].length < 2 || !/[\p{L}\p{N}]/u.test(value) || known.has(key)) continue;
+      known.add(key);
+      out.push({ kind, value });
+    }
+  }
+  return out;
 }
 
 // ------------------------------------------------------------------------------------ text helpers
@@ -144,6 +187,14 @@ const GENERIC_WORDS = new Set([
   'THE', 'OF', 'AND', 'FOR', 'DE', 'DU', 'DES', 'LA', 'LE', 'DER', 'DIE', 'UND', 'HOSPITAL', 'CLINIC', 'CENTER', 'CENTRE',
   'MEDICAL', 'HEALTH', 'UNIVERSITY', 'GENERAL', 'REGIONAL', 'COMMUNITY', 'SAINT', 'ST', 'CARE', 'UNIT', 'DEPARTMENT', 'DEPT',
   'RADIOLOGY', 'IMAGING', 'SYSTEMS', 'INC', 'LTD', 'GMBH', 'NAME', 'NO', 'INFO',
+  // Words of institution names that are also the names of specialties, services and exam presets:
+  // alone they name no particular place.
+  'HEART', 'INSTITUTE', 'INSTITUT', 'CARDIOLOGY', 'CARDIOLOGIE', 'CARDIOLOGIA', 'CARDIO', 'MEDICINE', 'CLINICAL', 'SERVICE',
+  'SERVICES', 'HOSPITALIER', 'UNIVERSITAIRE', 'KLINIKUM', 'HOPITAL', 'CHILDREN', 'CHILDRENS', 'WOMENS', 'ULTRASOUND',
+  'ECHO', 'VASCULAR', 'NATIONAL', 'CENTRAL', 'MEMORIAL', 'HEALTHCARE', 'FOUNDATION', 'SCHOOL', 'COLLEGE', 'GROUP',
+  'PRIVATE', 'PUBLIC', 'CITY', 'COUNTY', 'STATE', 'NORTH', 'SOUTH', 'EAST', 'WEST', 'NORTHERN', 'SOUTHERN', 'EASTERN', 'WESTERN',
+  'ONCOLOGY', 'NEUROLOGY', 'PEDIATRIC', 'PAEDIATRIC', 'SURGICAL', 'SURGERY', 'DIAGNOSTIC', 'DIAGNOSTICS', 'MATERNITY',
+  'CLINIQUE', 'KLINIK', 'SPITAL', 'KRANKENHAUS', 'OSPEDALE', 'HOSPITAL', 'MEDICAL',
 ]);
 
 /** The file's own identifiers that occur in `text`, tolerating OCR errors. */
@@ -211,8 +262,51 @@ export function identifierMatches(text: string, ids: OcrIdentifiers): Identifier
       }
     }
   }
+  // Short values: whole tokens only, exactly — or with one of OCR's letter/digit confusions
+  // ("0B" for OB) when the token still holds a letter (a bare "08" is a number, not the name).
+  if (ids.exactTokens?.length) {
+    const plain = text.toUpperCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+    const folded = new Set(plain.filter((t) => /\p{L}/u.test(t)).map(fold));
+    for (const id of ids.exactTokens) {
+      const v = id.value.toUpperCase();
+      if (plain.includes(v) || folded.has(fold(v))) add(id);
+    }
+  }
+  for (const id of institutionWordMatches(text, ids.list)) add(id);
   for (const d of dateMatches(text, ids.dates)) {
     add({ kind: d.kind, value: `${d.y}-${String(d.m).padStart(2, '0')}-${String(d.d).padStart(2, '0')}` });
+  }
+  return found;
+}
+
+/**
+ * The institution's name carried by a preset or label: a distinctive word of it (not a generic
+ * word such as "Clinic" or "Cardiologie", five letters or more) inside a token of the text,
+ * allowing one OCR slip, or a field cut off at the token's end with one slip, for words of six
+ * letters or more —
+ * "CardioLaTour" and "CardioLaTou" for "Cardiologie LATOUR", "Fenwick Echo" for "Fenwick Heart
+ * Institute". A preset named after the clinic identifies the clinic as much as its name does.
+ */
+function institutionWordMatches(text: string, list: readonly Identifier[]): Identifier[] {
+  const institutions = list.filter((id) => id.kind === KIND.institutionName);
+  if (institutions.length === 0) return [];
+  const tokens = text.split(/[^\p{L}\p{N}]+/u).map((t) => fold(alnum(t))).filter((t) => t.length >= 4);
+  if (tokens.length === 0) return [];
+  const found: Identifier[] = [];
+  for (const id of institutions) {
+    const words = id.value.split(/[^\p{L}\p{N}]+/u).map(alnum).filter((w) => w.length >= 5 && !GENERIC_WORDS.has(w) && !/\d/.test(w));
+    const hit = words.some((w) => {
+      const form = fold(w);
+      const allowed = form.length >= 6 ? 1 : 0;
+      return tokens.some((t) => {
+        if (t.length >= form.length - allowed && approxDistance(form, t) <= allowed) return true;
+        // A label cut off at the end of its field ("CardioLaTou", read "CardioLaTot"): the token
+        // ends in the word's first five letters or more, one slip allowed.
+        for (let k = Math.max(5, form.length - 2); allowed && k < form.length; k++) if (t.length > k && distance(t.slice(-k), form.slice(0, k)) <= 1) return true;
+        return false;
+      });
+    });
+    if (hit) found.push(id);
   }
   return found;
 }
@@ -362,3 +456,22 @@ export function classifyText(text: string, ids: OcrIdentifiers, context: Classif
 
 /** Re-exported for callers that hold only a dataset. */
 export { collectIdentifiers };
+
+/** What one line of burned-in text is, in a word: see classifyLine. */
+export type LineKind = 'phi' | 'clinical' | 'other';
+
+/**
+ * The small entry point other detectors share (the free-text detector classifies OCR lines with
+ * it, and may add its own findings on top): one line of text read on the pixels, and the
+ * identifiers of the ORIGINAL header (`ocrIdentifiers(dataset)`, built once per file) →
+ *
+ *   'phi'       it holds one of the header's identifiers (however short, as a whole token), the
+ *               institution's name or a distinctive word of it, a date, a time, an ID-shaped
+ *               number, a labelled value ("Name:", "DOB:") or a name shape: paint it;
+ *   'clinical'  measurements, scale labels, acoustic output indices: worth keeping;
+ *   'other'     any other text: proposed for review.
+ */
+export function classifyLine(text: string, identifiers: OcrIdentifiers): LineKind {
+  const c = classifyText(text, identifiers);
+  return c.class === 'phi' ? 'phi' : c.clinical ? 'clinical' : 'other';
+}

@@ -14,6 +14,7 @@ import type { Dataset } from '../dicom/dataset.ts';
 import type { RedactionBox } from '../pixels/plan.ts';
 import { KIND } from '../audit/identifiers.ts';
 import { classifyText, identifierMatches, ocrIdentifiers, type Classification, type OcrIdentifiers } from './classify.ts';
+import { growToInk } from './extent.ts';
 import { frameSource, FrameAccessError, type FrameSource } from './frames.ts';
 import { boxWithMargin, overlapRatio, wordsToLines, type Rect, type TextLine } from './lines.ts';
 import type { OcrEngine, Word } from './ocr-engine.ts';
@@ -87,7 +88,7 @@ export async function readGray(engine: OcrEngine, gray: Gray8, ids?: OcrIdentifi
   };
   // Pass 1: the whole picture, strong contrast, lines and texture removed — in two overlapping
   // strips, so that both recognisers of the pool work on one image at once.
-  const first = removeLongRuns(normalizePolarity(scaled, POLARITY_BLOCK, 2.5, 2, FLAT_MIN), LONG_RUN);
+  const first = removeLongRuns(normalizePolarity(scaled, POLARITY_BLOCK, 2.5, 2, FLAT_MIN, LOCAL_CONTRAST), LONG_RUN);
   const jobs = strips(first).map((strip) => read(strip.picture, 255, strip.mapY));
   // Pass 2, at the same time: the header band, where devices print patient data, with gentler
   // contrast (faint text survives the first pass, text pressed against a bar edge this one).
@@ -95,8 +96,58 @@ export async function readGray(engine: OcrEngine, gray: Gray8, ids?: OcrIdentifi
   if (band) jobs.push(read(normalizePolarity(band.picture, POLARITY_BLOCK, 1.5), 255));
   const passes = await Promise.all(jobs);
   const lines = mergePasses(passes);
-  if (ids) await rereadCutLines(engine, lines, scaled, scale, gray, ids);
+  // Boxes from the text's own pixels: the recogniser's words may stop short of the line's end.
+  // A line whose ink reaches well past the words read was read only in part: it is doubtful.
+  const partlyRead = new Set<TextLine>();
+  for (const line of lines) {
+    const grown = growToInk(gray, line);
+    if (grown.x1 - grown.x0 - (line.x1 - line.x0) > 2 * (line.y1 - line.y0)) partlyRead.add(line);
+    Object.assign(line, grown);
+  }
+  if (ids) await Promise.all([rereadCutLines(engine, lines, scaled, scale, gray, ids), rereadDoubtfulLines(engine, lines, scaled, scale, ids, partlyRead)]);
   return lines;
+}
+
+/** Doubtful lines read again per frame, at most. */
+const MAX_REREADS = 3;
+/** Other text read with less confidence than this is doubtful. */
+const DOUBTFUL = 80;
+
+/**
+ * Other text read with little confidence ("Ac ons," for "Acc: A2309051187" in small yellow type),
+ * or whose ink runs well past the words read ("Acc" alone), is read again on its own: a crop round the line, enlarged twice more, with the contrast of that
+ * region alone normalised, as a single line. What the second reading adds goes into the line's
+ * text, so that classification sees both readings. The few least confident lines of some length
+ * are read again, not every speck.
+ */
+async function rereadDoubtfulLines(engine: OcrEngine, lines: TextLine[], scaled: Gray8, scale: number, ids: OcrIdentifiers, partlyRead: ReadonlySet<TextLine>): Promise<void> {
+  const doubtful = lines
+    .filter((l) => (l.confidence < DOUBTFUL || partlyRead.has(l)) && l.text.replace(/[^\p{L}\p{N}]/gu, '').length >= 3)
+    .filter((l) => {
+      const c = classifyText(l.text, ids);
+      return c.class === 'other' && !c.clinical;
+    })
+    .sort((a, b) => Number(partlyRead.has(b)) - Number(partlyRead.has(a)) || a.confidence - b.confidence)
+    .slice(0, MAX_REREADS);
+  await Promise.all(
+    doubtful.map(async (line) => {
+      const h = (line.y1 - line.y0) * scale;
+      const x0 = Math.max(0, Math.floor(line.x0 * scale - h));
+      const x1 = Math.min(scaled.width, Math.ceil(line.x1 * scale + h));
+      const y0 = Math.max(0, Math.floor(line.y0 * scale - 0.3 * h));
+      const y1 = Math.min(scaled.height, Math.ceil(line.y1 * scale + 0.3 * h));
+      if (x1 - x0 < 8 || y1 - y0 < 8) return;
+      const crop = new Uint8Array((x1 - x0) * (y1 - y0));
+      for (let y = y0; y < y1; y++) crop.set(scaled.data.subarray(y * scaled.width + x0, y * scaled.width + x1), (y - y0) * (x1 - x0));
+      const big = resample({ width: x1 - x0, height: y1 - y0, data: crop }, 2);
+      const pic = pad(normalizePolarity(big, POLARITY_BLOCK, 2.5, 2, 0, LOCAL_CONTRAST), PAD, 255);
+      const words = (await engine.recognize(pic.data, pic.width, pic.height, { singleLine: true })).filter((w) => w.confidence >= 40 && /[\p{L}\p{N}]/u.test(w.text));
+      if (words.length === 0) return;
+      const text = words.map((w) => w.text).join(' ');
+      line.text = mergedText(line.text, text);
+      line.confidence = Math.max(line.confidence, words.reduce((n, w) => n + w.confidence, 0) / words.length);
+    }),
+  );
 }
 
 /** Rows shared by the two strips of pass 1: more than any text line is tall. */
@@ -200,6 +251,11 @@ function linesOf(words: Word[], scale: number, gray: Gray8, ids?: OcrIdentifiers
   return wordsToLines(kept, { scale, width: gray.width, height: gray.height });
 }
 
+/**
+ * Faint text (light text on bright anatomy, 20–40 grey levels apart) brought up to the contrast
+ * of strong text in the first pass; tiles whose text already stands out keep the plain gain.
+ */
+const LOCAL_CONTRAST = { target: 200, maxGain: 16 };
 /** Tile size of the background estimate, in pixels of the picture read. */
 const POLARITY_BLOCK = 8;
 /** Dark runs longer than this (pixels of the picture read) are lines, not text. */
@@ -429,6 +485,15 @@ export function dropOtherText(box: Rect, confidence: number, width: number, heig
 function toBoxes(lines: ReadLine[], coverage: Map<ReadLine, Set<number>>, frameCount: number, sopInstanceUID: string, width = 0, height = 0): RedactionBox[] {
   interface Acc { line: ReadLine; box: Rect; frames: Set<number>; readFrames: Set<number>; texts: Set<string>; phi: boolean; reasons: Set<string>; confidence: number }
   const accs: Acc[] = [];
+  // A field that shows PHI on one frame holds PHI on every frame: a clock or date misread on
+  // another frame ("05/69/2023 14.32.63") is still that field.
+  for (const line of lines) {
+    if (line.classification.class === 'phi') continue;
+    const twin = lines.find((o) => o.frame !== line.frame && o.classification.class === 'phi' && overlapRatio(o.box, line.box) > 0.6);
+    if (!twin) continue;
+    line.classification = { ...line.classification, class: 'phi', reasons: [...line.classification.reasons, `same place as PHI on frame ${twin.frame}`] };
+    line.proposed = true;
+  }
   for (const line of lines) {
     if (!line.proposed) continue;
     const frames = coverage.get(line) ?? new Set([line.frame]);

@@ -173,7 +173,20 @@ export function resample(g: Gray8, scale: number): Gray8 {
  * flip a median): histograms of `block`×`block` tiles in bins of 8 grey levels, the fullest bin
  * of each tile's neighbourhood of (2·reach+1)² tiles, interpolated between tile centres.
  */
-export function normalizePolarity(g: Gray8, block = 8, gain = 2.5, reach = 2, flatMin = 0): Gray8 {
+/**
+ * Local contrast normalisation for `normalizePolarity`: where the strongest deviation from the
+ * background round a tile, times the gain, stays under `target` (light text on bright anatomy,
+ * 20–40 grey levels apart), the tile's gain is raised towards `target / deviation`, up to
+ * `maxGain`, after taking off the neighbourhood's typical deviation (grain), so that faint text
+ * comes out as dark as strong text does and grain stays white. Tiles with strong contrast keep
+ * the plain gain.
+ */
+export interface LocalContrast {
+  target: number;
+  maxGain: number;
+}
+
+export function normalizePolarity(g: Gray8, block = 8, gain = 2.5, reach = 2, flatMin = 0, contrast?: LocalContrast): Gray8 {
   const { width, height, data } = g;
   const bw = Math.ceil(width / block);
   const bh = Math.ceil(height / block);
@@ -208,13 +221,22 @@ export function normalizePolarity(g: Gray8, block = 8, gain = 2.5, reach = 2, fl
         const from = (y * bw + bx) * BINS;
         for (let b = 0; b < BINS; b++) c[b] += rowCounts[from + b];
       }
+      // The fullest run of three bins, not the fullest bin: a background spread over a gradient
+      // and grain must win over saturated text, all of whose pixels fall into one bin.
       let best = 0;
-      let total = c[0];
-      for (let b = 1; b < BINS; b++) {
+      let bestScore = -1;
+      let total = 0;
+      for (let b = 0; b < BINS; b++) {
         total += c[b];
-        if (c[b] > c[best]) best = b;
+        const score = c[b] + (b > 0 ? c[b - 1] : 0) + (b + 1 < BINS ? c[b + 1] : 0);
+        if (score > bestScore || (score === bestScore && c[b] > c[best])) {
+          best = b;
+          bestScore = score;
+        }
       }
-      bg[by * bw + bx] = best * 8 + 4;
+      const lo = best > 0 ? c[best - 1] : 0;
+      const hi = best + 1 < BINS ? c[best + 1] : 0;
+      bg[by * bw + bx] = best * 8 + 4 + (bestScore > 0 ? (8 * (hi - lo)) / bestScore : 0);
       if (flatMin > 0 && c[best] < flatMin * total) textured[by * bw + bx] = 1;
     }
   }
@@ -228,7 +250,8 @@ export function normalizePolarity(g: Gray8, block = 8, gain = 2.5, reach = 2, fl
     tx1[x] = Math.min(bw - 1, tx0[x] + 1);
     wx[x] = Math.min(1, fx - tx0[x]);
   }
-  const out = new Uint8Array(data.length);
+  // Each pixel's distance from its background, then (local contrast) a gain and a noise floor per tile.
+  const dist = new Uint8Array(data.length);
   for (let y = 0; y < height; y++) {
     const fy = Math.max(0, (y + 0.5) / block - 0.5);
     const ty0 = Math.min(bh - 1, Math.floor(fy));
@@ -243,9 +266,31 @@ export function normalizePolarity(g: Gray8, block = 8, gain = 2.5, reach = 2, fl
       const top = bg[r0 + a] + (bg[r0 + b] - bg[r0 + a]) * w;
       const bottom = bg[r1 + a] + (bg[r1 + b] - bg[r1 + a]) * w;
       const back = top + (bottom - top) * wy;
-      let d = data[row + x] - back;
-      if (d < 0) d = -d;
-      d *= gain;
+      const d = data[row + x] - back;
+      dist[row + x] = d < 0 ? (d <= -255 ? 255 : (0.5 - d) | 0) : d >= 255 ? 255 : (d + 0.5) | 0;
+    }
+  }
+  const tileGain = new Float32Array(bw * bh).fill(gain);
+  const tileFloor = new Float32Array(bw * bh);
+  if (contrast) {
+    // Faint text is looked at through a 3×3 mean: grain is a pixel wide, strokes are wider, so
+    // averaging takes two thirds of the grain and little of the text.
+    const smooth = boxBlur3(dist, width, height);
+    localContrast(smooth, width, height, block, bw, bh, gain, contrast, tileGain, tileFloor);
+    for (let y = 0; y < height; y++) {
+      const tileRow = ((y / block) | 0) * bw;
+      for (let x = 0; x < width; x++) if (tileGain[tileRow + ((x / block) | 0)] > gain) dist[y * width + x] = smooth[y * width + x];
+    }
+  }
+  const out = new Uint8Array(data.length);
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    const tileRow = ((y / block) | 0) * bw;
+    for (let x = 0; x < width; x++) {
+      const t = tileRow + ((x / block) | 0);
+      let d = dist[row + x] - tileFloor[t];
+      if (d < 0) d = 0;
+      d *= tileGain[t];
       out[row + x] = d >= 255 ? 0 : 255 - ((d + 0.5) | 0);
     }
   }
@@ -266,6 +311,57 @@ export function normalizePolarity(g: Gray8, block = 8, gain = 2.5, reach = 2, fl
     }
   }
   return { width, height, data: out };
+}
+
+/** 3×3 mean (edges use the pixels there are). */
+function boxBlur3(src: Uint8Array, width: number, height: number): Uint8Array {
+  const rows = new Uint16Array(src.length);
+  for (let y = 0; y < height; y++) {
+    const r = y * width;
+    for (let x = 0; x < width; x++) rows[r + x] = src[r + x] + (x > 0 ? src[r + x - 1] : src[r + x]) + (x + 1 < width ? src[r + x + 1] : src[r + x]);
+  }
+  const out = new Uint8Array(src.length);
+  for (let y = 0; y < height; y++) {
+    const r = y * width;
+    const up = y > 0 ? r - width : r;
+    const down = y + 1 < height ? r + width : r;
+    for (let x = 0; x < width; x++) out[r + x] = ((rows[up + x] + rows[r + x] + rows[down + x]) / 9 + 0.5) | 0;
+  }
+  return out;
+}
+
+/** Per-tile gain and noise floor of LocalContrast, from the distances to the background. */
+function localContrast(dist: Uint8Array, width: number, height: number, block: number, bw: number, bh: number, gain: number, contrast: LocalContrast, tileGain: Float32Array, tileFloor: Float32Array): void {
+  const max = new Uint8Array(bw * bh);
+  const sum = new Float64Array(bw * bh);
+  for (let y = 0; y < height; y++) {
+    const tileRow = ((y / block) | 0) * bw;
+    for (let x = 0; x < width; x++) {
+      const t = tileRow + ((x / block) | 0);
+      const d = dist[y * width + x];
+      if (d > max[t]) max[t] = d;
+      sum[t] += d;
+    }
+  }
+  for (let ty = 0; ty < bh; ty++) {
+    for (let tx = 0; tx < bw; tx++) {
+      let m = 0;
+      let s = 0;
+      let n = 0;
+      for (let y = Math.max(0, ty - 1); y <= Math.min(bh - 1, ty + 1); y++) {
+        for (let x = Math.max(0, tx - 1); x <= Math.min(bw - 1, tx + 1); x++) {
+          if (max[y * bw + x] > m) m = max[y * bw + x];
+          s += sum[y * bw + x];
+          n += Math.min(block, width - x * block) * Math.min(block, height - y * block);
+        }
+      }
+      if (m * gain >= contrast.target) continue;
+      const t = ty * bw + tx;
+      const floor = 1.5 * (s / Math.max(1, n));
+      tileFloor[t] = floor;
+      tileGain[t] = Math.max(gain, Math.min(contrast.maxGain, contrast.target / Math.max(1, m - floor)));
+    }
+  }
 }
 
 /**
