@@ -6,6 +6,7 @@ import { parseLookupCsv } from '../../core/header/pseudonyms.ts';
 import { compilePlan, parsePlan, serializePlan, type CompiledPlan } from '../../core/pixels/plan.ts';
 import { assessPixels, planFacts, type PixelAssessment } from '../../core/pixels/review-status.ts';
 import { detectText } from '../../workers/ocr-client.ts';
+import { recordStage, timed } from '../../workers/stage-times.ts';
 import { validateProfile } from '../../core/profile/resolve.ts';
 import { defaultProfile, type OptionKey, type Override, type Profile } from '../../core/profile/profile.ts';
 import {
@@ -270,6 +271,7 @@ export class VeilStore {
 
   private async runLoad(): Promise<void> {
     const signal = (this.loadAbort = new AbortController()).signal;
+    const started = performance.now();
     try {
       await this.session();
       while (this.queue.length && !signal.aborted) {
@@ -297,6 +299,7 @@ export class VeilStore {
       } else {
         this.set({ load: { ...this.state.load, active: false } });
       }
+      recordStage('page.load-wall', performance.now() - started);
     }
   }
 
@@ -310,6 +313,7 @@ export class VeilStore {
       identity: r.identity,
       pixelFacts: r.pixelFacts,
       pseudoPatientId: r.pseudoPatientId,
+      reused: r.reused,
     };
     if (r.templates) {
       this.proposals.push(...r.templates);
@@ -323,6 +327,10 @@ export class VeilStore {
   }
 
   private flush(): void {
+    timed('page.apply-results', () => this.applyPending());
+  }
+
+  private applyPending(): void {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     if (this.proposals.length) {
@@ -706,7 +714,7 @@ export class VeilStore {
     // In path order, folder by folder, as the CLI walks a folder: the same files give the same
     // report (references hold positions) and the same twin suffixes in both hosts.
     const files = [...this.state.files].sort((a, b) => compareInputPaths(a.path, b.path));
-    const inputs = files.map((f) => ({ path: f.path, file: f.file, problem: f.unpackProblem }));
+    const inputs = files.map((f) => ({ path: f.path, file: f.file, problem: f.unpackProblem, reused: f.reused }));
     // Images that need review and were not chosen: the engine refuses them too (fail closed).
     const exportAnyway = anyway ? this.reviewNeeded().map((p) => p.entry.path) : [];
     const abort = (this.exportAbort = new AbortController());
@@ -723,7 +731,8 @@ export class VeilStore {
         ocr: this.ocrFindings,
       });
       const outcomes = result.outcomes;
-      const url = result.blob ? downloadBlob(result.blob, fileName) : undefined;
+      recordStage('page.export-wall', performance.now() - (this.state.export.startedAt ?? 0));
+      const url = result.blob ? timed('page.start-download', () => downloadBlob(result.blob!, fileName)) : undefined;
       this.set({
         export: {
           ...this.state.export,
