@@ -54,6 +54,12 @@ export function reviewNeeded(files: readonly FileEntry[], plan: RedactionPlan): 
 
 const PROFILE_STORAGE_KEY = 'veil.profile.v1';
 const FLUSH_MS = 120;
+/**
+ * Results are applied (and the study tree rendered) at most every FLUSH_MS, and less often as
+ * the study grows: a render costs time in proportion to the files loaded, and on a small machine
+ * it takes the CPU the workers need (10,000 files: one render a second).
+ */
+const flushDelay = (files: number): number => Math.max(FLUSH_MS, files / 10);
 /** Undo steps kept for the redaction plan. */
 const HISTORY_LIMIT = 500;
 const RECHECK_DELAY_MS = 400;
@@ -323,7 +329,7 @@ export class VeilStore {
     this.pending.set(entry.id, patch);
     const load = this.state.load;
     this.state = { ...this.state, load: { ...load, done: load.done + 1, bytesDone: load.bytesDone + entry.size } };
-    this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS);
+    this.flushTimer ??= setTimeout(() => this.flush(), flushDelay(this.state.files.length));
   }
 
   private flush(): void {
@@ -363,7 +369,7 @@ export class VeilStore {
       .then((png) => {
         const patch: Partial<FileEntry> = { thumb: 'done', ...(png ? { thumbUrl: URL.createObjectURL(png) } : {}) };
         this.pending.set(id, { ...this.pending.get(id), ...patch });
-        this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS);
+        this.flushTimer ??= setTimeout(() => this.flush(), flushDelay(this.state.files.length));
       });
   }
 
@@ -656,7 +662,7 @@ export class VeilStore {
               residual: r.residual,
               pseudoPatientId: r.pseudoPatientId,
             });
-            this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS);
+            this.flushTimer ??= setTimeout(() => this.flush(), flushDelay(this.state.files.length));
           },
         },
       );
