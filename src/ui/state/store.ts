@@ -730,10 +730,18 @@ export class VeilStore {
     try {
       // The plan as it is now: every accepted box is painted, proposals and rejected boxes are not.
       const init: SessionInit = { ...(await this.session()), plan: this.state.plan, pixelReview: { require: true, exportAnyway } };
+      let progressShownAt = 0;
       const result = await this.engine().exportZip(inputs, init, {
         target: handle ? { kind: 'file', handle } : { kind: 'blob' },
         signal: abort.signal,
-        onProgress: (p) => this.set({ export: { ...this.state.export, done: p.done, bytes: p.bytes } }),
+        // Shown as often as load results are (flushDelay): a render per placed file would cost
+        // a 10,000-file export more than the export itself.
+        onProgress: (p) => {
+          const now = performance.now();
+          if (p.done < inputs.length && now - progressShownAt < flushDelay(this.state.files.length)) return;
+          progressShownAt = now;
+          this.set({ export: { ...this.state.export, done: p.done, bytes: p.bytes } });
+        },
         ocr: this.ocrFindings,
       });
       const outcomes = result.outcomes;
