@@ -35,6 +35,8 @@ export interface ServedRequest {
   /** Path and query as requested. */
   url: string;
   status: number;
+  /** Body bytes sent (0 for HEAD and errors): the benchmark sums them for first-visit bytes. */
+  bytes: number;
 }
 
 export interface StaticServer {
@@ -87,7 +89,7 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
     const method = req.method ?? 'GET';
     const rawUrl = req.url ?? '/';
     const finish = (status: number, headers: Record<string, string> = {}, body?: string) => {
-      log.push({ method, url: rawUrl, status });
+      log.push({ method, url: rawUrl, status, bytes: 0 });
       res.writeHead(status, { ...extraHeaders, ...headers });
       res.end(method === 'HEAD' ? undefined : body);
     };
@@ -138,7 +140,7 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
           stat = await fs.stat(target);
         }
         if (!stat.isFile()) throw new Error('not a file');
-        log.push({ method, url: rawUrl, status: 200 });
+        log.push({ method, url: rawUrl, status: 200, bytes: method === 'HEAD' ? 0 : stat.size });
         res.writeHead(200, {
           'Content-Type': contentTypeFor(target),
           'Content-Length': String(stat.size),

@@ -387,12 +387,16 @@ interface Manifest {
 
 const fileName = (index: number): string => `CT${String(index + 1).padStart(6, '0')}.dcm`;
 
-/** Returns the series in `.bench/ct-<count>/`, generating it first if it is missing or stale. */
-export function makeCtSeries(count = 400, options: { force?: boolean; log?: (line: string) => void } = {}): Series {
+/**
+ * Returns the series in `<baseDir>/ct-<count>/` (`.bench/` unless given: the browser bench puts
+ * its multi-gigabyte studies in the temp folder), generating it first if it is missing or stale.
+ */
+export function makeCtSeries(count = 400, options: { force?: boolean; log?: (line: string) => void; baseDir?: string } = {}): Series {
   if (endianness() !== 'LE') throw new Error('make-ct-series: pixel generation assumes a little-endian machine');
   const log = options.log ?? ((line: string) => console.log(line));
-  const dir = path.join(BENCH_DIR, `ct-${count}`);
-  const manifestPath = path.join(BENCH_DIR, `ct-${count}.json`);
+  const baseDir = options.baseDir ?? BENCH_DIR;
+  const dir = path.join(baseDir, `ct-${count}`);
+  const manifestPath = path.join(baseDir, `ct-${count}.json`);
 
   if (!options.force && existsSync(manifestPath) && existsSync(dir)) {
     try {

@@ -7,6 +7,7 @@ import { MappingLog } from '../core/export/mapping.ts';
 import { reportMeta, type DefaceSeriesFacts } from '../core/export/report.ts';
 import { startOutputReader } from './ocr-client.ts';
 import { WorkerPool } from './pool.ts';
+import { absorbStageTimes, recordStage, stageTimesEnabled } from './stage-times.ts';
 import type {
   CheckResult,
   ExportProgress,
@@ -24,6 +25,13 @@ import type {
 } from './protocol.ts';
 
 export type * from './protocol.ts';
+
+/**
+ * Files per message between the page and a worker, and between a worker and the zip writer:
+ * fewer, larger messages (each one costs a task on both threads), still small enough that
+ * progress moves smoothly and a cancel stops within a few files.
+ */
+const BATCH = 8;
 
 export class CancelledError extends Error {
   override name = 'CancelledError';
@@ -85,9 +93,14 @@ export class EngineClient {
     return this.pool.run((api) => api.preview(input, plan));
   }
 
-  /** Loads inputs: summary, thumbnail and the outcome export would have, for each. */
-  scan(inputs: readonly InputRef[], options: RunOptions<ScanResult> & { thumbnails?: boolean }): Promise<void> {
-    return this.each(inputs, options, (api, input) => api.scan(input, options.thumbnails ?? false));
+  /** Loads inputs: summary, thumbnail and the outcome export would have, for each; BATCH files to a message. */
+  async scan(inputs: readonly InputRef[], options: RunOptions<ScanResult> & { thumbnails?: boolean }): Promise<void> {
+    const batches: { first: number; inputs: InputRef[] }[] = [];
+    for (let i = 0; i < inputs.length; i += BATCH) batches.push({ first: i, inputs: inputs.slice(i, i + BATCH) });
+    await this.each<{ first: number; inputs: InputRef[] }, { first: number; results: ScanResult[] }>(batches, {
+      signal: options.signal,
+      onResult: (_, { first, results }) => results.forEach((r, k) => options.onResult(first + k, r)),
+    }, async (api, batch) => ({ first: batch.first, results: await api.scan(batch.inputs, options.thumbnails ?? false) }));
   }
 
   /** Re-checks inputs against the configured session (after the profile changed). */
@@ -95,16 +108,17 @@ export class EngineClient {
     return this.each(inputs, options, (api, input) => api.check(input));
   }
 
-  private async each<R>(
-    inputs: readonly InputRef[],
+  private async each<I, R>(
+    inputs: readonly I[],
     options: RunOptions<R>,
-    task: (api: Parameters<Parameters<WorkerPool['run']>[0]>[0], input: InputRef) => Promise<R>,
+    task: (api: Parameters<Parameters<WorkerPool['run']>[0]>[0], input: I) => Promise<R>,
   ): Promise<void> {
     let next = 0;
     const lane = async () => {
       while (next < inputs.length) {
         if (options.signal?.aborted) throw new CancelledError();
         const i = next++;
+        recordStage('page.call-worker', 0);
         const result = await this.pool.run((api) => task(api, inputs[i]));
         if (options.signal?.aborted) throw new CancelledError();
         options.onResult(i, result);
@@ -137,6 +151,7 @@ export class EngineClient {
     );
     writerDead.catch(() => undefined);
     const guard = <T>(p: Promise<T>): Promise<T> => Promise.race([p, writerDead]);
+    if (stageTimesEnabled()) void writer.stageTimes(true);
 
     let done = 0;
     const waiters: (() => void)[] = [];
@@ -155,7 +170,7 @@ export class EngineClient {
       const profile = init.profile;
       const ocr = options.ocr ? { identifiers: options.ocr.identifiers, read: options.ocr.read, failed: options.ocr.failed, covered: options.ocr.covered } : undefined;
       await guard(writer.begin(
-        { paths: inputs.map((i) => i.path), key: init.key, meta: reportMeta(profile), ocr, ...(options.defacing?.length ? { defacing: options.defacing } : {}) },
+        { paths: inputs.map((i) => i.path), files: inputs.map((i) => i.file), key: init.key, meta: reportMeta(profile), ocr, ...(options.defacing?.length ? { defacing: options.defacing } : {}) },
         options.target,
         Comlink.proxy(onProgress),
         reader ? Comlink.proxy(reader.read) : undefined,
@@ -166,8 +181,9 @@ export class EngineClient {
         await api.beginExport(init, Comlink.transfer(channel.port2, [channel.port2]));
       });
 
-      // Never run ahead of the zip writer by more than a few files per worker: memory stays bounded.
-      const window = this.pool.size * 3;
+      // Never run ahead of the zip writer by more than a few batches per worker: memory stays bounded
+      // (a batch in flight holds its files' new header bytes; pixels are ranges of the input files).
+      const window = this.pool.size * 3 * BATCH;
       let next = 0;
       const lane = async () => {
         while (next < inputs.length) {
@@ -176,8 +192,11 @@ export class EngineClient {
             await new Promise<void>((resolve) => waiters.push(resolve));
             continue;
           }
-          const i = next++;
-          await guard(this.pool.run((api) => api.exportFile(i, inputs[i])));
+          const first = next;
+          next = Math.min(inputs.length, next + BATCH);
+          const batch = inputs.slice(first, next);
+          recordStage('page.call-worker', 0);
+          await guard(this.pool.run((api) => api.exportFiles(first, batch)));
         }
       };
       await Promise.all(Array.from({ length: this.pool.size * 2 }, lane));
@@ -197,6 +216,7 @@ export class EngineClient {
     } finally {
       await reader?.dispose();
       options.signal?.removeEventListener('abort', abort);
+      if (stageTimesEnabled()) absorbStageTimes(await Promise.race([writer.stageTimes(false), new Promise<{}>((r) => setTimeout(() => r({}), 500))]));
       writer[Comlink.releaseProxy]();
       writerWorker.terminate();
     }

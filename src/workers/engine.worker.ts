@@ -23,10 +23,12 @@ import { resample, toGray8 } from '../core/detect/render.ts';
 import { displayParams } from '../core/pixels/display.ts';
 import { T } from '../core/dicom/tags.ts';
 import { pixelFacts } from '../core/pixels/review-status.ts';
-import type { CheckResult, EngineWorkerApi, ExportMessage, ExportPiece, InputRef, PreviewResult, ScanResult, SessionInit } from './protocol.ts';
+import type { CheckResult, EngineWorkerApi, ExportMessage, InputRef, PreviewResult, ScanResult, SessionInit } from './protocol.ts';
 import { listZip } from './zip-input.ts';
 import { crc32Parts } from '../core/export/crc32.ts';
 import type { DefaceInstruction } from '../core/deface/write-back.ts';
+import { findReusedPixels, pixelsChanged, reuseOutput, withPlaceholder, type OutputPiece, type Placeholder, type ReusedPixels } from '../core/export/reused-pixels.ts';
+import { enableStageTimes, recordStage, stageTimesEnabled, takeStageTimes, timed, timedAsync } from './stage-times.ts';
 
 // The codecs' JavaScript and .wasm are bundled by Vite and served from this origin.
 setCodecLoader(browserCodecLoader);
@@ -43,12 +45,12 @@ let exporting: { session: Session; port: MessagePort; deface: Map<string, Deface
 /** Synchronous reads are about twice as fast as Blob.arrayBuffer() in Chromium workers. */
 const syncReader = typeof FileReaderSync !== 'undefined' ? new FileReaderSync() : undefined;
 
-async function read(input: InputRef): Promise<Uint8Array | { error: string }> {
+async function read(input: InputRef, stage = 'read'): Promise<Uint8Array | { error: string }> {
   // Worded as the CLI words an input it could not read.
   if (input.problem) return { error: `could not be read: ${input.problem}` };
   try {
-    if (syncReader) return new Uint8Array(syncReader.readAsArrayBuffer(input.file));
-    return new Uint8Array(await input.file.arrayBuffer());
+    if (syncReader) return timed(stage, () => new Uint8Array(syncReader.readAsArrayBuffer(input.file)), input.file.size);
+    return await timedAsync(stage, async () => new Uint8Array(await input.file.arrayBuffer()), input.file.size);
   } catch (e) {
     return { error: `could not be read: ${(e as Error).message || (e as Error).name}` };
   }
@@ -64,6 +66,17 @@ function toCheck(outcome: FileOutcome): CheckResult {
     return { status: 'written', warnings: outcome.warnings, residual: outcome.residual, pseudoPatientId: outcome.patientId };
   }
   return { status: outcome.status, reason: outcome.reason, warnings: outcome.warnings, residual: [] };
+}
+
+/**
+ * Hands a batch of files to the zip writer in one message (fewer, larger messages): outcomes,
+ * new bytes (their buffers transferred, each once) and byte ranges of the input files, which the
+ * zip writer already holds.
+ */
+function post(port: MessagePort, batch: ExportMessage[]): void {
+  const buffers = batch.flatMap((m) => (m.pieces ?? []).filter((p): p is Uint8Array => p instanceof Uint8Array).map((p) => p.buffer as ArrayBuffer));
+  const transfer = [...new Set(buffers)];
+  timed('export.post-to-zip-writer', () => port.postMessage(batch, transfer), transfer.reduce((n, b) => n + b.byteLength, 0));
 }
 
 const THUMB_SIZE = 160;
@@ -99,6 +112,111 @@ async function thumbnailPng(parsed: ParsedFile): Promise<Blob | undefined> {
   return canvas.convertToBlob({ type: 'image/png' });
 }
 
+async function scanOne(input: InputRef, thumbnail: boolean): Promise<ScanResult> {
+  const s = needSession();
+  const bytes = await read(input, 'load.read');
+  if ('error' in bytes) return { status: 'failed', reason: bytes.error, warnings: [], residual: [] };
+  let result: ScanResult;
+  let parsed: ParsedFile | undefined;
+  try {
+    parsed = timed('load.parse', () => readPart10(bytes));
+  } catch (e) {
+    if (!(e instanceof DicomReadError)) throw e;
+  }
+  // The outcome the export would have: skipped / failed with its reason, or written with the
+  // residual-PHI findings. deidentifyFileAsync never throws for a bad file.
+  const outcome = await timedAsync('load.deidentify+residual', () => deidentifyFileAsync({ path: input.path, bytes }, s));
+  result = toCheck(outcome);
+  // The one read of the pixels: their CRC now, so export need not read them again.
+  const reused = parsed && outcome.status === 'written'
+    ? timed('load.pixel-crc', () => findReusedPixels(bytes, parsed, outcome.parts, pixelsChanged(outcome.pixels)), bytes.length)
+    : undefined;
+  if (reused) result.reused = reused;
+  const summaryStart = performance.now();
+  let summary: ReturnType<typeof summarizeInstance> | undefined;
+  try {
+    summary = parsed && summarizeInstance(parsed);
+  } catch {
+    // A value that cannot be read (a 1-byte Rows): the outcome already names it; no summary.
+  }
+  if (parsed && summary) {
+    result = { ...result, summary };
+    if (result.status === 'written' && result.summary?.hasPixels) {
+      result.identity = imageIdentity(parsed.dataset);
+      result.pixelFacts = pixelFacts(parsed.dataset, parsed.meta);
+      try {
+        const proposals = templatesFor(subjectFromDataset(parsed.dataset, parsed.meta));
+        if (proposals.length) result.templates = proposals;
+      } catch {
+        // A template that cannot be evaluated proposes nothing; the person still reviews.
+      }
+    }
+    recordStage('load.summary+templates', performance.now() - summaryStart);
+    if (thumbnail && result.status === 'written') {
+      try {
+        result.thumbnail = await timedAsync('load.thumbnail', () => thumbnailPng(parsed));
+      } catch {
+        // A preview is a convenience: the placeholder shows instead.
+      }
+    }
+  }
+  // The reply is structured-cloned back to the page; its JSON length approximates its size.
+  if (stageTimesEnabled()) recordStage('load.reply-to-page', 0, JSON.stringify(result).length + (reused ? reused.head.length + reused.tail.length : 0));
+  return result;
+}
+
+/**
+ * Placeholders to fill again (core/export/reused-pixels.ts): files of a series share a size, and
+ * a buffer used again costs no page faults. A few, as two batches may be in flight at once.
+ */
+const spares: Placeholder[] = [];
+function takeSpare(r: ReusedPixels): Placeholder | undefined {
+  const size = r.head.length + (r.end - r.start) + r.tail.length;
+  const i = spares.findIndex((p) => p.bytes.length === size);
+  return i >= 0 ? spares.splice(i, 1)[0] : undefined;
+}
+function giveSpare(p: Placeholder): void {
+  spares.push(p);
+  if (spares.length > 4) spares.shift();
+}
+
+async function exportOne(
+  s: Session,
+  index: number,
+  input: InputRef,
+  deface: DefaceInstruction | undefined,
+): Promise<{ message: ExportMessage; result: { status: ScanResult['status']; bytes: number } }> {
+  // A defaced file's pixels change: it is always read whole.
+  if (input.reused && !input.problem && !deface) {
+    const reused = input.reused;
+    const placeholder = withPlaceholder(reused, takeSpare(reused));
+    const outcome = await timedAsync('export.deidentify', () => deidentifyFileAsync({ path: input.path, bytes: placeholder.bytes }, s));
+    const out = outcome.status === 'written' ? timed('export.crc', () => reuseOutput(placeholder.bytes, reused, outcome.parts, pixelsChanged(outcome.pixels)), outcome.size) : undefined;
+    // Only a placeholder whose zeros were verified is used again.
+    if (out) giveSpare(placeholder);
+    if (outcome.status === 'written' && out) {
+      const { parts: _parts, ...reported } = outcome;
+      return { message: { index, outcome: reported, pieces: out.pieces, crc: out.crc }, result: { status: outcome.status, bytes: outcome.size } };
+    }
+    // Not the untouched pixels behind a new header (a box to paint, a profile change…): read it all.
+    recordStage('export.reuse-refused', 0);
+  }
+  const bytes = await read(input, 'export.read');
+  let outcome: FileOutcome;
+  if ('error' in bytes) outcome = { status: 'failed', input: input.path, reason: bytes.error, warnings: [] };
+  else outcome = await timedAsync('export.deidentify', () => deidentifyFileAsync({ path: input.path, bytes }, s, deface ? { deface } : {}));
+  if (outcome.status !== 'written' || 'error' in bytes) {
+    return { message: { index, outcome }, result: { status: outcome.status, bytes: 0 } };
+  }
+  const { parts, ...reported } = outcome;
+  const crc = timed('export.crc', () => crc32Parts(parts), outcome.size);
+  // Parts that are views of the input (the untouched large values) travel as byte ranges of
+  // the input file; only the rewritten bytes are sent, their buffers transferred, each once.
+  const original = bytes.buffer;
+  const pieces: OutputPiece[] = parts.map((p) => (p.buffer === original ? { start: p.byteOffset, end: p.byteOffset + p.length } : p));
+  return { message: { index, outcome: reported, pieces, crc }, result: { status: outcome.status, bytes: outcome.size } };
+}
+
 const api: EngineWorkerApi = {
   deriveKey(passphrase) {
     return deriveSessionKey(passphrase || undefined);
@@ -109,56 +227,21 @@ const api: EngineWorkerApi = {
   },
 
   async thumbnail(input) {
-    const bytes = await read(input);
+    const bytes = await read(input, 'thumbnail.read');
     if ('error' in bytes) return undefined;
     try {
-      return await thumbnailPng(readPart10(bytes));
+      return await timedAsync('thumbnail.make', () => thumbnailPng(readPart10(bytes)));
     } catch {
       return undefined;
     }
   },
 
-  async scan(input, thumbnail) {
-    const s = needSession();
-    const bytes = await read(input);
-    if ('error' in bytes) return { status: 'failed', reason: bytes.error, warnings: [], residual: [] };
-    let result: ScanResult;
-    let parsed: ParsedFile | undefined;
-    try {
-      parsed = readPart10(bytes);
-    } catch (e) {
-      if (!(e instanceof DicomReadError)) throw e;
-    }
-    // The outcome the export would have: skipped / failed with its reason, or written with the
-    // residual-PHI findings. deidentifyFileAsync never throws for a bad file.
-    result = toCheck(await deidentifyFileAsync({ path: input.path, bytes }, s));
-    let summary: ReturnType<typeof summarizeInstance> | undefined;
-    try {
-      summary = parsed && summarizeInstance(parsed);
-    } catch {
-      // A value that cannot be read (a 1-byte Rows): the outcome already names it; no summary.
-    }
-    if (parsed && summary) {
-      result = { ...result, summary };
-      if (result.status === 'written' && result.summary?.hasPixels) {
-        result.identity = imageIdentity(parsed.dataset);
-        result.pixelFacts = pixelFacts(parsed.dataset, parsed.meta);
-        try {
-          const proposals = templatesFor(subjectFromDataset(parsed.dataset, parsed.meta));
-          if (proposals.length) result.templates = proposals;
-        } catch {
-          // A template that cannot be evaluated proposes nothing; the person still reviews.
-        }
-      }
-      if (thumbnail && result.status === 'written') {
-        try {
-          result.thumbnail = await thumbnailPng(parsed);
-        } catch {
-          // A preview is a convenience: the placeholder shows instead.
-        }
-      }
-    }
-    return result;
+  async scan(inputs, thumbnail) {
+    const results: ScanResult[] = [];
+    for (const input of inputs) results.push(await scanOne(input, thumbnail));
+    // The kept header bytes come back to the page moved, not copied.
+    const transfer = results.flatMap((r) => (r.reused ? [r.reused.head.buffer as ArrayBuffer, r.reused.tail.buffer as ArrayBuffer] : []));
+    return Comlink.transfer(results, transfer);
   },
 
   async check(input) {
@@ -200,34 +283,31 @@ const api: EngineWorkerApi = {
     exporting = { session: sessionFrom(init), port, deface: new Map(init.deface?.instructions ?? []) };
   },
 
-  async exportFile(index, input) {
-    if (!exporting) throw new Error('exportFile() before beginExport()');
-    const { session: s, port, deface: defacing } = exporting;
-    const deface = defacing.get(input.path);
-    const bytes = await read(input);
-    let outcome: FileOutcome;
-    if ('error' in bytes) outcome = { status: 'failed', input: input.path, reason: bytes.error, warnings: [] };
-    else outcome = await deidentifyFileAsync({ path: input.path, bytes }, s, deface ? { deface } : {});
-    if (outcome.status !== 'written' || 'error' in bytes) {
-      port.postMessage({ index, outcome } satisfies ExportMessage);
-      return { status: outcome.status, bytes: 0 };
+  async exportFiles(first, inputs) {
+    if (!exporting) throw new Error('exportFiles() before beginExport()');
+    const { session: s, port, deface } = exporting;
+    const messages: ExportMessage[] = [];
+    const results: { status: ScanResult['status']; bytes: number }[] = [];
+    for (let k = 0; k < inputs.length; k++) {
+      const { message, result } = await exportOne(s, first + k, inputs[k], deface.get(inputs[k].path));
+      messages.push(message);
+      results.push(result);
     }
-    const { parts, ...reported } = outcome;
-    const crc = crc32Parts(parts);
-    // Parts that are views of the input (the untouched large values) travel as byte ranges of
-    // the input file; only the rewritten bytes are sent, their buffers transferred, each once.
-    const original = bytes.buffer;
-    const pieces: ExportPiece[] = parts.map((p) => (p.buffer === original ? { start: p.byteOffset, end: p.byteOffset + p.length } : p));
-    const transfer = [...new Set(parts.filter((p) => p.buffer !== original).map((p) => p.buffer as ArrayBuffer))];
-    port.postMessage({ index, outcome: reported, pieces, crc, file: input.file } satisfies ExportMessage, transfer);
-    return { status: outcome.status, bytes: outcome.size };
+    post(port, messages);
+    return results;
   },
 
   endExport() {
     const mapping = exporting?.session.mapping?.snapshot();
     exporting?.port.close();
     exporting = undefined;
+    spares.length = 0;
     return mapping;
+  },
+
+  stageTimes(enable) {
+    enableStageTimes(enable);
+    return takeStageTimes();
   },
 };
 

@@ -5,6 +5,7 @@
  */
 import * as Comlink from 'comlink';
 import type { EngineWorkerApi } from './protocol.ts';
+import { addStageSource, mergeStageTimes, stageTimesEnabled, type StageTotals } from './stage-times.ts';
 
 interface Slot {
   worker: Worker;
@@ -34,7 +35,18 @@ export class WorkerPool {
       dead.catch(() => undefined);
       return { worker, api: Comlink.wrap<EngineWorkerApi>(worker), busy: 0, dead };
     });
+    if (stageTimesEnabled()) {
+      // Messages to a worker are handled in order: timing is on before its first task.
+      for (const s of this.slots) void s.api.stageTimes(true);
+      this.removeStageSource = addStageSource(async () => {
+        const all: StageTotals = {};
+        for (const s of this.slots) mergeStageTimes(all, await s.api.stageTimes(true));
+        return all;
+      });
+    }
   }
+
+  private removeStageSource?: () => void;
 
   private async acquire(): Promise<Slot> {
     for (;;) {
@@ -70,6 +82,7 @@ export class WorkerPool {
 
   terminate(): void {
     this.terminated = true;
+    this.removeStageSource?.();
     for (const s of this.slots) {
       s.api[Comlink.releaseProxy]();
       s.worker.terminate();

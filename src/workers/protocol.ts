@@ -18,7 +18,10 @@ import type { OcrIdentifiers } from '../core/detect/classify.ts';
 import type { DetectSettings, RedactionCheck } from '../core/detect/detect.ts';
 import type { DefaceInstruction } from '../core/deface/write-back.ts';
 import type { DefaceSeriesFacts } from '../core/export/report.ts';
+import type { StageTotals } from './stage-times.ts';
+import type { OutputPiece, ReusedPixels } from '../core/export/reused-pixels.ts';
 
+export type { ReusedPixels };
 export type { ImageIdentity, PixelAssessment, PixelFacts, PixelReviewOptions, InstanceReview, InstanceSummary, MappingSnapshot, PixelRedaction, RedactionBox, RedactionPlan, ReportedOutcome, ResidualFinding, ZipListing };
 
 /** Everything a worker needs to de-identify exactly as every other worker does. */
@@ -51,6 +54,11 @@ export interface InputRef {
   file: Blob;
   /** Why the input has no bytes to read (a zip entry that was not unpacked): reported as failed. */
   problem?: string;
+  /**
+   * Export only: what load kept of this file (core/export/reused-pixels.ts) — its header bytes
+   * and its untouched pixel value's CRC — so export does not read the pixels again.
+   */
+  reused?: ReusedPixels;
 }
 
 /** What loading one file found: the original's summary and what export would do with it. */
@@ -70,6 +78,8 @@ export interface ScanResult {
   templates?: RedactionBox[];
   /** What the original header says about burned-in text (images only); the app assesses it under its plan. */
   pixelFacts?: PixelFacts;
+  /** Native pixel data export can take from the input unread: the header bytes and the value's CRC (head/tail transferred). */
+  reused?: ReusedPixels;
 }
 
 /** The de-identified output of one instance under a plan, for the viewer's preview. */
@@ -91,7 +101,8 @@ export interface EngineWorkerApi {
   deriveKey(passphrase?: string): Uint8Array;
   /** Sets the session used by scan, check and review. */
   configure(init: SessionInit): void;
-  scan(input: InputRef, thumbnail: boolean): Promise<ScanResult>;
+  /** Loads a batch of inputs, one after another (a batch is one message each way). */
+  scan(inputs: InputRef[], thumbnail: boolean): Promise<ScanResult[]>;
   check(input: InputRef): Promise<CheckResult>;
   /** PNG preview of the first frame, made on demand (visible cards only); compressed images are decoded with the codecs. */
   thumbnail(input: InputRef): Promise<Blob | undefined>;
@@ -101,10 +112,12 @@ export interface EngineWorkerApi {
   expandZip(zip: Blob, name: string): Promise<ZipListing>;
   /** Starts an export: a fresh session, outcomes sent to the zip writer over `port`. */
   beginExport(init: SessionInit, port: MessagePort): void;
-  /** De-identifies one input and hands the result to the zip writer. */
-  exportFile(index: number, input: InputRef): Promise<{ status: ScanResult['status']; bytes: number }>;
+  /** De-identifies a batch of inputs (export indices first, first + 1, …) and hands the results to the zip writer in one message. */
+  exportFiles(first: number, inputs: InputRef[]): Promise<{ status: ScanResult['status']; bytes: number }[]>;
   /** Ends the export; returns the mapping records (pseudonymize mode). */
   endExport(): MappingSnapshot | undefined;
+  /** Benchmark only (stage-times.ts): turns stage timing on or off, returns the totals so far. */
+  stageTimes(enable: boolean): StageTotals;
 }
 
 /**
@@ -112,17 +125,16 @@ export interface EngineWorkerApi {
  * itself (the large values the engine left untouched — pixel data above all), which the zip
  * writer takes as a Blob slice of the input: never read again, never copied.
  */
-export type ExportPiece = Uint8Array | { start: number; end: number };
+export type ExportPiece = OutputPiece;
 
-/** What an engine worker posts to the zip writer for each input. */
+/** What an engine worker posts to the zip writer for each input (in batches: ExportMessage[]). */
 export interface ExportMessage {
   index: number;
   /** The outcome as the report keeps it (no bytes). */
   outcome: ReportedOutcome;
-  /** Written files: the content, its CRC-32 and the input Blob the ranges refer to. */
+  /** Written files: the content and its CRC-32; ranges refer to input `index` (WriterInit.files). */
   pieces?: ExportPiece[];
   crc?: number;
-  file?: Blob;
 }
 
 export type ExportTarget = { kind: 'blob' } | { kind: 'file'; handle: FileSystemFileHandle };
@@ -166,6 +178,11 @@ export type OutputReader = (output: Blob, ids: OcrIdentifiers) => Promise<Redact
 export interface WriterInit {
   /** Every input's path, in export order. */
   paths: string[];
+  /**
+   * Every input file, in the same order: output ranges are slices of these. Sent once, in one
+   * message, rather than with each file's result (a File in a message costs more than its bytes).
+   */
+  files: Blob[];
   /** The session key: the report's neutral references are keyed with it. */
   key: Uint8Array;
   meta: Omit<ReportMeta, 'finishedAt'>;
@@ -182,4 +199,6 @@ export interface ZipWriterApi {
   /** Waits for every input, writes the report, closes the zip. */
   finish(): Promise<ExportSummary>;
   abort(): Promise<void>;
+  /** Benchmark only (stage-times.ts): turns stage timing on or off, returns the totals so far. */
+  stageTimes(enable: boolean): StageTotals;
 }

@@ -15,6 +15,7 @@ import { ExportRun, type ExportSink } from '../core/export/run.ts';
 import type { ExportMessage, ExportSummary, ExportTarget, ZipWriterApi } from './protocol.ts';
 import { ZipWriter, type ZipPiece as CorePiece } from '../core/export/zip-writer.ts';
 import { crc32Parts } from '../core/export/crc32.ts';
+import { enableStageTimes, recordStage, takeStageTimes, timed, timedAsync } from './stage-times.ts';
 
 /** New bytes, or a Blob slice of an input file (the untouched large values). */
 type ZipPiece = CorePiece<Blob>;
@@ -71,7 +72,7 @@ function zipSink(zip: ZipStream, closeTarget: () => Promise<void>): ExportSink<Z
         if (!pieces.every((p): p is Uint8Array => p instanceof Uint8Array)) throw new Error(`no CRC for ${path}`);
         crc = crc32Parts(pieces);
       }
-      await zip.add(path, crc, size, pieces);
+      await timedAsync('zip.write-entry', () => zip.add(path, crc, size, pieces), size);
     },
     async close() {
       await zip.close();
@@ -85,6 +86,8 @@ interface Job {
   zip: ZipStream;
   target: Target;
   ports: MessagePort[];
+  /** The input files, in input order: the ranges in ExportMessages are slices of them. */
+  files: Blob[];
   /**
    * Settles once every input has been placed. finish() waits for it: the engine workers' messages
    * come over their own ports, which may arrive after the page's finish() call on this one.
@@ -129,21 +132,23 @@ const api: ZipWriterApi = {
       },
     });
     for (const series of init.defacing ?? []) run.addDefaceSeries(series);
-    job = { run, zip, target: out, ports: [], allPlaced, stop };
+    job = { run, zip, target: out, ports: [], files: init.files, allPlaced, stop };
   },
 
   attach(port) {
     const j = job;
     if (!j) throw new Error('attach() before begin()');
     j.ports.push(port);
-    port.onmessage = (event: MessageEvent<ExportMessage>) => {
+    port.onmessage = (event: MessageEvent<ExportMessage[]>) => {
       if (job !== j) return;
-      const msg = event.data;
-      const file = msg.file;
-      const pieces = msg.pieces && file ? msg.pieces.map((p) => (p instanceof Uint8Array ? p : file.slice(p.start, p.end))) : undefined;
-      void j.run.deliver(msg.index, { outcome: msg.outcome, pieces, crc: msg.crc }).then(() => {
-        if (j.run.stopped) j.stop();
-      });
+      recordStage('zip.receive-message', 0, event.data.reduce((n, m) => n + (m.pieces?.reduce((k, p) => k + (p instanceof Uint8Array ? p.length : 0), 0) ?? 0), 0));
+      for (const msg of event.data) {
+        const file = j.files[msg.index];
+        const pieces = msg.pieces && file ? msg.pieces.map((p) => (p instanceof Uint8Array ? p : file.slice(p.start, p.end))) : undefined;
+        void j.run.deliver(msg.index, { outcome: msg.outcome, pieces, crc: msg.crc }).then(() => {
+          if (j.run.stopped) j.stop();
+        });
+      }
     };
   },
 
@@ -158,7 +163,7 @@ const api: ZipWriterApi = {
       await j.target.abort();
       throw new Error(result.sinkError);
     }
-    return { blob: j.target.blob?.(), bytes: j.zip.size, outcomes: result.outcomes, report: result.report, operatorReport: result.operatorReport };
+    return { blob: timed('zip.make-blob', () => j.target.blob?.()), bytes: j.zip.size, outcomes: result.outcomes, report: result.report, operatorReport: result.operatorReport };
   },
 
   async abort() {
@@ -168,6 +173,11 @@ const api: ZipWriterApi = {
     for (const p of j.ports) p.close();
     j.stop();
     await j.target.abort();
+  },
+
+  stageTimes(enable) {
+    enableStageTimes(enable);
+    return takeStageTimes();
   },
 };
 

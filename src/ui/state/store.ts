@@ -6,6 +6,7 @@ import { parseLookupCsv } from '../../core/header/pseudonyms.ts';
 import { compilePlan, parsePlan, serializePlan, type CompiledPlan } from '../../core/pixels/plan.ts';
 import { assessPixels, planFacts, type PixelAssessment } from '../../core/pixels/review-status.ts';
 import { detectText } from '../../workers/ocr-client.ts';
+import { recordStage, timed } from '../../workers/stage-times.ts';
 import { validateProfile } from '../../core/profile/resolve.ts';
 import { defaultProfile, type OptionKey, type Override, type Profile } from '../../core/profile/profile.ts';
 import {
@@ -57,6 +58,12 @@ export function reviewNeeded(files: readonly FileEntry[], plan: RedactionPlan): 
 
 const PROFILE_STORAGE_KEY = 'veil.profile.v1';
 const FLUSH_MS = 120;
+/**
+ * Results are applied (and the study tree rendered) at most every FLUSH_MS, and less often as
+ * the study grows: a render costs time in proportion to the files loaded, and on a small machine
+ * it takes the CPU the workers need (10,000 files: one render a second).
+ */
+const flushDelay = (files: number): number => Math.max(FLUSH_MS, files / 10);
 /** Undo steps kept for the redaction plan. */
 const HISTORY_LIMIT = 500;
 const RECHECK_DELAY_MS = 400;
@@ -278,6 +285,7 @@ export class VeilStore {
 
   private async runLoad(): Promise<void> {
     const signal = (this.loadAbort = new AbortController()).signal;
+    const started = performance.now();
     try {
       await this.session();
       while (this.queue.length && !signal.aborted) {
@@ -305,6 +313,7 @@ export class VeilStore {
       } else {
         this.set({ load: { ...this.state.load, active: false } });
       }
+      recordStage('page.load-wall', performance.now() - started);
       this.checkHeads();
     }
   }
@@ -319,6 +328,7 @@ export class VeilStore {
       identity: r.identity,
       pixelFacts: r.pixelFacts,
       pseudoPatientId: r.pseudoPatientId,
+      reused: r.reused,
     };
     if (r.templates) {
       this.proposals.push(...r.templates);
@@ -328,10 +338,14 @@ export class VeilStore {
     this.pending.set(entry.id, patch);
     const load = this.state.load;
     this.state = { ...this.state, load: { ...load, done: load.done + 1, bytesDone: load.bytesDone + entry.size } };
-    this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS);
+    this.flushTimer ??= setTimeout(() => this.flush(), flushDelay(this.state.files.length));
   }
 
   private flush(): void {
+    timed('page.apply-results', () => this.applyPending());
+  }
+
+  private applyPending(): void {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     if (this.proposals.length) {
@@ -364,7 +378,7 @@ export class VeilStore {
       .then((png) => {
         const patch: Partial<FileEntry> = { thumb: 'done', ...(png ? { thumbUrl: URL.createObjectURL(png) } : {}) };
         this.pending.set(id, { ...this.pending.get(id), ...patch });
-        this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS);
+        this.flushTimer ??= setTimeout(() => this.flush(), flushDelay(this.state.files.length));
       });
   }
 
@@ -660,7 +674,7 @@ export class VeilStore {
               residual: r.residual,
               pseudoPatientId: r.pseudoPatientId,
             });
-            this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS);
+            this.flushTimer ??= setTimeout(() => this.flush(), flushDelay(this.state.files.length));
           },
         },
       );
@@ -814,7 +828,7 @@ export class VeilStore {
     // In path order, folder by folder, as the CLI walks a folder: the same files give the same
     // report (references hold positions) and the same twin suffixes in both hosts.
     const files = [...this.state.files].sort((a, b) => compareInputPaths(a.path, b.path));
-    const inputs = files.map((f) => ({ path: f.path, file: f.file, problem: f.unpackProblem }));
+    const inputs = files.map((f) => ({ path: f.path, file: f.file, problem: f.unpackProblem, reused: f.reused }));
     // Images that need review and were not chosen: the engine refuses them too (fail closed).
     const exportAnyway = anyway ? this.reviewNeeded().map((p) => p.entry.path) : [];
     const abort = (this.exportAbort = new AbortController());
@@ -825,15 +839,24 @@ export class VeilStore {
       // The plan as it is now: every accepted box is painted, proposals and rejected boxes are not.
       const deface = defaceExport(this.state.deface, this.state.files, anyway, inputs.map((i) => i.path));
       const init: SessionInit = { ...(await this.session()), plan: this.state.plan, pixelReview: { require: true, exportAnyway }, ...(deface.session ? { deface: deface.session } : {}) };
+      let progressShownAt = 0;
       const result = await this.engine().exportZip(inputs, init, {
         target: handle ? { kind: 'file', handle } : { kind: 'blob' },
         signal: abort.signal,
-        onProgress: (p) => this.set({ export: { ...this.state.export, done: p.done, bytes: p.bytes } }),
+        // Shown as often as load results are (flushDelay): a render per placed file would cost
+        // a 10,000-file export more than the export itself.
+        onProgress: (p) => {
+          const now = performance.now();
+          if (p.done < inputs.length && now - progressShownAt < flushDelay(this.state.files.length)) return;
+          progressShownAt = now;
+          this.set({ export: { ...this.state.export, done: p.done, bytes: p.bytes } });
+        },
         ocr: this.ocrFindings,
         defacing: deface.series,
       });
       const outcomes = result.outcomes;
-      const url = result.blob ? downloadBlob(result.blob, fileName) : undefined;
+      recordStage('page.export-wall', performance.now() - (this.state.export.startedAt ?? 0));
+      const url = result.blob ? timed('page.start-download', () => downloadBlob(result.blob!, fileName)) : undefined;
       this.set({
         export: {
           ...this.state.export,

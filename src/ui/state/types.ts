@@ -1,6 +1,6 @@
 import type { Pseudonym } from '../../core/header/pseudonyms.ts';
 import type { Profile } from '../../core/profile/profile.ts';
-import type { ImageIdentity, InstanceReview, InstanceSummary, PixelFacts, RedactionPlan, ResidualFinding } from '../../workers/protocol.ts';
+import type { ImageIdentity, InstanceReview, InstanceSummary, PixelFacts, RedactionPlan, ResidualFinding, ReusedPixels } from '../../workers/protocol.ts';
 import type { DefaceMode, DefaceResult, HeadCheck } from '../../workers/deface-protocol.ts';
 
 export type FileStatus = 'queued' | 'ready' | 'skipped' | 'failed';
@@ -28,6 +28,8 @@ export interface FileEntry {
   pickKey?: string;
   /** Why a zip entry was not unpacked (encrypted, a zip bomb…): the export reports it with this. */
   unpackProblem?: string;
+  /** What export needs of the file besides its pixels, kept at load so the pixels are read once (core/export/reused-pixels.ts). */
+  reused?: ReusedPixels;
 }
 
 export interface LoadProgress {
