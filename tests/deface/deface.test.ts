@@ -239,6 +239,36 @@ describe('defacing the head CT fixture (one registration, every mode)', () => {
     expect(brainVoxelsInRegion(v, changed, removed.registration!.templateToPatient)).toBe(0);
   });
 
+  it('a left–right mirrored copy of the real CT (a wrong header): the same face region, mirrored, and the brain untouched', async () => {
+    const v = removed.volume!;
+    const [nx, ny, nz] = v.dims;
+    const mirrorIndex = (n: number): number => {
+      const i = n % nx;
+      return n - i + (nx - 1 - i);
+    };
+    const data = new Float32Array(v.data.length);
+    for (let n = 0; n < data.length; n++) data[n] = v.data[mirrorIndex(n)];
+    const mirrored: Volume = { ...v, data };
+    const reg = await registerToTemplate(mirrored, registrar);
+    if ('refused' in reg) throw new Error(reg.refused);
+    expect(reg.similarity).toBeGreaterThan(reg.floor);
+    // A real head is nearly symmetric, so the mirrored and the direct fit score within noise of
+    // each other and either may win; what matters is the region, which must be the mirror image
+    // of the original's: same eyes, nose, mouth, chin, ears, and still no brain.
+    const region = regionOverVolume(mirrored, reg.templateToPatient, { ears: true, soft: false }).region;
+    const back = new Uint8Array(region.length);
+    for (let n = 0; n < region.length; n++) back[n] = region[mirrorIndex(n)];
+    let both = 0;
+    let sizes = 0;
+    for (let n = 0; n < back.length; n++) {
+      both += back[n] & removed.region![n];
+      sizes += back[n] + removed.region![n];
+    }
+    expect((2 * both) / sizes, 'Dice of the region with the mirrored original region').toBeGreaterThan(0.95);
+    for (const name of ['leftEye', 'rightEye'] as const) expect(regionAt(v, back, apply(removed.registration!.templateToPatient, LANDMARKS[name]))).toBe(1);
+    expect(brainVoxelsInRegion(v, back, removed.registration!.templateToPatient)).toBe(0);
+  }, 240_000);
+
   it('declines as "needs manual review" when the brain guard would have to cut into the face region', () => {
     const v = removed.volume!;
     // A region misplaced 25 mm back and 15 mm up, into the frontal lobes: the guard, which stays

@@ -14,6 +14,12 @@ import { apply, invert, type Mat4, type Vec3 } from './affine.ts';
 
 /** The region never comes nearer than this to the template brain (template mm). */
 export const BRAIN_CLEARANCE_MM = 6;
+/**
+ * The ear boxes keep further away: beside the temporal lobes the scalp is thin and two fits of
+ * the same head (the CT and its mirrored copy) disagree by more than 6 mm at the lateral temporal
+ * cortex, while the pinna lies outside the skull, well clear of it.
+ */
+export const EAR_CLEARANCE_MM = 12;
 
 /** Chamfer distance (mm) from every template voxel to the nearest brain voxel, 0 inside. */
 export function brainDistance(t: Template): Float32Array {
@@ -112,9 +118,10 @@ export function faceRegion(t: Template, distanceField: Float32Array, options: Re
   return {
     contains(p) {
       const [x, y, z] = [-p[0], -p[1], p[2]];
-      const zone = inFaceZone(x, y, z) || (options.ears && inEarZone(x, y, z));
-      if (!zone || keep(p)) return false;
-      return brainDistanceAt(p) >= clearance;
+      const face = inFaceZone(x, y, z);
+      const ear = !face && options.ears && inEarZone(x, y, z);
+      if ((!face && !ear) || keep(p)) return false;
+      return brainDistanceAt(p) >= (ear ? Math.max(clearance, EAR_CLEARANCE_MM) : clearance);
     },
     brainDistance: brainDistanceAt,
   };

@@ -11,26 +11,75 @@ import { loadTemplate, type Template } from './template.ts';
 import type { Registrar, RegistrationImage, Volume } from './types.ts';
 
 /**
- * Below this NMI a registration is a failure, not a guess. Calibrated on the fixture heads
- * (similarity.ts over the dilated template head, 32 bins):
- *   correct alignment: head CT 1.099, Colin MR 1.370;
- *   deliberately wrong (from the correct one): shifted 10 mm 1.054 / 1.049, 20 mm 1.033 / 1.028,
- *   40 mm up 1.026 / 1.028, 40 mm sideways 1.008 / 1.010, pitched 30° 1.053 / 1.049,
- *   turned 90° 1.021 / 1.019, 180° 1.016 / 1.016, upside down 1.011 / 1.009, rolled 90° 1.036 / 1.025.
- * The floor sits between the best wrong one (1.054) and the worst right one (1.099). CT against a
- * T1 template scores far lower than MR, so a CT that is noisier or differently windowed than the
- * fixture may be declined: declining is the safe failure.
+ * Below this NMI a registration is a failure, not a guess. Calibrated on the fixture heads with
+ * scripts/calibrate-deface-similarity.ts (similarity.ts over the dilated template head, 32 bins;
+ * wrong alignments are the right one shifted, turned or flipped over):
+ *
+ *                               CT, ±200 HU window   CT as T1 (ctAsT1)   Colin MR
+ *   right alignment                  1.098              1.093             1.369
+ *   shifted 10 mm up                 1.077              1.063             1.077
+ *   shifted 10 mm forward            1.054              1.041             1.051
+ *   shifted 10 mm sideways           1.049              1.039             1.037
+ *   shifted 20 mm forward            1.036              1.027             1.028
+ *   pitched 30° / −30°           1.040 / 1.031      1.033 / 1.024     1.034 / 1.022
+ *   rolled 90°                       1.034              1.028             1.026
+ *   turned 90° / 180°, upside down   ≤ 1.012            ≤ 1.009           ≤ 1.011
+ *
+ * With the window, a CT 10 mm too low scored 1.077, above the former floor (1.075) and 0.021 from
+ * the right one: CT is now mapped to T1-like contrast before registration, which lowers every
+ * wrong score by ~0.01 and the right one by 0.005 (margin 0.030), and lands within 2.3 mm of the
+ * window's answer at every landmark. The floor sits between the best wrong CT (1.063) and the
+ * right CT (1.093), just above Colin shifted 10 mm (1.077; Colin is the template itself, so its
+ * right score says nothing about real MR). A 10 mm error is not what the registration ends in
+ * (it is no local optimum); the floor is for gross failures. CT scores far lower than MR against
+ * a T1 template, so a CT that is noisier or differently reconstructed than the fixture may be
+ * declined: declining is the safe failure.
  */
-export const SIMILARITY_FLOOR = 1.075;
+export const SIMILARITY_FLOOR = 1.08;
 /** Less of the template head than this inside the subject's field of view: not enough to judge. */
 export const MIN_OVERLAP = 0.5;
 
 /** Registration grid spacing for the subject (mm). */
 const SUBJECT_SPACING = 3;
 
-/** Subject values as registration sees them: CT windowed so bone, soft tissue and air stay apart. */
+/**
+ * CT Hounsfield units → grey levels of a T1 image like the template (0–255): air and cortical bone
+ * dark, fat bright, CSF and the vitreous dark, white matter brighter than grey matter (the reverse
+ * of CT), muscle mid-grey. Control points read off Colin27's histogram (brain 32–128, white matter
+ * ~100–120, scalp fat up to ~220) and textbook HU (fat −100, CSF 0–15, white matter ~25, grey
+ * matter ~38, bone > 400).
+ */
+const CT_AS_T1: readonly [number, number][] = [
+  [-1000, 0], [-400, 0], [-200, 150], [-100, 180], [-30, 100], [0, 35], [12, 40],
+  [25, 110], [38, 80], [60, 75], [150, 40], [400, 15], [3000, 15],
+];
+
+export function ctAsT1(hu: number): number {
+  if (hu <= CT_AS_T1[0][0]) return CT_AS_T1[0][1];
+  for (let n = 1; n < CT_AS_T1.length; n++) {
+    const [x1, y1] = CT_AS_T1[n];
+    if (hu > x1) continue;
+    const [x0, y0] = CT_AS_T1[n - 1];
+    return y0 + ((hu - x0) * (y1 - y0)) / (x1 - x0);
+  }
+  return CT_AS_T1[CT_AS_T1.length - 1][1];
+}
+
+/** How CT reaches the registration: a ±200 HU window, or mapped to T1-like contrast. */
+export type CtContrast = 'window' | 't1';
+let ctContrast: CtContrast = 't1';
+/** For the calibration script (scripts/calibrate-deface-similarity.ts) only. */
+export const setCtContrast = (c: CtContrast): void => {
+  ctContrast = c;
+};
+
+/** Subject values as registration sees them: CT in T1-like contrast (or windowed), MR clipped at its 99.5th percentile. */
 export function registrationValues(volume: Volume): { grid: Grid & { data: Float32Array }; range: [number, number] } {
   const small = downsample({ dims: volume.dims, indexToMm: volume.indexToPatient, data: volume.data }, SUBJECT_SPACING);
+  if (volume.modality === 'CT' && ctContrast === 't1') {
+    for (let n = 0; n < small.data.length; n++) small.data[n] = ctAsT1(small.data[n]);
+    return { grid: small, range: [0, 256] };
+  }
   if (volume.modality === 'CT') {
     for (let n = 0; n < small.data.length; n++) small.data[n] = Math.min(200, Math.max(-200, small.data[n]));
     return { grid: small, range: [-200, 200] };
@@ -109,7 +158,8 @@ export async function registerToTemplate(volume: Volume, registrar: Registrar, o
   const templateGrid: Grid = { dims: t.dims, indexToMm: t.indexToMm, data: t.head };
   const templateHeight = 150;
   const tc = headCentre(templateGrid, (v) => v > 0, templateHeight);
-  const headThreshold = volume.modality === 'CT' ? -300 : range[0] + 0.1 * (range[1] - range[0]);
+  // Head = not air: above −300 HU in a CT window; in T1-like contrast air (≤ −400 HU) alone is 0.
+  const headThreshold = volume.modality !== 'CT' ? range[0] + 0.1 * (range[1] - range[0]) : ctContrast === 't1' ? 0 : -300;
   const sc = headCentre(grid, (v) => v > headThreshold, templateHeight);
   if (!tc || !sc) return { refused: 'not one regular 3-D head volume: no head found in the image' };
   const shift = translation([sc[0] - tc[0], sc[1] - tc[1], sc[2] - tc[2]]);
