@@ -6,6 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { about, apply, distance, invert, mat4, multiply, rotation, scaling, translation, type Mat4 } from '../../src/core/deface/affine.ts';
 import { defaceRegistered, defaceSeries, regionOverVolume } from '../../src/core/deface/deface.ts';
+import { cutCover } from '../../src/core/deface/cut-surface.ts';
 import { nearestIndex, sampleIndex } from '../../src/core/deface/grid.ts';
 import { LANDMARKS, type LandmarkName } from '../../src/core/deface/landmarks.ts';
 import { registerToTemplate } from '../../src/core/deface/registration.ts';
@@ -129,8 +130,10 @@ describe('registration recovers known transforms of the Colin head', () => {
     // The stack runs along the patient's left–right axis.
     expect(Math.abs(v.indexToPatient[2])).toBeCloseTo(2, 3);
     expectRecovered(v, out.registration!.templateToPatient, out.region!, truth);
-    // Every patched pixel is air (0) and lies in the region; nothing else changed.
+    // Every patched pixel lies in the region and is air (0), except in the smoothed layer that
+    // covers the cut; nothing else changed.
     const after = applyPatches(v, series, out.patches);
+    const cover = cutCover(v, out.region!);
     let changed = 0;
     let outsideRegion = 0;
     let notAir = 0;
@@ -138,7 +141,7 @@ describe('registration recovers known transforms of the Colin head', () => {
       if (after[n] === v.data[n]) continue;
       changed++;
       if (!out.region![n]) outsideRegion++;
-      if (after[n] !== 0) notAir++;
+      if (after[n] !== 0 && !cover[n]) notAir++;
     }
     expect(outsideRegion).toBe(0);
     expect(notAir).toBe(0);
@@ -208,11 +211,31 @@ describe('defacing the head CT fixture (one registration, every mode)', () => {
     const v = out.volume!;
     const reg = out.registration!;
     expect(reg.similarity).toBeGreaterThan(reg.floor);
-    // Eyes (as registered) are in the region and every patched pixel becomes air (stored −1024 − intercept).
-    for (const name of ['leftEye', 'rightEye'] as const) expect(regionAt(v, out.region!, apply(reg.templateToPatient, LANDMARKS[name]))).toBe(1);
+    // Eyes (as registered) are in the region and every patched pixel becomes air (stored −1024 −
+    // intercept), except in the smoothed layer over the cut, which stays clear of the eyes.
+    const cover = cutCover(v, out.region!);
+    for (const name of ['leftEye', 'rightEye'] as const) {
+      const eye = apply(reg.templateToPatient, LANDMARKS[name]);
+      expect(regionAt(v, out.region!, eye)).toBe(1);
+      expect(regionAt(v, cover, eye), `the ${name} is air, not under the cover`).toBe(0);
+    }
     expect(out.changedVoxels).toBeGreaterThan(100_000);
     const intercept = Number(/-?\d+/.exec(new TextDecoder().decode(series[0].dataset.get(0x00281052)!.value))![0]);
-    for (const patches of out.patches.values()) for (const p of patches) expect(new Set(p.storedValues)).toEqual(new Set([-1024 - intercept]));
+    const perSlice = v.dims[0] * v.dims[1];
+    const slices = new Map(v.slices.map((slice, k) => [`${slice.path}#${slice.frame}`, k]));
+    let air = 0;
+    let covered = 0;
+    for (const [path, patches] of out.patches) for (const p of patches) {
+      const k = slices.get(`${path}#${p.frame}`)!;
+      p.storedValues.forEach((value, q) => {
+        if (value === -1024 - intercept) air++;
+        else {
+          expect(cover[k * perSlice + p.indices[q]], 'a patched pixel that is not air lies in the layer over the cut').toBe(1);
+          covered++;
+        }
+      });
+    }
+    expect(air).toBeGreaterThan(covered);
     expect(brainVoxelsInRegion(v, out.region!, reg.templateToPatient)).toBe(0);
   });
 

@@ -8,6 +8,7 @@ import { getNumber } from '../dicom/values.ts';
 import { displayParams } from '../pixels/display.ts';
 import { readImagePixel } from '../pixels/image-pixel.ts';
 import { invert, multiply, type Vec3 } from './affine.ts';
+import { cutCover } from './cut-surface.ts';
 import { regionValues } from './modes.ts';
 import { brainDistance, faceRegion } from './region.ts';
 import { registerToTemplate } from './registration.ts';
@@ -124,14 +125,36 @@ export function defaceRegistered(
   const indices: number[] = [];
   for (let n = 0; n < mask.region.length; n++) if (mask.region[n]) indices.push(n);
   const regionIdx = Uint32Array.from(indices);
-  const values = regionValues(volume, regionIdx, options.mode);
-  const { patches, changed, region } = toPatches(volume, instances, regionIdx, values, options.mode !== 'blur');
+  const { values, air } = newValues(volume, mask.region, regionIdx, options.mode);
+  const { patches, changed, region } = toPatches(volume, instances, regionIdx, values, air);
   progress?.(1, 'done');
   return { status: 'defaced', mode: options.mode, patches, registration, changedVoxels: changed, volume, region, guardedVoxels: mask.guarded };
 }
 
+/**
+ * The region's new modality values, and which of them are air (1: written as the Pixel Padding
+ * Value where the image declares one). `remove` and `soft` set the region to air but cover the
+ * cut they leave with a smoothed layer (cut-surface.ts); `blur` smooths all of it.
+ */
+function newValues(volume: Volume, regionMask: Uint8Array, indices: Uint32Array, mode: DefaceOptions['mode']): { values: Float32Array; air: Uint8Array } {
+  const values = regionValues(volume, indices, mode);
+  const air = new Uint8Array(indices.length);
+  if (mode === 'blur') return { values, air };
+  const cover = cutCover(volume, regionMask);
+  const coverAt: number[] = [];
+  indices.forEach((n, q) => {
+    if (cover[n]) coverAt.push(q);
+    else air[q] = 1;
+  });
+  const smoothed = regionValues(volume, Uint32Array.from(coverAt, (q) => indices[q]), 'blur');
+  coverAt.forEach((q, c) => {
+    values[q] = smoothed[c];
+  });
+  return { values, air };
+}
+
 /** New modality values → stored values per frame, keeping only pixels whose stored value changes. */
-function toPatches(volume: Volume, instances: readonly SeriesInstance[], indices: Uint32Array, values: Float32Array, airFill: boolean) {
+function toPatches(volume: Volume, instances: readonly SeriesInstance[], indices: Uint32Array, values: Float32Array, airAt: Uint8Array) {
   const byPath = new Map(instances.map((inst) => [inst.path, inst]));
   const [nx, ny] = volume.dims;
   const perSlice = nx * ny;
@@ -155,7 +178,7 @@ function toPatches(volume: Volume, instances: readonly SeriesInstance[], indices
       const n = indices[q];
       const original = volume.data[n];
       // Air is the Pixel Padding Value where the image declares one (already a stored value).
-      const air = airFill && padding !== undefined;
+      const air = airAt[q] === 1 && padding !== undefined;
       const s = air ? padding! : Math.min(maxStored, Math.max(minStored, Math.round((values[q] - p.rescaleIntercept) / p.rescaleSlope)));
       const before = Math.round((original - p.rescaleIntercept) / p.rescaleSlope);
       region[n] = 1;

@@ -1,5 +1,6 @@
 /**
- * What happens inside the face region: `remove` and `soft` set it to air, `blur` replaces it with
+ * What happens inside the face region: `remove` and `soft` set it to air (but for the layer over
+ * the cut, which deface.ts fills with the smoothing below: cut-surface.ts), `blur` replaces it with
  * a heavy smoothing of the volume (three passes of a ~20 mm box, so no eyelid, nostril or lip edge
  * survives, only a smooth shell).
  */
