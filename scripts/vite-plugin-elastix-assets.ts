@@ -5,10 +5,11 @@
  * rule that nothing leaves the machine forbids; src/workers/elastix-browser.ts points
  * setPipelinesBaseUrl here.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Plugin } from 'vite';
+import { staticAssetsPlugin, type StaticAssetFiles } from './vite-static-assets.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -17,7 +18,7 @@ const require = createRequire(import.meta.url);
 // the plain .wasm: without the .zst the app's fallback page comes back and elastix cannot start.
 const PIPELINES = /^(elastix|default-parameter-map)\.(js|wasm\.zst)$/;
 
-function assets(): Map<string, string> {
+function assets(): StaticAssetFiles {
   // The package's "exports" has no ./package.json (resolving it throws, and the build then writes
   // nothing); its Node entry sits in dist/, beside pipelines/.
   const dir = join(dirname(require.resolve('@itk-wasm/elastix')), 'pipelines');
@@ -27,20 +28,5 @@ function assets(): Map<string, string> {
 }
 
 export function elastixAssets(): Plugin {
-  return {
-    name: 'veil-elastix-assets',
-    configureServer(server) {
-      const files = assets();
-      server.middlewares.use((req, res, next) => {
-        const path = (req.url ?? '').split('?')[0].replace(/^\/+/, '');
-        const file = files.get(path);
-        if (!file) return next();
-        res.setHeader('Content-Type', path.endsWith('.js') ? 'text/javascript' : 'application/octet-stream');
-        res.end(readFileSync(file));
-      });
-    },
-    generateBundle() {
-      for (const [fileName, file] of assets()) this.emitFile({ type: 'asset', fileName, source: readFileSync(file) });
-    },
-  };
+  return staticAssetsPlugin('veil-elastix-assets', assets);
 }

@@ -6,16 +6,16 @@
  * fetched from a CDN at run time. The threaded wasm build is left out: it needs cross-origin
  * isolation, which a plain static host does not give, and tfjs then picks the SIMD build.
  */
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Plugin } from 'vite';
+import { staticAssetsPlugin, type StaticAssetFiles } from './vite-static-assets.ts';
 
 const require = createRequire(import.meta.url);
 const packageDir = (name: string): string => dirname(require.resolve(`${name}/package.json`));
 
 /** URL path under the app's base → file on disk. */
-export function faceApiAssetFiles(): Map<string, string> {
+export function faceApiAssetFiles(): StaticAssetFiles {
   const files = new Map<string, string>();
   const model = join(packageDir('@vladmandic/face-api'), 'model');
   files.set('face-api/ssd_mobilenetv1_model-weights_manifest.json', join(model, 'ssd_mobilenetv1_model-weights_manifest.json'));
@@ -25,24 +25,6 @@ export function faceApiAssetFiles(): Map<string, string> {
   return files;
 }
 
-const contentType = (path: string): string =>
-  path.endsWith('.json') ? 'application/json' : path.endsWith('.wasm') ? 'application/wasm' : 'application/octet-stream';
-
 export function faceApiAssets(): Plugin {
-  return {
-    name: 'veil-face-api-assets',
-    configureServer(server) {
-      const files = faceApiAssetFiles();
-      server.middlewares.use((req, res, next) => {
-        const path = (req.url ?? '').split('?')[0].replace(/^\/+/, '');
-        const file = files.get(path);
-        if (!file) return next();
-        res.setHeader('Content-Type', contentType(path));
-        res.end(readFileSync(file));
-      });
-    },
-    generateBundle() {
-      for (const [fileName, file] of faceApiAssetFiles()) this.emitFile({ type: 'asset', fileName, source: readFileSync(file) });
-    },
-  };
+  return staticAssetsPlugin('veil-face-api-assets', faceApiAssetFiles);
 }

@@ -5,16 +5,17 @@
  * is fetched from a CDN at run time. To update them, `npm update tesseract.js tesseract.js-core
  * @tesseract.js-data/eng` and rebuild.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Plugin } from 'vite';
+import { staticAssetsPlugin, type StaticAssetFiles } from './vite-static-assets.ts';
 
 const require = createRequire(import.meta.url);
 const packageDir = (name: string): string => dirname(require.resolve(`${name}/package.json`));
 
 /** URL path under the app's base → file on disk. */
-function assets(): Map<string, string> {
+function assets(): StaticAssetFiles {
   const files = new Map<string, string>();
   files.set('tesseract/worker.min.js', join(packageDir('tesseract.js'), 'dist', 'worker.min.js'));
   const core = packageDir('tesseract.js-core');
@@ -27,20 +28,5 @@ function assets(): Map<string, string> {
 }
 
 export function tesseractAssets(): Plugin {
-  return {
-    name: 'veil-tesseract-assets',
-    configureServer(server) {
-      const files = assets();
-      server.middlewares.use((req, res, next) => {
-        const path = (req.url ?? '').split('?')[0].replace(/^\/+/, '');
-        const file = files.get(path);
-        if (!file) return next();
-        res.setHeader('Content-Type', path.endsWith('.js') ? 'text/javascript' : 'application/octet-stream');
-        res.end(readFileSync(file));
-      });
-    },
-    generateBundle() {
-      for (const [fileName, file] of assets()) this.emitFile({ type: 'asset', fileName, source: readFileSync(file) });
-    },
-  };
+  return staticAssetsPlugin('veil-tesseract-assets', assets);
 }

@@ -20,6 +20,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Dataset, type DataElement } from '../../src/core/dicom/dataset.ts';
 import { encodeText } from '../../src/core/dicom/values.ts';
 import { writePart10 } from '../../src/core/dicom/writer.ts';
+import { mulberry32 } from '../../tests/synthetic/random.ts';
 
 /** Bump when the generated content changes, so cached series are regenerated. */
 const GENERATOR_VERSION = 1;
@@ -50,21 +51,9 @@ const PHI = {
 
 // ----------------------------------------------------------------------------- deterministic randomness
 
-/** mulberry32: small, fast, deterministic 32-bit PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A 2.25 UID (PS3.5 B.2): "2.25." + a 128-bit integer, here drawn from a seeded PRNG. */
 function uid(seed: number): string {
-  const r = prng(seed * 2654435761);
+  const r = mulberry32(seed * 2654435761);
   let n = 0n;
   for (let i = 0; i < 4; i++) n = (n << 32n) | BigInt(Math.floor(r() * 4294967296));
   return `2.25.${n.toString()}`;
@@ -331,7 +320,7 @@ function header(index: number, count: number, u: SeriesUIDs, sopInstanceUID: str
  */
 function slicePixels(index: number, count: number): Uint8Array {
   const out = new Int16Array(ROWS * COLS);
-  const rnd = prng(0x5eed0000 + index);
+  const rnd = mulberry32(0x5eed0000 + index);
   const t = count > 1 ? index / (count - 1) : 0.5;
   // Lungs are large at the top of the series and vanish towards the abdomen.
   const lung = Math.max(0, Math.sin(Math.PI * Math.min(1, t * 1.6)));

@@ -13,16 +13,14 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type * as FaceApi from '@vladmandic/face-api';
 import type { FaceDetector } from '../core/deface/types.ts';
+import { SSD_MANIFEST_FILE, loadSsdWeights, shardPaths, ssdFaceScores, type FaceApiModule, type WeightsManifest } from '../workers/face-api-ssd.ts';
 
-type FaceApiModule = typeof FaceApi;
-/** face-api's own typings carry only part of tfjs; the backend and weight calls are typed from tfjs itself (the same module instance at run time). */
+/** face-api's own typings carry only part of tfjs; the backend calls are typed from tfjs itself (the same module instance at run time). */
 type Tfjs = typeof import('@tensorflow/tfjs');
 export type NodeFaceBackend = 'wasm' | 'cpu';
 
 const require = createRequire(import.meta.url);
-const MODEL = 'ssd_mobilenetv1_model';
 
 let loading: Promise<FaceApiModule> | undefined;
 let loadedBackend: NodeFaceBackend | undefined;
@@ -40,15 +38,9 @@ function loadFaceApi(backend: NodeFaceBackend): Promise<FaceApiModule> {
     if (!(await tf.setBackend(backend))) throw new Error(`face detector: the TensorFlow.js ${backend} backend did not start`);
     await tf.ready();
     const modelDir = join(dirname(require.resolve('@vladmandic/face-api/package.json')), 'model');
-    const manifest = JSON.parse(await readFile(join(modelDir, `${MODEL}-weights_manifest.json`), 'utf8')) as { paths: string[]; weights: Parameters<Tfjs['io']['decodeWeights']>[1] }[];
-    // The manifest lists its shard files in order; their concatenation is the weight buffer.
-    const shards = await Promise.all(manifest.flatMap((group) => group.paths).map((path) => readFile(join(modelDir, path))));
-    const weights = Buffer.concat(shards);
-    const weightMap = tf.io.decodeWeights(
-      weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength),
-      manifest.flatMap((group) => group.weights),
-    );
-    faceapi.nets.ssdMobilenetv1.loadFromWeightMap(weightMap as unknown as Parameters<typeof faceapi.nets.ssdMobilenetv1.loadFromWeightMap>[0]);
+    const manifest = JSON.parse(await readFile(join(modelDir, SSD_MANIFEST_FILE), 'utf8')) as WeightsManifest;
+    const shards = await Promise.all(shardPaths(manifest).map((path) => readFile(join(modelDir, path))));
+    loadSsdWeights(faceapi, manifest, shards);
     return faceapi;
   })();
   loading.catch(() => {
@@ -58,26 +50,13 @@ function loadFaceApi(backend: NodeFaceBackend): Promise<FaceApiModule> {
   return loading;
 }
 
-/**
- * A FaceDetector for Node. minConfidence is the detector's own floor (candidates below it are not
- * reported at all); the face check applies its own, higher, calibrated threshold to the scores.
- */
+/** A FaceDetector for Node; minConfidence is the detector's own floor (see ssdFaceScores). */
 export function createNodeFaceDetector(options: { minConfidence?: number; backend?: NodeFaceBackend } = {}): FaceDetector {
   const minConfidence = options.minConfidence ?? 0.1;
   const backend = options.backend ?? 'wasm';
   return {
     async detect(rgb, width, height) {
-      if (rgb.length !== width * height * 3) throw new Error(`face detector: ${rgb.length} bytes is not a ${width}×${height} RGB image`);
-      const faceapi = await loadFaceApi(backend);
-      const image = faceapi.tf.tensor3d(rgb, [height, width, 3], 'int32');
-      try {
-        // locateFaces, not detectAllFaces: the latter's task is a thenable that drops rejections,
-        // so an error inside it would leave the check waiting forever.
-        const faces = await faceapi.nets.ssdMobilenetv1.locateFaces(image, new faceapi.SsdMobilenetv1Options({ minConfidence }));
-        return faces.map((face) => face.score);
-      } finally {
-        image.dispose();
-      }
+      return ssdFaceScores(await loadFaceApi(backend), rgb, width, height, minConfidence);
     },
   };
 }

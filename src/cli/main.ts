@@ -4,7 +4,7 @@
  * output or mapping could not be completed), 2 on usage errors (bad options, an unsafe --out).
  */
 import { availableParallelism } from 'node:os';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { runDeidentify, type DeidentifyArgs } from './deidentify-command.ts';
 import { useNodeCodecs } from './codec-loader.ts';
 import { useNodeHmac } from './session-key.ts';
@@ -96,6 +96,15 @@ function parseThreads(text: string): number {
   return n;
 }
 
+/** node:util's parseArgs, its complaints (unknown option, missing value) turned into usage errors (exit 2, usage shown). */
+function parseCommandArgs<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   if (argv.length === 0 || ['-h', '--help', 'help'].includes(argv[0])) {
     console.log(USAGE);
@@ -104,39 +113,33 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'merge-reports') return mergeReportsCommand(rest);
   if (command !== 'deidentify') throw new UsageError(`unknown command "${command}"`);
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: withDefaceMode(rest),
-      allowPositionals: true,
-      options: {
-        out: { type: 'string' },
-        profile: { type: 'string' },
-        mode: { type: 'string' },
-        passphrase: { type: 'string' },
-        lookup: { type: 'string' },
-        report: { type: 'string' },
-        mapping: { type: 'string' },
-        'operator-report': { type: 'string' },
-        boxes: { type: 'string' },
-        ocr: { type: 'boolean' },
-        'keep-measurements': { type: 'boolean' },
-        'read-every-frame': { type: 'boolean' },
-        'require-pixel-review': { type: 'boolean' },
-        deface: { type: 'string' },
-        'deface-optional': { type: 'boolean' },
-        'deface-ignore-face-check': { type: 'boolean' },
-        quiet: { type: 'boolean', short: 'q' },
-        threads: { type: 'string' },
-        overwrite: { type: 'boolean' },
-        shard: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandArgs({
+    args: withDefaceMode(rest),
+    allowPositionals: true,
+    options: {
+      out: { type: 'string' },
+      profile: { type: 'string' },
+      mode: { type: 'string' },
+      passphrase: { type: 'string' },
+      lookup: { type: 'string' },
+      report: { type: 'string' },
+      mapping: { type: 'string' },
+      'operator-report': { type: 'string' },
+      boxes: { type: 'string' },
+      ocr: { type: 'boolean' },
+      'keep-measurements': { type: 'boolean' },
+      'read-every-frame': { type: 'boolean' },
+      'require-pixel-review': { type: 'boolean' },
+      deface: { type: 'string' },
+      'deface-optional': { type: 'boolean' },
+      'deface-ignore-face-check': { type: 'boolean' },
+      quiet: { type: 'boolean', short: 'q' },
+      threads: { type: 'string' },
+      overwrite: { type: 'boolean' },
+      shard: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
   if (values.help) {
     console.log(USAGE);
     return 0;
@@ -192,13 +195,11 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function mergeReportsCommand(rest: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: rest, allowPositionals: true, options: { out: { type: 'string', multiple: true }, quiet: { type: 'boolean', short: 'q' }, help: { type: 'boolean', short: 'h' } } });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandArgs({
+    args: rest,
+    allowPositionals: true,
+    options: { out: { type: 'string', multiple: true }, quiet: { type: 'boolean', short: 'q' }, help: { type: 'boolean', short: 'h' } },
+  });
   if (values.help) {
     console.log(USAGE);
     return 0;

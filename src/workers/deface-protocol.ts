@@ -5,6 +5,7 @@
  * the previews need, their buffers transferred, never copied.
  */
 import type { DefaceMode, FaceCheckOutcome, FramePatch } from '../core/deface/types.ts';
+import type { SagittalSlice } from '../core/deface/preview.ts';
 import type { InputRef } from './protocol.ts';
 
 export type { DefaceMode, FaceCheckOutcome, FramePatch };
@@ -23,19 +24,8 @@ export interface DefaceRequest {
   ears?: boolean;
 }
 
-/**
- * A slice through the volume for the 2-D preview: grey levels (0..255) before and after, and the
- * changed voxels (1) on the same grid. Row 0 is the top of the head, column 0 the face side.
- */
-export interface SlicePreview {
-  width: number;
-  height: number;
-  /** Physical size of one pixel: [across, down] in millimetres (the canvas keeps the aspect). */
-  spacing: [number, number];
-  before: Uint8Array;
-  after: Uint8Array;
-  region: Uint8Array;
-}
+/** The 2-D preview's slice, as the engine cuts it (midSagittalSlice): one definition for both sides. */
+export type SlicePreview = SagittalSlice;
 
 /** The volume before and after, for the 3-D rendering (patient LPS geometry, modality values). */
 export interface VolumePreview {

@@ -9,16 +9,14 @@
  * fallback. face-api is imported on first use, so the app pays for its 1.3 MB only when a head
  * series is checked.
  */
-import type * as FaceApi from '@vladmandic/face-api';
 import type { FaceDetector } from '../core/deface/types.ts';
+import { SSD_MANIFEST_FILE, loadSsdWeights, shardPaths, ssdFaceScores, type FaceApiModule, type WeightsManifest } from './face-api-ssd.ts';
 
-type FaceApiModule = typeof FaceApi;
-/** face-api's own typings carry only part of tfjs; the backend and weight calls are typed from tfjs itself (the same code at run time). */
+/** face-api's own typings carry only part of tfjs; the backend calls are typed from tfjs itself (the same code at run time). */
 type Tfjs = typeof import('@tensorflow/tfjs') & { setWasmPaths?: (prefix: string) => void };
 
 /** Where the build puts the model and the wasm files, under the app's base URL. */
 export const FACE_API_ASSET_DIR = 'face-api/';
-const MODEL = 'ssd_mobilenetv1_model';
 
 export interface BrowserFaceDetectorOptions {
   /** The app's base URL (any sub-path), ending in '/'. In a worker under assets/: new URL('../', self.location.href). */
@@ -75,16 +73,9 @@ function loadFaceApi(baseUrl: string): Promise<{ faceapi: FaceApiModule; backend
     }
     await tf.ready();
     if (!faceapi.env.isBrowser()) faceapi.env.setEnv(workerEnvironment());
-    const manifest = (await (await fetchOk(`${assets}${MODEL}-weights_manifest.json`)).json()) as { paths: string[]; weights: Parameters<Tfjs['io']['decodeWeights']>[1] }[];
-    const shards = await Promise.all(manifest.flatMap((group) => group.paths).map(async (path) => new Uint8Array(await (await fetchOk(`${assets}${path}`)).arrayBuffer())));
-    const weights = new Uint8Array(shards.reduce((sum, shard) => sum + shard.length, 0));
-    let offset = 0;
-    for (const shard of shards) {
-      weights.set(shard, offset);
-      offset += shard.length;
-    }
-    const weightMap = tf.io.decodeWeights(weights.buffer, manifest.flatMap((group) => group.weights));
-    faceapi.nets.ssdMobilenetv1.loadFromWeightMap(weightMap as unknown as Parameters<typeof faceapi.nets.ssdMobilenetv1.loadFromWeightMap>[0]);
+    const manifest = (await (await fetchOk(`${assets}${SSD_MANIFEST_FILE}`)).json()) as WeightsManifest;
+    const shards = await Promise.all(shardPaths(manifest).map(async (path) => new Uint8Array(await (await fetchOk(`${assets}${path}`)).arrayBuffer())));
+    loadSsdWeights(faceapi, manifest, shards);
     return { faceapi, backend };
   })();
   loading.catch(() => {
@@ -101,17 +92,7 @@ export function createBrowserFaceDetector(options: BrowserFaceDetectorOptions): 
       return (await loadFaceApi(options.baseUrl)).backend;
     },
     async detect(rgb, width, height) {
-      if (rgb.length !== width * height * 3) throw new Error(`face detector: ${rgb.length} bytes is not a ${width}×${height} RGB image`);
-      const { faceapi } = await loadFaceApi(options.baseUrl);
-      const image = faceapi.tf.tensor3d(rgb, [height, width, 3], 'int32');
-      try {
-        // locateFaces, not detectAllFaces: the latter's task is a thenable that drops rejections,
-        // so an error inside it would leave the check waiting forever.
-        const faces = await faceapi.nets.ssdMobilenetv1.locateFaces(image, new faceapi.SsdMobilenetv1Options({ minConfidence }));
-        return faces.map((face) => face.score);
-      } finally {
-        image.dispose();
-      }
+      return ssdFaceScores((await loadFaceApi(options.baseUrl)).faceapi, rgb, width, height, minConfidence);
     },
   };
 }

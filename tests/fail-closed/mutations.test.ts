@@ -17,6 +17,7 @@ import { deflateRawSync, constants as zlibConstants } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { findPlanted, runVeil, type InputSpec, type PlantedValue, type RunOptions } from './harness.ts';
 import { joinParts } from '../../src/core/dicom/writer.ts';
+import { mulberry32 } from '../synthetic/random.ts';
 
 const FIXTURES = join(__dirname, '..', '..', '..', 'shared', 'fixtures', 'dicom');
 
@@ -64,18 +65,6 @@ const PLAN = {
     id: `box-${i}`, x: 0, y: 0, width: 6, height: 4, frames: 'all', scope: { kind: 'series', seriesInstanceUID: series }, source: 'user',
   })),
 };
-
-/** mulberry32: small, seeded, the same mutants on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const VR_NAMES = new Set('AE AS AT CS DA DS DT FD FL IS LO LT OB OD OF OL OV OW PN SH SL SQ SS ST SV TM UC UI UL UN UR US UT UV'.split(' '));
 const LONG_VRS = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'SQ', 'SV', 'UC', 'UN', 'UR', 'UT', 'UV']);
@@ -180,7 +169,7 @@ let attributeMutantsFrom = 0;
 
 /** Every mutant of one fixture, deterministic for its index. */
 function mutantsOf(bytes: Uint8Array, seed: number): Uint8Array[] {
-  const rnd = prng(seed);
+  const rnd = mulberry32(seed);
   const int = (n: number) => Math.floor(rnd() * n);
   const out: Uint8Array[] = [];
   // Truncations: in the meta, right after it, and spread over the rest.

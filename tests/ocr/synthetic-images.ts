@@ -11,6 +11,7 @@ import { Dataset } from '../../src/core/dicom/dataset.ts';
 import { T } from '../../src/core/dicom/tags.ts';
 import { encodeText } from '../../src/core/dicom/values.ts';
 import { writePart10 } from '../../src/core/dicom/writer.ts';
+import { mulberry32 } from '../synthetic/random.ts';
 
 export interface Rgb {
   r: number;
@@ -132,18 +133,6 @@ export function imageMagickAvailable(): boolean {
   return spawnSync(CONVERT, ['-version']).status === 0;
 }
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 let uidCounter = 0;
 export const uid = (): string => `2.25.${(BigInt(Date.now()) * 1000n + BigInt(++uidCounter)).toString()}${uidCounter}`;
 
@@ -181,7 +170,7 @@ export function makeSynthetic(spec: SyntheticSpec, seed = 1): SyntheticImage {
   const frames = spec.frames ?? 1;
   const { width, height } = spec;
   const channels = spec.kind === 'rgb' ? 3 : 1;
-  const rand = prng(seed);
+  const rand = mulberry32(seed);
   const label = (item: TextItem): ReturnType<typeof rasterise> => rasterise(item.text, item.font ?? spec.font, item.pointSize ?? spec.pointSize);
   const placed: PlacedItem[] = spec.items.map((item) => {
     const l = label(item);
@@ -203,7 +192,7 @@ export function makeSynthetic(spec: SyntheticSpec, seed = 1): SyntheticImage {
         }
       }
     }
-    if (spec.anatomy) paintAnatomy(img, width, height, channels, prng(seed * 7919 + f));
+    if (spec.anatomy) paintAnatomy(img, width, height, channels, mulberry32(seed * 7919 + f));
     for (const item of placed) {
       if (item.frames && !item.frames.includes(f)) continue;
       const colour = item.color ?? spec.foreground;

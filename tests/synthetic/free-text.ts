@@ -14,6 +14,8 @@
  * US spellings, two-digit years).
  */
 
+import { mulberry32 } from './random.ts';
+
 export const FREE_TEXT_KINDS = ['person', 'organisation', 'place', 'address', 'phone', 'email', 'id', 'date'] as const;
 export type FreeTextKind = (typeof FREE_TEXT_KINDS)[number];
 
@@ -29,18 +31,6 @@ export interface FreeTextSample {
   field: 'description' | 'comment' | 'sr';
   text: string;
   planted: PlantedSpan[];
-}
-
-/** mulberry32: a small seeded generator, so the set is the same on every run and machine. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 // --- People: given and family names from many naming traditions -------------------------------
@@ -206,7 +196,7 @@ function bareName(pick: <T>(l: readonly T[]) => T): { before: string; value: str
  * every tenth sample has none (clinical text only), as most real descriptions do.
  */
 export function makeFreeTextSet(count = 400, seed = 20240609): FreeTextSample[] {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const pick = <T,>(list: readonly T[]): T => list[Math.floor(r() * list.length)];
   const fields: FreeTextSample['field'][] = ['description', 'comment', 'sr'];
   const samples: FreeTextSample[] = [];
@@ -245,7 +235,7 @@ export const CLINICAL_SENTENCES: readonly string[] = CLINICAL;
  * bench, say how far the tuned set's figures carry over; no test asserts on them.
  */
 export function makeHeldOutFreeTextSet(seed = 7): FreeTextSample[] {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const pick = <T,>(list: readonly T[]): T => list[Math.floor(r() * list.length)];
   const given = ['Beatriz', 'Olumide', 'Hamid', 'Ingrid', 'Soo-ah', 'Tatiana', 'Ewan', 'Rafaela', 'Kenji', 'Deepika', 'Bogdan', 'Niamh'];
   const family = ['Vasconcelos', 'Olawale', 'Farahani', 'Bergström', 'Cho', 'Ivanova', 'MacLeod', 'Quintero', 'Sato', 'Venkatesh', 'Popescu', 'Gallagher'];

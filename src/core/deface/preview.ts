@@ -68,9 +68,14 @@ export function tissueThreshold(volume: Volume, window: [number, number]): numbe
   return volume.modality === 'CT' ? -500 : window[0] + 0.1 * (window[1] - window[0]);
 }
 
+/**
+ * A slice through the volume for the 2-D preview: grey levels (0..255) before and after, and the
+ * changed voxels (1) on the same grid. Row 0 is the top of the head, column 0 the face side.
+ */
 export interface SagittalSlice {
   width: number;
   height: number;
+  /** Physical size of one pixel: [across, down] in millimetres (the canvas keeps the aspect). */
   spacing: [number, number];
   before: Uint8Array;
   after: Uint8Array;

@@ -1,0 +1,16 @@
+/**
+ * mulberry32: a small, fast, seeded 32-bit generator. Synthetic data, mutants and bench series are
+ * drawn from it so that they are the same on every run and machine; changing the algorithm would
+ * change every generated set (and the figures measured on them), so it lives in one place.
+ * Returns numbers in [0, 1).
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
