@@ -18,6 +18,7 @@ import { growToInk } from './extent.ts';
 import { frameSource, FrameAccessError, type FrameSource } from './frames.ts';
 import { boxWithMargin, overlapRatio, wordsToLines, type Rect, type TextLine } from './lines.ts';
 import type { OcrEngine, Word } from './ocr-engine.ts';
+import { memoizeRecognition } from './recognise-memo.ts';
 import { displayParams, type DisplayParams } from '../pixels/display.ts';
 import { normalizePolarity, pad, removeLongRuns, resample, textScale, toGray8, type Gray8 } from './render.ts';
 import { planReads, sampleFrames, summarize, type InstanceSummary } from './sampling.ts';
@@ -391,8 +392,10 @@ export async function detectInstance(engine: OcrEngine, input: DetectInstanceInp
     }
     return g;
   };
+  // Extra frames of a cine re-read the same unchanged doubtful lines: read each picture once.
+  const reader = memoizeRecognition(engine);
   const readOne = async (f: number): Promise<void> => {
-    const lines = await readGray(engine, await gray(f), ids);
+    const lines = await readGray(reader, await gray(f), ids);
     result.framesRead.push(f);
     result.lines.push(...classifyLines(lines, ids, f, width, height, settings));
   };
