@@ -37,11 +37,6 @@ export interface Word {
 export interface RecognizeOptions {
   /** Read the picture as one line of text (a crop round a line already found) instead of sparse text. */
   singleLine?: boolean;
-  /**
-   * Read the picture as one block of lines (several line crops stacked into one picture, read in
-   * one call instead of one call each). Ignored when `singleLine` is set.
-   */
-  block?: boolean;
 }
 
 export interface OcrEngine {
@@ -78,7 +73,7 @@ interface Slot {
 
 interface Job {
   image: Uint8Array;
-  layout: 'sparse' | 'line' | 'block';
+  singleLine: boolean;
   resolve: (words: Word[]) => void;
   reject: (e: unknown) => void;
 }
@@ -139,7 +134,7 @@ export function createTesseractEngine(options: TesseractEngineOptions): OcrEngin
           w.recognize(
             job.image as unknown as Tesseract.ImageLike,
             // Parameters given with a job apply to it alone (tesseract.js restores them after).
-            (job.layout === 'line' ? { tessedit_pageseg_mode: '7' } : job.layout === 'block' ? { tessedit_pageseg_mode: '6' } : {}) as Partial<Tesseract.RecognizeOptions>,
+            (job.singleLine ? { tessedit_pageseg_mode: '7' } : {}) as Partial<Tesseract.RecognizeOptions>,
             { text: false, tsv: true },
           ),
         )
@@ -166,8 +161,7 @@ export function createTesseractEngine(options: TesseractEngineOptions): OcrEngin
       if (stopped) return Promise.reject(new Error('the text recogniser has been stopped'));
       const image = encodePgm({ width, height, data: gray.subarray(0, width * height) });
       return new Promise<Word[]>((resolve, reject) => {
-        const layout = options.singleLine ? 'line' : options.block ? 'block' : 'sparse';
-        queue.push({ image, layout, resolve, reject });
+        queue.push({ image, singleLine: options.singleLine === true, resolve, reject });
         pump();
       });
     },

@@ -37,7 +37,7 @@ export function memoizeRecognition(engine: OcrEngine, maxEntries = 24, maxPixels
       const n = width * height;
       if (n > maxPixels) return engine.recognize(gray, width, height, options);
       const pixels = gray.subarray(0, n);
-      const key = `${options.singleLine ? 'line' : options.block ? 'block' : 'sparse'}:${width}x${height}:${fingerprint(pixels)}`;
+      const key = `${options.singleLine ? 'line' : 'sparse'}:${width}x${height}:${fingerprint(pixels)}`;
       const hit = entries.find((e) => e.key === key && sameBytes(e.pixels, pixels));
       // Callers may change the words they get (detect.ts maps them to image coordinates): each gets its own copies.
       if (hit) return hit.words.then((ws) => ws.map((w) => ({ ...w })));
