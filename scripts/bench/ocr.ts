@@ -15,7 +15,16 @@
  *      thread) timed in the same rounds, so the figure can be compared across a shared machine
  *      as a ratio.
  *
- *   npx tsx scripts/bench/ocr.ts [--runs N] [--quality-only] [--no-read-before]
+ *   5. CPU seconds (process.cpuUsage: this process and its recogniser threads, not native
+ *      Tesseract's child process) beside wall seconds, for parts 1 and 4: the machine is shared,
+ *      and CPU time moves far less with the load than wall time does.
+ *
+ *   npx tsx scripts/bench/ocr.ts [--runs N] [--quality-only] [--no-read-before] [--speed-only] [--compare DIR]
+ *
+ * --speed-only: only the time per 640×480 frame and per burned-in fixture (wall and CPU), no
+ * series, no recall harness. --compare DIR: also time the detector of another checkout's src/
+ * (e.g. `git archive <commit> src | tar -x -C /tmp/old`, then `--compare /tmp/old/src`) in the
+ * same rounds, image by image alternating with this one: before/after figures on equal terms.
  *
  * Writes `.bench/results-ocr.json`. A warm-up pass starts the recognisers first, so start-up
  * (~0.3 s once per recogniser) is not in the per-image figures. Target: ≤ 0.3 s per
@@ -46,6 +55,9 @@ const args = process.argv.slice(2);
 const runsAt = args.indexOf('--runs');
 const runs = runsAt >= 0 ? Math.max(1, Number(args[runsAt + 1]) || 1) : 3;
 const qualityOnly = args.includes('--quality-only');
+const speedOnly = args.includes('--speed-only');
+const compareAt = args.indexOf('--compare');
+const compareDir = compareAt >= 0 ? path.resolve(args[compareAt + 1]) : undefined;
 /** Skip reading the ORIGINAL synthetic images with native Tesseract (their legibility does not change between runs). */
 const readBefore = !args.includes('--no-read-before');
 
@@ -56,6 +68,15 @@ const median = (xs: number[]): number => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 const now = (): number => performance.now() / 1000;
+/** Wall and CPU seconds of one call (CPU: every thread of this process, the recognisers' included). */
+async function timed(run: () => Promise<unknown>): Promise<{ wall: number; cpu: number }> {
+  const cpu0 = process.cpuUsage();
+  const t = now();
+  await run();
+  const used = process.cpuUsage(cpu0);
+  return { wall: now() - t, cpu: (used.user + used.system) / 1e6 };
+}
+type Detect = typeof detectAndPlan;
 const load = (file: string): OcrInput => ({ path: file, bytes: new Uint8Array(readFileSync(file)) });
 
 /** Every synthetic image of the sets, with the seeds the recall test uses. */
@@ -79,7 +100,18 @@ function nativeSeconds(bytes: Uint8Array, dir: string): Promise<number> {
 
 interface QualityResult {
   sets: (SetSummary & { scores: ImageScore[] })[];
-  frame640: { images: number; rounds: number; veilSeconds: number; nativeSeconds: number; ratio: number; perRoundRatios: number[] };
+  frame640: {
+    images: number;
+    rounds: number;
+    veilSeconds: number;
+    veilCpuSeconds: number;
+    veilMeanCpuSeconds: number;
+    nativeSeconds: number;
+    ratio: number;
+    perRoundRatios: number[];
+    /** The detector of --compare DIR, timed in the same rounds. */
+    compared?: Timing & { dir: string };
+  };
 }
 
 /** Parts 3 and 4: recall, precision, readable-after per set, and time per 640×480 frame. */
@@ -106,33 +138,113 @@ async function quality(engine: OcrEngine): Promise<QualityResult> {
   // Time per 640×480 frame: Veil's detection and native Tesseract, alternating, in rounds.
   const frames = all.flatMap((s) => s.images).filter((img) => img.spec.width === 640 && img.spec.height === 480 && (img.spec.frames ?? 1) === 1);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'veil-bench-ocr-'));
-  const veilRounds: number[] = [];
-  const nativeRounds: number[] = [];
   try {
-    for (let r = 0; r < runs; r++) {
-      const veil: number[] = [];
-      const native: number[] = [];
-      for (const img of frames) {
-        const t = now();
-        await detectAndPlan(engine, [{ path: img.spec.name, bytes: img.bytes }]);
-        veil.push(now() - t);
-        native.push(await nativeSeconds(img.bytes, dir));
-      }
-      veilRounds.push(median(veil));
-      nativeRounds.push(median(native));
-    }
+    return { sets, frame640: await frameTimes(engine, frames, dir) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const frame640 = {
+}
+
+/** Medians over rounds of the per-image medians: wall and CPU seconds. */
+interface Timing { wallSeconds: number; cpuSeconds: number; meanCpuSeconds: number }
+type Frame640 = QualityResult['frame640'];
+
+/** Rounds over images: [compared detector,] this detector, native Tesseract — alternating image by image. */
+async function frameTimes(engine: OcrEngine, frames: SyntheticImage[], dir: string): Promise<Frame640> {
+  const compare = await compareDetector();
+  const veil = rounds();
+  const before = rounds();
+  const nativeRounds: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const native: number[] = [];
+    for (const img of frames) {
+      const input = [{ path: img.spec.name, bytes: img.bytes }];
+      if (compare) before.add(r, await timed(() => compare(engine, input)));
+      veil.add(r, await timed(() => detectAndPlan(engine, input)));
+      native.push(await nativeSeconds(img.bytes, dir));
+    }
+    nativeRounds.push(median(native));
+  }
+  const v = veil.summary();
+  return {
     images: frames.length,
     rounds: runs,
-    veilSeconds: median(veilRounds),
+    veilSeconds: v.wallSeconds,
+    veilCpuSeconds: v.cpuSeconds,
+    veilMeanCpuSeconds: v.meanCpuSeconds,
     nativeSeconds: median(nativeRounds),
-    ratio: median(veilRounds) / median(nativeRounds),
-    perRoundRatios: veilRounds.map((v, i) => v / nativeRounds[i]),
+    ratio: v.wallSeconds / median(nativeRounds),
+    perRoundRatios: veil.wallMedians().map((w, i) => w / nativeRounds[i]),
+    ...(compare ? { compared: { dir: compareDir!, ...before.summary() } } : {}),
   };
-  return { sets, frame640 };
+}
+
+/** Per-round timings of one detector. */
+function rounds() {
+  const byRound: { wall: number; cpu: number }[][] = [];
+  return {
+    add(r: number, t: { wall: number; cpu: number }): void {
+      (byRound[r] ??= []).push(t);
+    },
+    wallMedians: (): number[] => byRound.map((ts) => median(ts.map((t) => t.wall))),
+    summary(): Timing {
+      return {
+        wallSeconds: median(byRound.map((ts) => median(ts.map((t) => t.wall)))),
+        cpuSeconds: median(byRound.map((ts) => median(ts.map((t) => t.cpu)))),
+        meanCpuSeconds: median(byRound.map((ts) => ts.reduce((n, t) => n + t.cpu, 0) / ts.length)),
+      };
+    },
+  };
+}
+
+/** The detector of the checkout given with --compare, if any. */
+async function compareDetector(): Promise<Detect | undefined> {
+  if (!compareDir) return undefined;
+  // That checkout's modules are its own: its codec registry too, which needs its own loader.
+  const codecs = (await import(path.join(compareDir, 'cli', 'codec-loader.ts'))) as { useNodeCodecs: () => void };
+  codecs.useNodeCodecs();
+  const mod = (await import(path.join(compareDir, 'core', 'detect', 'pipeline.ts'))) as { detectAndPlan: Detect };
+  return mod.detectAndPlan;
+}
+
+/** --speed-only: time per 640×480 frame and per burned-in fixture, wall and CPU, nothing else. */
+async function speed(engine: OcrEngine): Promise<void> {
+  const frames = syntheticImages().flatMap((s) => s.images).filter((img) => img.spec.width === 640 && img.spec.height === 480 && (img.spec.frames ?? 1) === 1);
+  const burnedDir = path.join(fixtures, 'burned-in');
+  const burned = readdirSync(burnedDir).filter((f) => f.endsWith('.dcm')).sort().map((f) => load(path.join(burnedDir, f)));
+  await Promise.all([detectAndPlan(engine, [burned[0]]), detectAndPlan(engine, [burned[1]])]);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'veil-bench-ocr-'));
+  let frame640: Frame640;
+  try {
+    frame640 = await frameTimes(engine, frames, dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const compare = await compareDetector();
+  const veil = rounds();
+  const before = rounds();
+  for (let r = 0; r < runs; r++) {
+    for (const input of burned) {
+      if (compare) before.add(r, await timed(() => compare(engine, [input])));
+      veil.add(r, await timed(() => detectAndPlan(engine, [input])));
+    }
+  }
+  const perImage = { images: burned.length, rounds: runs, ...veil.summary(), ...(compare ? { compared: { dir: compareDir!, ...before.summary() } } : {}) };
+  mkdirSync(BENCH_DIR, { recursive: true });
+  writeFileSync(path.join(BENCH_DIR, 'results-ocr-speed.json'), `${JSON.stringify({ frame640, perImage }, null, 2)}\n`);
+  printFrame(frame640);
+  const f = (t: Timing): string => `wall ${t.wallSeconds.toFixed(3)} s, CPU ${t.cpuSeconds.toFixed(3)} s (mean CPU ${t.meanCpuSeconds.toFixed(3)} s)`;
+  console.log(`burned-in fixture, per image (${burned.length} images, median of ${runs} round(s)): ${f(perImage)}`);
+  if (perImage.compared) console.log(`  compared (${perImage.compared.dir}): ${f(perImage.compared)}`);
+}
+
+function printFrame(t: Frame640): void {
+  const f = (s: number): string => `${s.toFixed(3)} s`;
+  console.log(
+    `640×480 frame (${t.images} images, median of ${t.rounds} round(s)): Veil wall ${f(t.veilSeconds)}, CPU ${f(t.veilCpuSeconds)} (mean CPU ${f(t.veilMeanCpuSeconds)}); ` +
+      `native Tesseract ${f(t.nativeSeconds)} — wall ratio ${t.ratio.toFixed(2)} (per round ${t.perRoundRatios.map((r) => r.toFixed(2)).join(', ')})`,
+  );
+  if (t.compared) console.log(`  compared (${t.compared.dir}): wall ${f(t.compared.wallSeconds)}, CPU ${f(t.compared.cpuSeconds)} (mean CPU ${f(t.compared.meanCpuSeconds)})`);
 }
 
 function printQuality(q: QualityResult): void {
@@ -146,13 +258,16 @@ function printQuality(q: QualityResult): void {
         `${`${s.precision.toFixed(3)} (${s.acceptedRight}/${s.accepted})`.padEnd(16)} ${`${s.readableAfter}/${s.secrets}`.padEnd(16)} ${before.padEnd(14)} ${s.medianSeconds.toFixed(2)}`,
     );
   }
-  const t = q.frame640;
-  console.log(`640×480 frame (${t.images} images, median of ${t.rounds} round(s)): Veil ${f(t.veilSeconds)}, native Tesseract ${f(t.nativeSeconds)} — ratio ${t.ratio.toFixed(2)} (per round ${t.perRoundRatios.map((r) => r.toFixed(2)).join(', ')})`);
+  printFrame(q.frame640);
 }
 
 async function main(): Promise<void> {
   const engine = createNodeOcrEngine({ workers: 2 });
   try {
+    if (speedOnly) {
+      await speed(engine);
+      return;
+    }
     if (qualityOnly) {
       await Promise.all([detectAndPlan(engine, [load(path.join(fixtures, 'burned-in', 'CT_pseudo_phi_burned_in.dcm'))])]);
       const q = await quality(engine);

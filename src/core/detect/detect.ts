@@ -18,6 +18,7 @@ import { growToInk } from './extent.ts';
 import { frameSource, FrameAccessError, type FrameSource } from './frames.ts';
 import { boxWithMargin, overlapRatio, wordsToLines, type Rect, type TextLine } from './lines.ts';
 import type { OcrEngine, Word } from './ocr-engine.ts';
+import { memoizeRecognition } from './recognise-memo.ts';
 import { displayParams, type DisplayParams } from '../pixels/display.ts';
 import { normalizePolarity, pad, removeLongRuns, resample, textScale, toGray8, type Gray8 } from './render.ts';
 import { planReads, sampleFrames, summarize, type InstanceSummary } from './sampling.ts';
@@ -104,6 +105,10 @@ export async function readGray(engine: OcrEngine, gray: Gray8, ids?: OcrIdentifi
     if (grown.x1 - grown.x0 - (line.x1 - line.x0) > 2 * (line.y1 - line.y0)) partlyRead.add(line);
     Object.assign(line, grown);
   }
+  // Over the middle of the image, ink past the words read is nearly always the anatomy's texture
+  // (a crop as wide as the image, read as "Lina . Sn EAA": 20–70 ms of CPU for nothing); text
+  // there is still read again when it was read with little confidence.
+  for (const line of partlyRead) if (overAnatomy(line, gray.width, gray.height)) partlyRead.delete(line);
   if (ids) await Promise.all([rereadCutLines(engine, lines, scaled, scale, gray, ids), rereadDoubtfulLines(engine, lines, scaled, scale, ids, partlyRead)]);
   return lines;
 }
@@ -391,8 +396,10 @@ export async function detectInstance(engine: OcrEngine, input: DetectInstanceInp
     }
     return g;
   };
+  // Extra frames of a cine re-read the same unchanged doubtful lines: read each picture once.
+  const reader = memoizeRecognition(engine);
   const readOne = async (f: number): Promise<void> => {
-    const lines = await readGray(engine, await gray(f), ids);
+    const lines = await readGray(reader, await gray(f), ids);
     result.framesRead.push(f);
     result.lines.push(...classifyLines(lines, ids, f, width, height, settings));
   };
@@ -477,8 +484,13 @@ const ANATOMY_INSET = 0.25;
 export function dropOtherText(box: Rect, confidence: number, width: number, height: number): boolean {
   if (confidence < OTHER_TEXT_MIN_CONFIDENCE) return true;
   if (!width || !height) return false;
-  const cx = box.x + box.width / 2;
-  const cy = box.y + box.height / 2;
+  return overAnatomy({ x0: box.x, y0: box.y, x1: box.x + box.width, y1: box.y + box.height }, width, height);
+}
+
+/** Whether a span's centre lies in the middle of the image (inside ANATOMY_INSET of every edge). */
+function overAnatomy(span: { x0: number; y0: number; x1: number; y1: number }, width: number, height: number): boolean {
+  const cx = (span.x0 + span.x1) / 2;
+  const cy = (span.y0 + span.y1) / 2;
   return cx > ANATOMY_INSET * width && cx < (1 - ANATOMY_INSET) * width && cy > ANATOMY_INSET * height && cy < (1 - ANATOMY_INSET) * height;
 }
 

@@ -45,40 +45,21 @@ export function growToInk(gray: Gray8, span: Span): Span {
   const crop = new Uint8Array(w * ch);
   for (let y = 0; y < ch; y++) crop.set(gray.data.subarray((cy0 + y) * gray.width + cx0, (cy0 + y) * gray.width + cx1), y * w);
   // Distance of each pixel from its neighbourhood's background (gain 1), grain averaged away.
-  const norm = normalizePolarity({ width: w, height: ch, data: crop }, 8, 1).data;
-  const dist = new Uint8Array(w * ch);
-  for (let y = 0; y < ch; y++) {
-    for (let x = 0; x < w; x++) {
-      let sum = 0;
-      let n = 0;
-      for (let yy = Math.max(0, y - 1); yy <= Math.min(ch - 1, y + 1); yy++) {
-        for (let xx = Math.max(0, x - 1); xx <= Math.min(w - 1, x + 1); xx++) {
-          sum += 255 - norm[yy * w + xx];
-          n++;
-        }
-      }
-      dist[y * w + x] = sum / n;
-    }
-  }
+  const dist = inkDistance(normalizePolarity({ width: w, height: ch, data: crop }, 8, 1).data, w, ch);
   // The middle of the line's rows (rows just above and below may hold the neighbouring lines'
   // descenders and accents), and a strip above and below it.
   const top = span.y0 - cy0 + Math.floor(0.15 * h);
   const bottom = Math.max(top + 1, span.y1 - cy0 - Math.floor(0.15 * h));
-  const peak = (x: number, y0: number, y1: number): number => {
-    let m = 0;
-    for (let y = Math.max(0, y0); y < Math.min(ch, y1); y++) if (dist[y * w + x] > m) m = dist[y * w + x];
-    return m;
-  };
-  const above = [span.y0 - cy0 - Math.ceil(0.6 * h), span.y0 - cy0 - Math.ceil(0.25 * h)] as const;
-  const below = [span.y1 - cy0 + Math.ceil(0.25 * h), span.y1 - cy0 + Math.ceil(0.6 * h)] as const;
+  const on = columnPeaks(dist, w, ch, top, bottom);
+  const above = columnPeaks(dist, w, ch, span.y0 - cy0 - Math.ceil(0.6 * h), span.y0 - cy0 - Math.ceil(0.25 * h));
+  const below = columnPeaks(dist, w, ch, span.y1 - cy0 + Math.ceil(0.25 * h), span.y1 - cy0 + Math.ceil(0.6 * h));
   // A column holds text when its line rows stand out from the quieter of the two strips: texture
   // (speckle, trabeculae, an edge of the anatomy) is as strong above and below the line as on it,
   // while a neighbouring line of text darkens one side only.
   const inked = (x: number): boolean => {
-    const on = peak(x, top, bottom);
-    if (on < MIN_INK) return false;
-    const around = Math.min(peak(x, above[0], above[1]), peak(x, below[0], below[1]));
-    return on >= ABOVE_SURROUNDINGS * around + 4;
+    if (on[x] < MIN_INK) return false;
+    const around = above[x] < below[x] ? above[x] : below[x];
+    return on[x] >= ABOVE_SURROUNDINGS * around + 4;
   };
   const maxGap = Math.max(2, Math.ceil(MAX_GAP * h));
   let x1 = span.x1 - cx0;
@@ -96,4 +77,48 @@ export function growToInk(gray: Gray8, span: Span): Span {
     } else gap++;
   }
   return { x0: Math.min(span.x0, x0 + cx0), y0: span.y0, x1: Math.max(span.x1, x1 + cx0), y1: span.y1 };
+}
+
+/**
+ * Ink strength per pixel: 255 minus the normalised picture, as a 3×3 mean over the pixels there
+ * are (fewer at the edges), rounded down. Separable, in typed arrays: this runs on every line of
+ * every frame read.
+ */
+function inkDistance(norm: Uint8Array, w: number, h: number): Uint8Array {
+  // Row sums of three (or two at the edges) inverted pixels, and how many pixels each holds.
+  const rows = new Uint16Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const r = y * w;
+    for (let x = 0; x < w; x++) {
+      let s = 255 - norm[r + x];
+      if (x > 0) s += 255 - norm[r + x - 1];
+      if (x + 1 < w) s += 255 - norm[r + x + 1];
+      rows[r + x] = s;
+    }
+  }
+  const out = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const r = y * w;
+    const up = y > 0;
+    const down = y + 1 < h;
+    const ny = 1 + (up ? 1 : 0) + (down ? 1 : 0);
+    for (let x = 0; x < w; x++) {
+      let s = rows[r + x];
+      if (up) s += rows[r - w + x];
+      if (down) s += rows[r + w + x];
+      const nx = 1 + (x > 0 ? 1 : 0) + (x + 1 < w ? 1 : 0);
+      out[r + x] = (s / (nx * ny)) | 0;
+    }
+  }
+  return out;
+}
+
+/** The strongest ink of each column over rows y0 … y1 (clipped to the picture; 0 where none). */
+function columnPeaks(dist: Uint8Array, w: number, h: number, y0: number, y1: number): Uint8Array {
+  const peaks = new Uint8Array(w);
+  for (let y = Math.max(0, y0); y < Math.min(h, y1); y++) {
+    const r = y * w;
+    for (let x = 0; x < w; x++) if (dist[r + x] > peaks[x]) peaks[x] = dist[r + x];
+  }
+  return peaks;
 }

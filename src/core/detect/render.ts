@@ -141,21 +141,33 @@ export function resample(g: Gray8, scale: number): Gray8 {
   }
   const fx = sw / width;
   const fy = sh / height;
+  // Source columns and weights per output column, once (the same for every row).
+  const cx0 = new Int32Array(width);
+  const cx1 = new Int32Array(width);
+  const cwx = new Float64Array(width);
+  for (let x = 0; x < width; x++) {
+    let sx = (x + 0.5) * fx - 0.5;
+    if (sx < 0) sx = 0;
+    cx0[x] = Math.min(sw - 1, Math.floor(sx));
+    cx1[x] = Math.min(sw - 1, cx0[x] + 1);
+    cwx[x] = sx - cx0[x];
+  }
   for (let y = 0; y < height; y++) {
     let sy = (y + 0.5) * fy - 0.5;
     if (sy < 0) sy = 0;
     const y0 = Math.min(sh - 1, Math.floor(sy));
     const y1 = Math.min(sh - 1, y0 + 1);
     const wy = sy - y0;
+    const r0 = y0 * sw;
+    const r1 = y1 * sw;
+    const row = y * width;
     for (let x = 0; x < width; x++) {
-      let sx = (x + 0.5) * fx - 0.5;
-      if (sx < 0) sx = 0;
-      const x0 = Math.min(sw - 1, Math.floor(sx));
-      const x1 = Math.min(sw - 1, x0 + 1);
-      const wx = sx - x0;
-      const top = src[y0 * sw + x0] * (1 - wx) + src[y0 * sw + x1] * wx;
-      const bottom = src[y1 * sw + x0] * (1 - wx) + src[y1 * sw + x1] * wx;
-      out[y * width + x] = Math.round(top * (1 - wy) + bottom * wy);
+      const x0 = cx0[x];
+      const x1 = cx1[x];
+      const wx = cwx[x];
+      const top = src[r0 + x0] * (1 - wx) + src[r0 + x1] * wx;
+      const bottom = src[r1 + x0] * (1 - wx) + src[r1 + x1] * wx;
+      out[row + x] = Math.round(top * (1 - wy) + bottom * wy);
     }
   }
   return { width, height, data: out };
@@ -192,34 +204,45 @@ export function normalizePolarity(g: Gray8, block = 8, gain = 2.5, reach = 2, fl
   const bh = Math.ceil(height / block);
   const BINS = 32;
   // Tile histograms; a tile's fullest bin stands for the bin's middle grey (±4 levels).
+  // The tile column of each pixel column, once: no division per pixel in the loops below.
+  const tileOfX = new Int32Array(width);
+  for (let x = 0; x < width; x++) tileOfX[x] = (x / block) | 0;
   const counts = new Uint16Array(bw * bh * BINS);
   for (let y = 0; y < height; y++) {
     const rowTile = ((y / block) | 0) * bw;
     const row = y * width;
-    for (let x = 0; x < width; x++) counts[(rowTile + ((x / block) | 0)) * BINS + (data[row + x] >> 3)]++;
+    for (let x = 0; x < width; x++) counts[(rowTile + tileOfX[x]) * BINS + (data[row + x] >> 3)]++;
   }
-  // Neighbourhood histograms, separably: along rows, then along columns.
+  // Neighbourhood histograms, separably and as sliding sums: along rows, then along columns (a
+  // tile's window is the previous one plus the tile that enters, minus the tile that leaves).
   const rowCounts = new Uint16Array(counts.length);
+  const c = new Int32Array(BINS);
   for (let by = 0; by < bh; by++) {
+    c.fill(0);
+    for (let x = 0; x <= Math.min(bw - 1, reach); x++) for (let b = 0, from = (by * bw + x) * BINS; b < BINS; b++) c[b] += counts[from + b];
     for (let bx = 0; bx < bw; bx++) {
-      const to = (by * bw + bx) * BINS;
-      for (let x = Math.max(0, bx - reach); x <= Math.min(bw - 1, bx + reach); x++) {
-        const from = (by * bw + x) * BINS;
-        for (let b = 0; b < BINS; b++) rowCounts[to + b] += counts[from + b];
+      if (bx > 0) {
+        const enters = bx + reach;
+        const leaves = bx - reach - 1;
+        if (enters < bw) for (let b = 0, from = (by * bw + enters) * BINS; b < BINS; b++) c[b] += counts[from + b];
+        if (leaves >= 0) for (let b = 0, from = (by * bw + leaves) * BINS; b < BINS; b++) c[b] -= counts[from + b];
       }
+      rowCounts.set(c, (by * bw + bx) * BINS);
     }
   }
   const bg = new Float32Array(bw * bh);
   // Tiles whose neighbourhood has no dominant grey (speckle, anatomy) hold no overlay text worth
   // the recogniser's time: they are blanked when `flatMin` (the dominant share required) is set.
   const textured = new Uint8Array(bw * bh);
-  const c = new Int32Array(BINS);
-  for (let by = 0; by < bh; by++) {
-    for (let bx = 0; bx < bw; bx++) {
-      c.fill(0);
-      for (let y = Math.max(0, by - reach); y <= Math.min(bh - 1, by + reach); y++) {
-        const from = (y * bw + bx) * BINS;
-        for (let b = 0; b < BINS; b++) c[b] += rowCounts[from + b];
+  for (let bx = 0; bx < bw; bx++) {
+    c.fill(0);
+    for (let y = 0; y <= Math.min(bh - 1, reach); y++) for (let b = 0, from = (y * bw + bx) * BINS; b < BINS; b++) c[b] += rowCounts[from + b];
+    for (let by = 0; by < bh; by++) {
+      if (by > 0) {
+        const enters = by + reach;
+        const leaves = by - reach - 1;
+        if (enters < bh) for (let b = 0, from = (enters * bw + bx) * BINS; b < BINS; b++) c[b] += rowCounts[from + b];
+        if (leaves >= 0) for (let b = 0, from = (leaves * bw + bx) * BINS; b < BINS; b++) c[b] -= rowCounts[from + b];
       }
       // The fullest run of three bins, not the fullest bin: a background spread over a gradient
       // and grain must win over saturated text, all of whose pixels fall into one bin.
@@ -251,21 +274,32 @@ export function normalizePolarity(g: Gray8, block = 8, gain = 2.5, reach = 2, fl
     wx[x] = Math.min(1, fx - tx0[x]);
   }
   // Each pixel's distance from its background, then (local contrast) a gain and a noise floor per tile.
+  // The background interpolated along the two tile rows round each pixel row, per column: the
+  // same for all rows between two tile centres, so computed again only when the tile row changes.
   const dist = new Uint8Array(data.length);
+  const topRow = new Float64Array(width);
+  const bottomRow = new Float64Array(width);
+  let cachedTileRow = -1;
   for (let y = 0; y < height; y++) {
     const fy = Math.max(0, (y + 0.5) / block - 0.5);
     const ty0 = Math.min(bh - 1, Math.floor(fy));
-    const r0 = ty0 * bw;
-    const r1 = Math.min(bh - 1, ty0 + 1) * bw;
     const wy = Math.min(1, fy - ty0);
+    if (ty0 !== cachedTileRow) {
+      cachedTileRow = ty0;
+      const r0 = ty0 * bw;
+      const r1 = Math.min(bh - 1, ty0 + 1) * bw;
+      for (let x = 0; x < width; x++) {
+        const a = tx0[x];
+        const b = tx1[x];
+        const w = wx[x];
+        topRow[x] = bg[r0 + a] + (bg[r0 + b] - bg[r0 + a]) * w;
+        bottomRow[x] = bg[r1 + a] + (bg[r1 + b] - bg[r1 + a]) * w;
+      }
+    }
     const row = y * width;
     for (let x = 0; x < width; x++) {
-      const a = tx0[x];
-      const b = tx1[x];
-      const w = wx[x];
-      const top = bg[r0 + a] + (bg[r0 + b] - bg[r0 + a]) * w;
-      const bottom = bg[r1 + a] + (bg[r1 + b] - bg[r1 + a]) * w;
-      const back = top + (bottom - top) * wy;
+      const top = topRow[x];
+      const back = top + (bottomRow[x] - top) * wy;
       const d = data[row + x] - back;
       dist[row + x] = d < 0 ? (d <= -255 ? 255 : (0.5 - d) | 0) : d >= 255 ? 255 : (d + 0.5) | 0;
     }
@@ -276,10 +310,10 @@ export function normalizePolarity(g: Gray8, block = 8, gain = 2.5, reach = 2, fl
     // Faint text is looked at through a 3×3 mean: grain is a pixel wide, strokes are wider, so
     // averaging takes two thirds of the grain and little of the text.
     const smooth = boxBlur3(dist, width, height);
-    localContrast(smooth, width, height, block, bw, bh, gain, contrast, tileGain, tileFloor);
+    localContrast(smooth, width, height, block, bw, bh, tileOfX, gain, contrast, tileGain, tileFloor);
     for (let y = 0; y < height; y++) {
       const tileRow = ((y / block) | 0) * bw;
-      for (let x = 0; x < width; x++) if (tileGain[tileRow + ((x / block) | 0)] > gain) dist[y * width + x] = smooth[y * width + x];
+      for (let x = 0; x < width; x++) if (tileGain[tileRow + tileOfX[x]] > gain) dist[y * width + x] = smooth[y * width + x];
     }
   }
   const out = new Uint8Array(data.length);
@@ -287,7 +321,7 @@ export function normalizePolarity(g: Gray8, block = 8, gain = 2.5, reach = 2, fl
     const row = y * width;
     const tileRow = ((y / block) | 0) * bw;
     for (let x = 0; x < width; x++) {
-      const t = tileRow + ((x / block) | 0);
+      const t = tileRow + tileOfX[x];
       let d = dist[row + x] - tileFloor[t];
       if (d < 0) d = 0;
       d *= tileGain[t];
@@ -331,13 +365,13 @@ function boxBlur3(src: Uint8Array, width: number, height: number): Uint8Array {
 }
 
 /** Per-tile gain and noise floor of LocalContrast, from the distances to the background. */
-function localContrast(dist: Uint8Array, width: number, height: number, block: number, bw: number, bh: number, gain: number, contrast: LocalContrast, tileGain: Float32Array, tileFloor: Float32Array): void {
+function localContrast(dist: Uint8Array, width: number, height: number, block: number, bw: number, bh: number, tileOfX: Int32Array, gain: number, contrast: LocalContrast, tileGain: Float32Array, tileFloor: Float32Array): void {
   const max = new Uint8Array(bw * bh);
   const sum = new Float64Array(bw * bh);
   for (let y = 0; y < height; y++) {
     const tileRow = ((y / block) | 0) * bw;
     for (let x = 0; x < width; x++) {
-      const t = tileRow + ((x / block) | 0);
+      const t = tileRow + tileOfX[x];
       const d = dist[y * width + x];
       if (d > max[t]) max[t] = d;
       sum[t] += d;
@@ -383,14 +417,18 @@ export function removeLongRuns(g: Gray8, minRun: number, dark = 160): Gray8 {
       }
     }
   }
-  for (let x = 0; x < width; x++) {
-    let start = -1;
-    for (let y = 0; y <= height; y++) {
-      const isDark = y < height && data[y * width + x] < dark;
-      if (isDark && start < 0) start = y;
-      else if (!isDark && start >= 0) {
+  // Vertical runs row by row (the picture is stored in rows): where each column's dark run began.
+  const runStart = new Int32Array(width).fill(-1);
+  for (let y = 0; y <= height; y++) {
+    const row = y * width;
+    for (let x = 0; x < width; x++) {
+      const isDark = y < height && data[row + x] < dark;
+      const start = runStart[x];
+      if (isDark) {
+        if (start < 0) runStart[x] = y;
+      } else if (start >= 0) {
         if (y - start >= minRun) for (let k = start; k < y; k++) mask[k * width + x] = 1;
-        start = -1;
+        runStart[x] = -1;
       }
     }
   }
