@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runDeidentify } from '../src/cli/deidentify-command.ts';
 import type { ReportJson } from '../src/core/export/report.ts';
+import { quietly } from './helpers/cli-output.ts';
 import { encodePart10, type Element } from './synthetic/encoder.ts';
 
 const dirs: string[] = [];
@@ -37,16 +38,6 @@ function inputs(): { dir: string; inDir: string } {
   for (const n of [1, 2, 3]) writeFileSync(join(inDir, `img${n}.dcm`), image(n));
   return { dir, inDir };
 }
-
-const quietly = async <T>(f: () => Promise<T>): Promise<T> => {
-  const [log, err] = [console.log, console.error];
-  console.log = console.error = () => {};
-  try {
-    return await f();
-  } finally {
-    [console.log, console.error] = [log, err];
-  }
-};
 
 describe('veil deidentify: the operator report', () => {
   it('is written beside the output by default, with every input path; the output has references only', async () => {

@@ -11,14 +11,15 @@
  */
 import { spawnSync } from 'node:child_process';
 import {
-  chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync,
+  chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync,
   writeFileSync, closeSync, openSync, ftruncateSync,
 } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDeidentify, type DeidentifyArgs } from '../src/cli/deidentify-command.ts';
+import { filesUnder } from './helpers/cli-output.ts';
 import { fixturesDir, repoRoot } from './helpers/fixtures.ts';
 
 const CT = join(fixturesDir, 'transfer-syntax/CTImage_explicit_vr_le.dcm');
@@ -66,19 +67,6 @@ async function veil(args: Partial<DeidentifyArgs> & Pick<DeidentifyArgs, 'inputs
 const reportOf = (out: string): ReportEntry[] =>
   (JSON.parse(readFileSync(`${out.replace(/\.zip$/i, '').replace(/[\\/]+$/, '')}-operator-report.json`, 'utf8')) as { files: ReportEntry[] }).files
     .map((e) => ({ ...e, input: e.path ?? e.input }));
-/** Every file under `dir`, relative path → bytes. */
-function filesUnder(dir: string): Map<string, Buffer> {
-  const files = new Map<string, Buffer>();
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else files.set(relative(dir, p), readFileSync(p));
-    }
-  };
-  if (existsSync(dir)) walk(dir);
-  return files;
-}
 /** The real command as a child process; never hangs the test run. */
 const cli = (args: string[], extra: { uid?: number; gid?: number } = {}) =>
   spawnSync(process.execPath, [BIN, 'deidentify', ...args, '--passphrase', 'cli-safety', '-q'], {

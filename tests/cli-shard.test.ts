@@ -11,9 +11,9 @@
  * file that is not DICOM.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDeidentify } from '../src/cli/deidentify-command.ts';
 import { mergeReports, runMergeReports } from '../src/cli/merge-reports.ts';
@@ -23,6 +23,7 @@ import { readPart10 } from '../src/core/dicom/reader.ts';
 import { T } from '../src/core/dicom/tags.ts';
 import { getString } from '../src/core/dicom/values.ts';
 import { bytesSource, readZipItem, walkZip } from '../src/workers/zip-input.ts';
+import { filesUnder, quietly } from './helpers/cli-output.ts';
 import { fixturesDir, repoRoot } from './helpers/fixtures.ts';
 import { encodePart10, type Element } from './synthetic/encoder.ts';
 import { makePhiStudy } from './synthetic/phi-study.ts';
@@ -31,29 +32,6 @@ const N = 3;
 const PASS = 'one passphrase for every shard';
 let dir: string;
 let input: string;
-
-const quietly = async <T>(f: () => Promise<T>): Promise<T> => {
-  const [log, err] = [console.log, console.error];
-  console.log = console.error = () => {};
-  try {
-    return await f();
-  } finally {
-    [console.log, console.error] = [log, err];
-  }
-};
-
-function filesUnder(d: string): Map<string, Buffer> {
-  const files = new Map<string, Buffer>();
-  const walk = (x: string): void => {
-    for (const name of readdirSync(x)) {
-      const p = join(x, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else files.set(relative(d, p).split('\\').join('/'), readFileSync(p));
-    }
-  };
-  walk(d);
-  return files;
-}
 
 async function zipEntries(file: string): Promise<Map<string, Buffer>> {
   const walked = await walkZip(bytesSource(new Uint8Array(readFileSync(file))), 'z');

@@ -8,14 +8,15 @@
  * asynchronous part of a worker's job), plus files that are not DICOM and a truncated file.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPart10 } from '../src/core/dicom/reader.ts';
 import { T } from '../src/core/dicom/tags.ts';
 import { getString } from '../src/core/dicom/values.ts';
 import type { RedactionPlan } from '../src/core/pixels/plan.ts';
+import { filesUnder } from './helpers/cli-output.ts';
 import { fixturesDir, repoRoot } from './helpers/fixtures.ts';
 
 const FOLDERS = ['transfer-syntax', 'color'];
@@ -23,19 +24,6 @@ const EXTRA = ['odd/MR_truncated.dcm', 'README.md'];
 
 let dir: string;
 const runs = new Map<number, { status: number | null; stdout: string; stderr: string; files: Map<string, Buffer>; mapping: string }>();
-
-function filesUnder(d: string): Map<string, Buffer> {
-  const files = new Map<string, Buffer>();
-  const walk = (x: string): void => {
-    for (const name of readdirSync(x)) {
-      const p = join(x, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else files.set(relative(d, p), readFileSync(p));
-    }
-  };
-  walk(d);
-  return files;
-}
 
 /** The report with the run's own timestamps taken out. */
 const reportWithoutTimes = (bytes: Buffer | undefined): string =>
