@@ -479,7 +479,7 @@ export type LineKind = 'phi' | 'clinical' | 'other';
 export function classifyLine(text: string, identifiers: OcrIdentifiers, freeText?: { tagger: NameTagger | null; before?: string }): LineKind {
   const c = classifyText(text, identifiers, { before: freeText?.before });
   if (c.class === 'phi') return 'phi';
-  if (freeText && ocrLineFreeText(text, freeText.tagger, freeText.before).length > 0) return 'phi';
+  if (freeText && ocrLineFreeText(text, freeText.tagger, { before: freeText.before }).length > 0) return 'phi';
   return c.clinical ? 'clinical' : 'other';
 }
 

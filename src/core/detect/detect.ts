@@ -343,7 +343,7 @@ function classifyLines(lines: TextLine[], ids: OcrIdentifiers, frame: number, wi
     // A lone short low-confidence fragment that is not PHI is noise (speckle read as "Ps", "ee").
     const alnumLength = line.text.replace(/[^\p{L}\p{N}]/gu, '').length;
     if (classification.class === 'other' && alnumLength <= 2 && line.confidence < 60) return;
-    const spans = classification.class === 'phi' || freeText === undefined ? [] : ocrLineFreeText(line.text, freeText, prev);
+    const spans = classification.class === 'phi' || freeText === undefined ? [] : ocrLineFreeText(line.text, freeText, { before: prev, confidence: line.confidence });
     if (spans.length) {
       for (const part of splitLine(line, spans)) {
         const c = part.kinds ? freeTextClassification(part.kinds) : classifyText(part.text, ids, { before: prev });

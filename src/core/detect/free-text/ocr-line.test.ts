@@ -59,9 +59,17 @@ describe('free text on OCR lines', () => {
   });
 
   it('takes a value whose cue stands apart on the row, but not a measurement there', () => {
-    expect(ocrLineFreeText('Harlow Fenwick', null, 'Ref:')).toEqual([{ kind: 'person', start: 0, end: 14 }]);
-    expect(ocrLineFreeText('0161 496 0732', null, 'Tel')).toEqual([{ kind: 'phone', start: 0, end: 13 }]);
-    expect(ocrLineFreeText('5.0 MHz', null, 'Ref:')).toEqual([]);
+    expect(ocrLineFreeText('Harlow Fenwick', null, { before: 'Ref:' })).toEqual([{ kind: 'person', start: 0, end: 14 }]);
+    expect(ocrLineFreeText('0161 496 0732', null, { before: 'Tel' })).toEqual([{ kind: 'phone', start: 0, end: 13 }]);
+    expect(ocrLineFreeText('5.0 MHz', null, { before: 'Ref:' })).toEqual([]);
+  });
+
+  it('trusts the name tagger only on lines read with some confidence; cues and patterns always', () => {
+    expect(ocrLineFreeText('Ben BANG', tagger, { confidence: 41 })).toEqual([]); // speckle, read at 41 %
+    expect(ocrLineFreeText('Greta Lindqvist', tagger, { confidence: 41 })).toEqual([]);
+    expect(ocrLineFreeText('Greta Lindqvist', tagger, { confidence: 85 })).toEqual([{ kind: 'person', start: 0, end: 15 }]);
+    expect(ocrLineFreeText('Mother: Greta Lindqvist', tagger, { confidence: 41 }).map((s) => s.kind)).toEqual(['person']);
+    expect(ocrLineFreeText('Tel 0161 496 0732', tagger, { confidence: 30 }).map((s) => s.kind)).toEqual(['phone']);
   });
 
   it('makes classifyLine call such lines PHI, where it called them other text before', () => {

@@ -9,7 +9,8 @@
  *   word, titled and cued names) are trusted as in kept free text;
  * - the name tagger is trusted only for a person's name of two name words or more, one of which
  *   the tagger's lexicon knows as a given name ("Greta Lindqvist"), none of them a clinical or
- *   overlay word; single words, lower-case words, tagged places and organisations are left;
+ *   overlay word, on a line read with some confidence (speckle read as "Ben BANG" at 41 % is
+ *   texture); single words, lower-case words, tagged places and organisations are left;
  * - after a cue word (Ref, Referred by, Employer, Contact, Tel, Phone, Email, Address, Mother, …,
  *   in any case, with or without a colon) the rest of the line is PHI whatever it holds: fail
  *   closed, since the cue says what follows. A cue that ends the line before (a label standing
@@ -112,18 +113,44 @@ function cueSpans(text: string, before: string | undefined): FreeTextSpan[] {
   return out;
 }
 
-/** Lines already seen (a cine repeats its overlay on every frame read): line and context → spans. */
+/**
+ * Lines already seen (a cine repeats its overlay on every frame read): line and context → spans,
+ * per tagger (a new tagger starts afresh, as a new process does).
+ */
 const MEMO_LIMIT = 2000;
-const memo = new Map<string, FreeTextSpan[]>();
+const memos = new WeakMap<NameTagger, Map<string, FreeTextSpan[]>>();
+const patternsOnlyMemo = new Map<string, FreeTextSpan[]>();
+const memoFor = (tagger: NameTagger | null): Map<string, FreeTextSpan[]> => {
+  if (!tagger) return patternsOnlyMemo;
+  let memo = memos.get(tagger);
+  if (!memo) memos.set(tagger, (memo = new Map()));
+  return memo;
+};
+
+/**
+ * Lines read with less confidence (0..100) than this are not given to the name tagger: below it
+ * the recogniser is mostly reading texture (the bar under which detect.ts drops other text too).
+ * Patterns and cues still run on them: their evidence is the shape of the text, and they fail closed.
+ */
+export const NAMES_MIN_CONFIDENCE = 60;
+
+export interface OcrLineContext {
+  /** The line just before it on its row, when near (a label apart from its value). */
+  before?: string;
+  /** The recogniser's confidence in the line, 0..100 (default: trusted). */
+  confidence?: number;
+}
 
 /**
  * The PHI spans of one OCR line (sorted, not overlapping), the kind of each saying which
- * detector fired. `before`: the line just before it on its row, when near (a label apart from
- * its value). `tagger` null: patterns and cues only.
+ * detector fired. `tagger` null: patterns and cues only.
  */
-export function ocrLineFreeText(text: string, tagger: NameTagger | null, before?: string): FreeTextSpan[] {
+export function ocrLineFreeText(text: string, tagger: NameTagger | null, context: OcrLineContext = {}): FreeTextSpan[] {
   if (!/[\p{L}\p{N}]/u.test(text)) return [];
-  const key = `${tagger ? 't' : 'p'}\u0000${before ?? ''}\u0000${text}`;
+  const { before } = context;
+  if (context.confidence !== undefined && context.confidence < NAMES_MIN_CONFIDENCE) tagger = null;
+  const memo = memoFor(tagger);
+  const key = `${before ?? ''}\u0000${text}`;
   const known = memo.get(key);
   if (known) return known;
   if (memo.size >= MEMO_LIMIT) memo.clear();
