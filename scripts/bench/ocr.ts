@@ -15,6 +15,9 @@
  *      thread) timed in the same rounds, so the figure can be compared across a shared machine
  *      as a ratio.
  *
+ *   6. the free-text detector on OCR lines (scripts/bench/ocr-free-text.ts): its own time per
+ *      frame, cold and from its memo, and the name tagger's one-off load.
+ *
  *   5. CPU seconds (process.cpuUsage: this process and its recogniser threads, not native
  *      Tesseract's child process) beside wall seconds, for parts 1 and 4: the machine is shared,
  *      and CPU time moves far less with the load than wall time does.
@@ -37,6 +40,7 @@ import path from 'node:path';
 import { createNodeOcrEngine } from '../../src/cli/ocr-node.ts';
 import { detectAndPlan, type OcrInput } from '../../src/core/detect/pipeline.ts';
 import { BENCH_DIR, ROOT, makeCtSeries } from './make-ct-series.ts';
+import { measureOcrFreeText } from './ocr-free-text.ts';
 import { useNodeCodecs } from '../../src/cli/codec-loader.ts';
 import type { OcrEngine } from '../../src/core/detect/ocr-engine.ts';
 import { encodePgm, toGray8 } from '../../src/core/detect/render.ts';
@@ -339,6 +343,8 @@ async function main(): Promise<void> {
     const q = await quality(engine);
     writeFileSync(path.join(BENCH_DIR, 'results-ocr-quality.json'), `${JSON.stringify(q, null, 2)}\n`);
     printQuality(q);
+    // 6. What the free-text detector on OCR lines adds per frame (timed apart from the reading).
+    writeFileSync(path.join(BENCH_DIR, 'results-ocr-free-text.json'), `${JSON.stringify(await measureOcrFreeText(engine), null, 2)}\n`);
   } finally {
     await engine.terminate();
   }
