@@ -16,6 +16,8 @@ import type { Dataset } from '../dicom/dataset.ts';
 import { walk } from '../dicom/dataset.ts';
 import { elementText } from '../dicom/values.ts';
 import { KIND, collectIdentifiers, boundaryRule, isPlaceholder, type Identifier } from '../audit/identifiers.ts';
+import type { FreeTextKind, NameTagger } from './free-text/kinds.ts';
+import { ocrLineFreeText } from './free-text/ocr-line.ts';
 
 export type TextClass = 'phi' | 'other';
 
@@ -461,17 +463,30 @@ export { collectIdentifiers };
 export type LineKind = 'phi' | 'clinical' | 'other';
 
 /**
- * The small entry point other detectors share (the free-text detector classifies OCR lines with
- * it, and may add its own findings on top): one line of text read on the pixels, and the
+ * The small entry point other detectors share: one line of text read on the pixels, and the
  * identifiers of the ORIGINAL header (`ocrIdentifiers(dataset)`, built once per file) →
  *
  *   'phi'       it holds one of the header's identifiers (however short, as a whole token), the
  *               institution's name or a distinctive word of it, a date, a time, an ID-shaped
- *               number, a labelled value ("Name:", "DOB:") or a name shape: paint it;
+ *               number, a labelled value ("Name:", "DOB:") or a name shape — or, with `freeText`,
+ *               what the free-text detector finds on OCR lines (free-text/ocr-line.ts): a person
+ *               after a title or cue, an organisation, an address, a phone, an e-mail, an ID;
  *   'clinical'  measurements, scale labels, acoustic output indices: worth keeping;
  *   'other'     any other text: proposed for review.
+ *
+ * `freeText.tagger`: the loaded name tagger (loadNameTagger), or null for patterns and cues only.
  */
-export function classifyLine(text: string, identifiers: OcrIdentifiers): LineKind {
-  const c = classifyText(text, identifiers);
-  return c.class === 'phi' ? 'phi' : c.clinical ? 'clinical' : 'other';
+export function classifyLine(text: string, identifiers: OcrIdentifiers, freeText?: { tagger: NameTagger | null; before?: string }): LineKind {
+  const c = classifyText(text, identifiers, { before: freeText?.before });
+  if (c.class === 'phi') return 'phi';
+  if (freeText && ocrLineFreeText(text, freeText.tagger, { before: freeText.before }).length > 0) return 'phi';
+  return c.clinical ? 'clinical' : 'other';
+}
+
+/**
+ * The classification of the PHI part of a line found by the free-text detector: its reasons say
+ * which detector fired ("free text: phone"), as the box label and the report show them.
+ */
+export function freeTextClassification(kinds: readonly FreeTextKind[]): Classification {
+  return { class: 'phi', clinical: false, reasons: kinds.map((k) => `free text: ${k}`), identifiers: [] };
 }

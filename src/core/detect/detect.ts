@@ -13,7 +13,10 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import type { Dataset } from '../dicom/dataset.ts';
 import type { RedactionBox } from '../pixels/plan.ts';
 import { KIND } from '../audit/identifiers.ts';
-import { classifyText, identifierMatches, ocrIdentifiers, type Classification, type OcrIdentifiers } from './classify.ts';
+import { classifyText, freeTextClassification, identifierMatches, ocrIdentifiers, type Classification, type OcrIdentifiers } from './classify.ts';
+import type { NameTagger } from './free-text/kinds.ts';
+import { loadNameTagger } from './free-text/loader.ts';
+import { ocrLineFreeText, splitLine } from './free-text/ocr-line.ts';
 import { growToInk } from './extent.ts';
 import { frameSource, FrameAccessError, type FrameSource } from './frames.ts';
 import { boxWithMargin, overlapRatio, wordsToLines, type Rect, type TextLine } from './lines.ts';
@@ -37,6 +40,12 @@ export interface DetectSettings {
   keepClinicalText?: boolean;
   /** Read every frame of every image (no sampling, no propagation). */
   readEveryFrame?: boolean;
+  /**
+   * Run lines that are not already PHI through the free-text detector (names after cues,
+   * organisations, addresses, phones, e-mails, IDs: free-text/ocr-line.ts). Default on; off only
+   * to measure what it adds.
+   */
+  freeText?: boolean;
 }
 
 /** Words read with less confidence (0..100) are dropped unless they match an identifier. */
@@ -317,8 +326,13 @@ function mergePasses(passes: TextLine[][]): TextLine[] {
   return out.sort((a, b) => a.row - b.row || a.y0 - b.y0 || a.x0 - b.x0);
 }
 
-/** Classifies lines; a line takes the previous line of its row as context (labels stand apart from values). */
-function classifyLines(lines: TextLine[], ids: OcrIdentifiers, frame: number, width: number, height: number, settings: DetectSettings): ReadLine[] {
+/**
+ * Classifies lines; a line takes the previous line of its row as context (labels stand apart from
+ * values). A line that is not PHI goes through the free-text detector (`freeText`: the name
+ * tagger, null for patterns only, undefined for off); the words it finds PHI in become a PHI line
+ * of their own, the rest of the line stays what it was.
+ */
+function classifyLines(lines: TextLine[], ids: OcrIdentifiers, frame: number, width: number, height: number, settings: DetectSettings, freeText?: NameTagger | null): ReadLine[] {
   const out: ReadLine[] = [];
   lines.forEach((line, i) => {
     // The previous line of the row counts as context only when it is near (a label and its value).
@@ -329,6 +343,14 @@ function classifyLines(lines: TextLine[], ids: OcrIdentifiers, frame: number, wi
     // A lone short low-confidence fragment that is not PHI is noise (speckle read as "Ps", "ee").
     const alnumLength = line.text.replace(/[^\p{L}\p{N}]/gu, '').length;
     if (classification.class === 'other' && alnumLength <= 2 && line.confidence < 60) return;
+    const spans = classification.class === 'phi' || freeText === undefined ? [] : ocrLineFreeText(line.text, freeText, { before: prev, confidence: line.confidence });
+    if (spans.length) {
+      for (const part of splitLine(line, spans)) {
+        const c = part.kinds ? freeTextClassification(part.kinds) : classifyText(part.text, ids, { before: prev });
+        out.push({ frame, text: part.text, confidence: line.confidence, box: boxWithMargin(part, width, height), classification: c, proposed: !(settings.keepClinicalText && c.clinical) });
+      }
+      return;
+    }
     out.push({
       frame,
       text: line.text,
@@ -384,6 +406,8 @@ export async function detectInstance(engine: OcrEngine, input: DetectInstanceInp
     return result;
   }
   const ids = input.identifiers ?? ocrIdentifiers(ds);
+  // Loaded once per process or worker, on the first image read (loader.ts).
+  const tagger = settings.freeText === false ? undefined : await loadNameTagger();
   const params = displayParams(ds);
   const { width, height, frameCount } = source;
   const grays = new Map<number, Gray8>();
@@ -401,7 +425,7 @@ export async function detectInstance(engine: OcrEngine, input: DetectInstanceInp
   const readOne = async (f: number): Promise<void> => {
     const lines = await readGray(reader, await gray(f), ids);
     result.framesRead.push(f);
-    result.lines.push(...classifyLines(lines, ids, f, width, height, settings));
+    result.lines.push(...classifyLines(lines, ids, f, width, height, settings, tagger));
   };
 
   try {
