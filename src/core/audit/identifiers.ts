@@ -272,9 +272,20 @@ const UID_MIN = 8;
 /** The original UIDs the header step replaced, as identifiers (UIDs too short to tell apart are left out). */
 export function originalUidIdentifiers(uids: Iterable<string>): Identifier[] {
   const out: Identifier[] = [];
-  for (const value of uids) if (value.length >= UID_MIN && value.includes('.')) out.push({ kind: KIND.originalUid, value });
+  for (const value of uids) {
+    if (value.length < UID_MIN || !value.includes('.')) continue;
+    // One object per UID (a series' files share their study, series and frame of reference
+    // UIDs): the residual scan keeps its compiled needles by identifier object.
+    let id = uidIdentifiers.get(value);
+    if (!id) {
+      if (uidIdentifiers.size >= COLLECTED_CACHE_LIMIT) uidIdentifiers.clear();
+      uidIdentifiers.set(value, (id = { kind: KIND.originalUid, value }));
+    }
+    out.push(id);
+  }
   return out;
 }
+const uidIdentifiers = new Map<string, Identifier>();
 
 function splitValues(text: string): string[] {
   return text.split('\\').map((v) => v.trim()).filter((v) => v.length > 0);

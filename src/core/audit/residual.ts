@@ -147,15 +147,21 @@ function compileNeedle(id: Identifier, value: string, lower: string): Needle {
   };
 }
 
-function needlesFor(ids: readonly Identifier[]): Needle[] {
-  const needles: Needle[] = [];
-  const seen = new Set<string>();
-  for (const id of ids) {
-    const value = id.value.trim();
-    if (value.length === 0) continue;
+/**
+ * The needle of each identifier object (null: nothing to look for). Identifiers are never changed
+ * once made, and the files of a series share theirs (collectIdentifiers and
+ * originalUidIdentifiers hand out the same objects for the same values), so most files find all
+ * but their own SOP Instance UID here.
+ */
+const needleOf = new WeakMap<Identifier, { needle: Needle; lower: string } | null>();
+
+function needleFor(id: Identifier): { needle: Needle; lower: string } | null {
+  let entry = needleOf.get(id);
+  if (entry !== undefined) return entry;
+  const value = id.value.trim();
+  if (value.length === 0) entry = null;
+  else {
     const lower = value.toLowerCase();
-    if (seen.has(lower)) continue;
-    seen.add(lower);
     const key = `${id.kind}\u0000${value}`;
     let needle = needleCache.get(key);
     if (!needle) {
@@ -163,7 +169,20 @@ function needlesFor(ids: readonly Identifier[]): Needle[] {
       needle = compileNeedle(id, value, lower);
       needleCache.set(key, needle);
     }
-    needles.push(needle);
+    entry = { needle, lower };
+  }
+  needleOf.set(id, entry);
+  return entry;
+}
+
+function needlesFor(ids: readonly Identifier[]): Needle[] {
+  const needles: Needle[] = [];
+  const seen = new Set<string>();
+  for (const id of ids) {
+    const entry = needleFor(id);
+    if (!entry || seen.has(entry.lower)) continue;
+    seen.add(entry.lower);
+    needles.push(entry.needle);
   }
   return needles;
 }
