@@ -385,3 +385,15 @@ function codestreamHits(output: Dataset, needles: readonly Needle[]): ResidualHi
   }
   return hits;
 }
+
+/**
+ * For tests: the identifiers found in one lower-cased text value, by the indexed scan the
+ * residual check uses and by looking for each needle on its own (what the index replaced).
+ */
+export function textMatchesBothWays(hay: string, ids: readonly Identifier[], coded: boolean): { indexed: Identifier[]; oneByOne: Identifier[] } {
+  const needles = needlesFor(ids);
+  return {
+    indexed: textMatches(hay, indexNeedles(needles), coded).map((n) => n.id),
+    oneByOne: needles.filter((n) => !(coded && !n.coded) && occurs(hay, n, n.text)).map((n) => n.id),
+  };
+}
