@@ -91,7 +91,12 @@ function referencedBytes(el: DataElement): number {
   return isReferenced(el.value) ? el.value.length : 0;
 }
 
-const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0) & 0xff);
+/** Single-byte text (UIDs, names of the implementation) as bytes: a plain loop, as it runs per file. */
+function ascii(s: string): Uint8Array {
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i) & 0xff;
+  return out;
+}
 
 function padded(v: Uint8Array, vr: string): Uint8Array {
   if (v.length % 2 === 0) return v;
