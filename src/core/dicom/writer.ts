@@ -87,7 +87,11 @@ const isReferenced = (b: Uint8Array): boolean => b.length >= REFERENCE_THRESHOLD
 /** Bytes of an element that the writer references instead of copying. */
 function referencedBytes(el: DataElement): number {
   if (el.fragments) return el.fragments.reduce((n, f) => n + (isReferenced(f) ? f.length : 0), 0);
-  if (el.items) return el.items.reduce((n, item) => n + [...item.elements.values()].reduce((m, c) => m + referencedBytes(c), 0), 0);
+  if (el.items) {
+    let n = 0;
+    for (const item of el.items) for (const child of item.elements.values()) n += referencedBytes(child);
+    return n;
+  }
   return isReferenced(el.value) ? el.value.length : 0;
 }
 
