@@ -140,6 +140,11 @@ function main(): void {
     const cpu = `${m((u) => u.cpu).toFixed(2)} (user ${m((u) => u.user).toFixed(2)}, sys ${m((u) => u.system).toFixed(2)})`;
     console.log(`| ${c.name} | ${cpu} | ${m((u) => u.wall).toFixed(2)} | ${i === 0 ? '1' : ratio((u) => u.cpu)} | ${i === 0 ? '1' : ratio((u) => u.wall)} | ${m((u) => u.maxRssMB).toFixed(0)} | ${m((u) => u.minorFaults).toFixed(0)} |`);
   });
+  if (opts.compare) {
+    // This build against the other one, round by round: the steadiest figure for a change.
+    const r = samples[1].map((u, k) => samples[2][k].cpu / u.cpu);
+    console.log(`\nCPU of ${contenders[2].name} / ${contenders[1].name}, paired per round: median ${median(r).toFixed(2)} (${Math.min(...r).toFixed(2)}-${Math.max(...r).toFixed(2)})`);
+  }
 }
 
 main();
