@@ -75,5 +75,15 @@ describe('one thread, one reused read buffer', () => {
     expect(again.length).toBe(statSync(join(fixturesDir, LARGE[1])).size);
     expect(Buffer.compare(Buffer.from(again), readFileSync(join(fixturesDir, LARGE[1])))).toBe(0);
   });
+
+  it('lets a buffer far larger than the files that follow go', () => {
+    // Kept up to 1 MB here (256 MB in a run): the 2.2 MB file grows it past that, a small one frees it.
+    const scratch = new ReadBuffer(1024 ** 2);
+    const large = readInputFile(join(fixturesDir, LARGE[0]), undefined, scratch);
+    expect(large.buffer.byteLength).toBeGreaterThan(1024 ** 2);
+    const small = readInputFile(join(fixturesDir, SMALL[0]), undefined, scratch);
+    expect(small.buffer.byteLength).toBe(small.length);
+    expect(Buffer.compare(Buffer.from(small), readFileSync(join(fixturesDir, SMALL[0])))).toBe(0);
+  });
 });
 
