@@ -9,6 +9,7 @@
  * "accepted" (painted unless a person rejects them), other text is "proposed" (painted only once
  * a person accepts it). With `keepClinicalText`, measurements and scale labels are not proposed.
  */
+import { PATTERN_KIND } from './burned-in-kinds.ts';
 import { sha256 } from '@noble/hashes/sha2.js';
 import type { Dataset } from '../dicom/dataset.ts';
 import type { RedactionBox } from '../pixels/plan.ts';
@@ -375,7 +376,7 @@ function classifyLines(lines: TextLine[], ids: OcrIdentifiers, frame: number, wi
       return centres < 0.35 * h && gap < 1.5 * h;
     });
     if (l) {
-      o.classification = { ...o.classification, class: 'phi', reasons: [...o.classification.reasons, `next to PHI "${l.text}"`] };
+      o.classification = { ...o.classification, class: 'phi', reasons: [...o.classification.reasons, `next to PHI "${l.text}"`], kinds: [...o.classification.kinds, PATTERN_KIND.nextToPhi] };
       o.proposed = true;
     }
   }
@@ -519,7 +520,7 @@ function overAnatomy(span: { x0: number; y0: number; x1: number; y1: number }, w
 }
 
 function toBoxes(lines: ReadLine[], coverage: Map<ReadLine, Set<number>>, frameCount: number, sopInstanceUID: string, width = 0, height = 0): RedactionBox[] {
-  interface Acc { line: ReadLine; box: Rect; frames: Set<number>; readFrames: Set<number>; texts: Set<string>; phi: boolean; reasons: Set<string>; confidence: number }
+  interface Acc { line: ReadLine; box: Rect; frames: Set<number>; readFrames: Set<number>; texts: Set<string>; phi: boolean; reasons: Set<string>; kinds: Set<string>; confidence: number }
   const accs: Acc[] = [];
   // A field that shows PHI on one frame holds PHI on every frame: a clock or date misread on
   // another frame ("05/69/2023 14.32.63") is still that field.
@@ -527,7 +528,11 @@ function toBoxes(lines: ReadLine[], coverage: Map<ReadLine, Set<number>>, frameC
     if (line.classification.class === 'phi') continue;
     const twin = lines.find((o) => o.frame !== line.frame && o.classification.class === 'phi' && overlapRatio(o.box, line.box) > 0.6);
     if (!twin) continue;
-    line.classification = { ...line.classification, class: 'phi', reasons: [...line.classification.reasons, `same place as PHI on frame ${twin.frame}`] };
+    line.classification = {
+      ...line.classification, class: 'phi',
+      reasons: [...line.classification.reasons, `same place as PHI on frame ${twin.frame}`],
+      kinds: [...line.classification.kinds, ...twin.classification.kinds],
+    };
     line.proposed = true;
   }
   for (const line of lines) {
@@ -546,9 +551,10 @@ function toBoxes(lines: ReadLine[], coverage: Map<ReadLine, Set<number>>, frameC
       same.readFrames.add(line.frame);
       same.texts.add(line.text);
       for (const r of line.classification.reasons) same.reasons.add(r);
+      for (const k of line.classification.kinds) same.kinds.add(k);
       same.confidence = Math.max(same.confidence, line.confidence);
     } else {
-      accs.push({ line, box: line.box, frames: new Set(frames), readFrames: new Set([line.frame]), texts: new Set([line.text]), phi, reasons: new Set(line.classification.reasons), confidence: line.confidence });
+      accs.push({ line, box: line.box, frames: new Set(frames), readFrames: new Set([line.frame]), texts: new Set([line.text]), phi, reasons: new Set(line.classification.reasons), kinds: new Set(line.classification.kinds), confidence: line.confidence });
     }
   }
   return accs.flatMap((a) => (!a.phi && dropOtherText(a.box, a.confidence, width, height) ? [] : [a])).map((a, k) => ({
@@ -559,6 +565,7 @@ function toBoxes(lines: ReadLine[], coverage: Map<ReadLine, Set<number>>, frameC
     source: 'ocr',
     status: a.phi ? 'accepted' : 'proposed',
     label: `${a.phi ? 'PHI' : 'other text'}: "${[...a.texts].join(' | ')}"${a.reasons.size ? ` (${[...a.reasons].join('; ')})` : ''}`,
+    ...(a.kinds.size ? { kinds: [...a.kinds].sort() } : {}),
     confidence: Math.round(a.confidence) / 100,
   }));
 }
