@@ -94,13 +94,13 @@ export class EngineClient {
   }
 
   /** Loads inputs: summary, thumbnail and the outcome export would have, for each; BATCH files to a message. */
-  async scan(inputs: readonly InputRef[], options: RunOptions<ScanResult> & { thumbnails?: boolean }): Promise<void> {
+  async scan(inputs: readonly InputRef[], options: RunOptions<ScanResult> & { thumbnails?: boolean; plan?: () => RedactionPlan }): Promise<void> {
     const batches: { first: number; inputs: InputRef[] }[] = [];
     for (let i = 0; i < inputs.length; i += BATCH) batches.push({ first: i, inputs: inputs.slice(i, i + BATCH) });
     await this.each<{ first: number; inputs: InputRef[] }, { first: number; results: ScanResult[] }>(batches, {
       signal: options.signal,
       onResult: (_, { first, results }) => results.forEach((r, k) => options.onResult(first + k, r)),
-    }, async (api, batch) => ({ first: batch.first, results: await api.scan(batch.inputs, options.thumbnails ?? false) }));
+    }, async (api, batch) => ({ first: batch.first, results: await api.scan(batch.inputs, options.thumbnails ?? false, options.plan?.()) }));
   }
 
   /** Re-checks inputs against the configured session (after the profile changed). */

@@ -78,7 +78,10 @@ export interface ScanResult {
   templates?: RedactionBox[];
   /** What the original header says about burned-in text (images only); the app assesses it under its plan. */
   pixelFacts?: PixelFacts;
-  /** Native pixel data export can take from the input unread: the header bytes and the value's CRC (head/tail transferred). */
+  /**
+   * Native pixel data export can take from the input unread: the header bytes and the value's CRC,
+   * and the de-identified output as export would now write it (its buffers transferred).
+   */
   reused?: ReusedPixels;
 }
 
@@ -101,8 +104,11 @@ export interface EngineWorkerApi {
   deriveKey(passphrase?: string): Uint8Array;
   /** Sets the session used by scan, check and review. */
   configure(init: SessionInit): void;
-  /** Loads a batch of inputs, one after another (a batch is one message each way). */
-  scan(inputs: InputRef[], thumbnail: boolean): Promise<ScanResult[]>;
+  /**
+   * Loads a batch of inputs, one after another (a batch is one message each way). `plan` is the
+   * page's plan now: load de-identifies as an export would now, and keeps that output.
+   */
+  scan(inputs: InputRef[], thumbnail: boolean, plan?: RedactionPlan): Promise<ScanResult[]>;
   check(input: InputRef): Promise<CheckResult>;
   /** PNG preview of the first frame, made on demand (visible cards only); compressed images are decoded with the codecs. */
   thumbnail(input: InputRef): Promise<Blob | undefined>;

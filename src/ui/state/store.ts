@@ -7,6 +7,7 @@ import { compilePlan, parsePlan, serializePlan, type CompiledPlan } from '../../
 import { assessPixels, planFacts, type PixelAssessment } from '../../core/pixels/review-status.ts';
 import { detectText } from '../../workers/ocr-client.ts';
 import { recordStage, timed } from '../../workers/stage-times.ts';
+import { exportInit } from '../../workers/export-options.ts';
 import { validateProfile } from '../../core/profile/resolve.ts';
 import { defaultProfile, type OptionKey, type Override, type Profile } from '../../core/profile/profile.ts';
 import {
@@ -138,6 +139,8 @@ export class VeilStore {
   private defacer?: DefaceClient;
   /** Series whose head check has been asked for (the answer lands in state.deface). */
   private headChecks = new Map<string, Promise<void>>();
+  /** Cards that became visible while loading: their previews are asked for when it ends. */
+  private thumbnailsAfterLoad = new Set<number>();
 
   constructor() {
     this.state = {
@@ -293,6 +296,8 @@ export class VeilStore {
         const inputs: InputRef[] = batch.map((f) => ({ path: f.path, file: f.file }));
         await this.engine().scan(inputs, {
           signal,
+          // The plan as each batch starts: what export would paint (its output is kept, keyed by it).
+          plan: () => this.state.plan,
           onResult: (i, r) => this.onScanned(batch[i], r),
         });
       }
@@ -315,6 +320,9 @@ export class VeilStore {
       }
       recordStage('page.load-wall', performance.now() - started);
       this.checkHeads();
+      const visible = [...this.thumbnailsAfterLoad];
+      this.thumbnailsAfterLoad.clear();
+      for (const id of visible) this.requestThumbnail(id);
     }
   }
 
@@ -367,8 +375,16 @@ export class VeilStore {
     this.set({ files, selectedSeries });
   }
 
-  /** Asks the workers for a card's preview the first time the card is visible. */
+  /**
+   * Asks the workers for a card's preview the first time the card is visible — once loading has
+   * finished: a preview reads its file again and renders it, and while loading the workers'
+   * time goes to the files themselves (the cards show their placeholder until then).
+   */
   requestThumbnail(id: number): void {
+    if (this.state.load.active) {
+      this.thumbnailsAfterLoad.add(id);
+      return;
+    }
     const entry = this.state.files.find((f) => f.id === id);
     if (!entry || entry.thumb || entry.thumbUrl || entry.status !== 'ready' || !entry.summary?.hasPixels) return;
     this.set({ files: this.state.files.map((f) => (f.id === id ? { ...f, thumb: 'loading' } : f)) });
@@ -838,7 +854,8 @@ export class VeilStore {
     try {
       // The plan as it is now: every accepted box is painted, proposals and rejected boxes are not.
       const deface = defaceExport(this.state.deface, this.state.files, anyway, inputs.map((i) => i.path));
-      const init: SessionInit = { ...(await this.session()), plan: this.state.plan, pixelReview: { require: true, exportAnyway }, ...(deface.session ? { deface: deface.session } : {}) };
+      // Built as load builds the init it de-identifies under (export-options.ts): unchanged, they meet.
+      const init: SessionInit = exportInit(await this.session(), this.state.plan, exportAnyway, deface.session);
       let progressShownAt = 0;
       const result = await this.engine().exportZip(inputs, init, {
         target: handle ? { kind: 'file', handle } : { kind: 'blob' },
