@@ -76,6 +76,33 @@ async function read(input: InputRef, stage = 'read'): Promise<Uint8Array | { err
   }
 }
 
+/** Above this a load batch is read file by file (a batch is 8 files: a few MB for CT/MR). */
+const BATCH_READ_LIMIT = 64 * 1024 * 1024;
+
+/**
+ * A load batch in one read: the files joined as one Blob, read at once, each file a view of that
+ * buffer — one trip through Chromium's file layer instead of one per file. Undefined where that
+ * cannot be done (no synchronous reader, a file with a problem, too many bytes, a read error):
+ * then each file is read on its own and reports its own error.
+ */
+function readBatch(inputs: readonly InputRef[]): Uint8Array[] | undefined {
+  if (!syncReader || inputs.length < 2 || inputs.some((i) => i.problem)) return undefined;
+  const total = inputs.reduce((n, i) => n + i.file.size, 0);
+  if (total > BATCH_READ_LIMIT) return undefined;
+  try {
+    const all = timed('load.read', () => new Uint8Array(syncReader.readAsArrayBuffer(new Blob(inputs.map((i) => i.file)))), total);
+    if (all.length !== total) return undefined;
+    let at = 0;
+    return inputs.map((i) => {
+      const view = all.subarray(at, at + i.file.size);
+      at += i.file.size;
+      return view;
+    });
+  } catch {
+    return undefined;
+  }
+}
+
 function needSession(): Session {
   if (!session) throw new Error('engine worker used before configure()');
   return session;
@@ -132,10 +159,10 @@ async function thumbnailPng(parsed: ParsedFile): Promise<Blob | undefined> {
   return canvas.convertToBlob({ type: 'image/png' });
 }
 
-async function scanOne(input: InputRef, thumbnail: boolean, plan: RedactionPlan | undefined): Promise<ScanResult> {
+async function scanOne(input: InputRef, thumbnail: boolean, plan: RedactionPlan | undefined, alreadyRead?: Uint8Array): Promise<ScanResult> {
   const s = needSession();
   const shaped = exportShaped(plan);
-  const bytes = await read(input, 'load.read');
+  const bytes = alreadyRead ?? (await read(input, 'load.read'));
   if ('error' in bytes) return { status: 'failed', reason: bytes.error, warnings: [], residual: [] };
   let result: ScanResult;
   let parsed: ParsedFile | undefined;
@@ -287,7 +314,8 @@ const api: EngineWorkerApi = {
 
   async scan(inputs, thumbnail, plan) {
     const results: ScanResult[] = [];
-    for (const input of inputs) results.push(await scanOne(input, thumbnail, plan));
+    const read = readBatch(inputs);
+    for (let k = 0; k < inputs.length; k++) results.push(await scanOne(inputs[k], thumbnail, plan, read?.[k]));
     // The kept header bytes come back to the page moved, not copied.
     const transfer = results.flatMap((r) => {
       const o = r.reused?.output;

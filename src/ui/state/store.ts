@@ -139,8 +139,9 @@ export class VeilStore {
   private defacer?: DefaceClient;
   /** Series whose head check has been asked for (the answer lands in state.deface). */
   private headChecks = new Map<string, Promise<void>>();
-  /** Cards that became visible while loading: their previews are asked for when it ends. */
-  private thumbnailsAfterLoad = new Set<number>();
+  /** Cards that became visible and wait for their preview (made one at a time, when idle). */
+  private thumbnailsWanted = new Set<number>();
+  private thumbnailBusy = false;
 
   constructor() {
     this.state = {
@@ -320,9 +321,7 @@ export class VeilStore {
       }
       recordStage('page.load-wall', performance.now() - started);
       this.checkHeads();
-      const visible = [...this.thumbnailsAfterLoad];
-      this.thumbnailsAfterLoad.clear();
-      for (const id of visible) this.requestThumbnail(id);
+      this.nextThumbnail();
     }
   }
 
@@ -376,26 +375,36 @@ export class VeilStore {
   }
 
   /**
-   * Asks the workers for a card's preview the first time the card is visible — once loading has
-   * finished: a preview reads its file again and renders it, and while loading the workers'
-   * time goes to the files themselves (the cards show their placeholder until then).
+   * Asks the workers for a card's preview the first time the card is visible. Previews are made
+   * one at a time, and only while nothing is loading or exporting: a preview reads its file again
+   * and renders it (30–40 ms of a worker each), and while loading or exporting the workers' time
+   * goes to what the person is waiting for (the cards show their placeholder meanwhile).
    */
   requestThumbnail(id: number): void {
-    if (this.state.load.active) {
-      this.thumbnailsAfterLoad.add(id);
+    this.thumbnailsWanted.add(id);
+    this.nextThumbnail();
+  }
+
+  private nextThumbnail(): void {
+    if (this.thumbnailBusy || this.state.load.active || this.state.export.phase === 'running') return;
+    for (const id of this.thumbnailsWanted) {
+      this.thumbnailsWanted.delete(id);
+      const entry = this.state.files.find((f) => f.id === id);
+      if (!entry || entry.thumb || entry.thumbUrl || entry.status !== 'ready' || !entry.summary?.hasPixels) continue;
+      this.thumbnailBusy = true;
+      this.set({ files: this.state.files.map((f) => (f.id === id ? { ...f, thumb: 'loading' } : f)) });
+      void this.engine()
+        .thumbnail({ path: entry.path, file: entry.file })
+        .catch(() => undefined)
+        .then((png) => {
+          const patch: Partial<FileEntry> = { thumb: 'done', ...(png ? { thumbUrl: URL.createObjectURL(png) } : {}) };
+          this.pending.set(id, { ...this.pending.get(id), ...patch });
+          this.flushTimer ??= setTimeout(() => this.flush(), flushDelay(this.state.files.length));
+          this.thumbnailBusy = false;
+          this.nextThumbnail();
+        });
       return;
     }
-    const entry = this.state.files.find((f) => f.id === id);
-    if (!entry || entry.thumb || entry.thumbUrl || entry.status !== 'ready' || !entry.summary?.hasPixels) return;
-    this.set({ files: this.state.files.map((f) => (f.id === id ? { ...f, thumb: 'loading' } : f)) });
-    void this.engine()
-      .thumbnail({ path: entry.path, file: entry.file })
-      .catch(() => undefined)
-      .then((png) => {
-        const patch: Partial<FileEntry> = { thumb: 'done', ...(png ? { thumbUrl: URL.createObjectURL(png) } : {}) };
-        this.pending.set(id, { ...this.pending.get(id), ...patch });
-        this.flushTimer ??= setTimeout(() => this.flush(), flushDelay(this.state.files.length));
-      });
   }
 
   cancelLoad(): void {
@@ -412,6 +421,7 @@ export class VeilStore {
     if (this.state.export.result?.url) URL.revokeObjectURL(this.state.export.result.url);
     this.queue = [];
     this.pending.clear();
+    this.thumbnailsWanted.clear();
     this.seen.clear();
     this.past = [];
     this.future = [];
@@ -904,6 +914,9 @@ export class VeilStore {
     } catch (e) {
       const cancelled = e instanceof CancelledError;
       this.set({ export: { ...this.state.export, phase: cancelled ? 'cancelled' : 'error', error: cancelled ? undefined : (e as Error).message } });
+    } finally {
+      // Previews of the cards shown meanwhile.
+      this.nextThumbnail();
     }
   }
 
