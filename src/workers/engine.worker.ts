@@ -32,6 +32,9 @@ import { keepOutput, keptPieces } from '../core/export/reused-output.ts';
 import { MappingLog } from '../core/export/mapping.ts';
 import type { RedactionPlan } from '../core/pixels/plan.ts';
 import { exportInit, fileOptionsKey } from './export-options.ts';
+import { encodeLightHeader, instanceFromLightHeader } from '../core/deface/light-header.ts';
+import { HEAD_MODALITIES } from '../core/deface/head-modalities.ts';
+import { headCheckOf } from './head-check.ts';
 import { enableStageTimes, recordStage, stageTimesEnabled, takeStageTimes, timed, timedAsync } from './stage-times.ts';
 
 // The codecs' JavaScript and .wasm are bundled by Vite and served from this origin.
@@ -211,6 +214,11 @@ async function scanOne(input: InputRef, thumbnail: boolean, plan: RedactionPlan 
         // A template that cannot be evaluated proposes nothing; the person still reviews.
       }
     }
+    // The head check's facts (light-header.ts), while the file is parsed: the check reads no file.
+    if (HEAD_MODALITIES.has(summary.modality ?? '')) {
+      const header = timed('load.light-header', () => encodeLightHeader(parsed));
+      if (header) result.lightHeader = header;
+    }
     recordStage('load.summary+templates', performance.now() - summaryStart);
     if (thumbnail && result.status === 'written') {
       try {
@@ -319,7 +327,8 @@ const api: EngineWorkerApi = {
     // The kept header bytes come back to the page moved, not copied.
     const transfer = results.flatMap((r) => {
       const o = r.reused?.output;
-      return r.reused ? [r.reused.head.buffer, r.reused.tail.buffer, ...(o ? [o.before.buffer, o.after.buffer] : [])] as ArrayBuffer[] : [];
+      const kept = r.reused ? [r.reused.head.buffer, r.reused.tail.buffer, ...(o ? [o.before.buffer, o.after.buffer] : [])] as ArrayBuffer[] : [];
+      return r.lightHeader ? [...kept, r.lightHeader.bytes.buffer as ArrayBuffer] : kept;
     });
     return Comlink.transfer(results, transfer);
   },
@@ -375,6 +384,10 @@ const api: EngineWorkerApi = {
     }
     post(port, messages);
     return results;
+  },
+
+  headCheck(series) {
+    return timed('head-check', () => headCheckOf(series.map((s) => instanceFromLightHeader(s.path, s.header))), series.reduce((n, s) => n + s.header.bytes.length, 0));
   },
 
   endExport() {

@@ -20,6 +20,8 @@ import type { DefaceInstruction } from '../core/deface/write-back.ts';
 import type { DefaceSeriesFacts } from '../core/export/report.ts';
 import type { StageTotals } from './stage-times.ts';
 import type { OutputPiece, ReusedPixels } from '../core/export/reused-pixels.ts';
+import type { LightHeaderBytes } from '../core/deface/light-header.ts';
+import type { HeadCheck } from './deface-protocol.ts';
 
 export type { ReusedPixels };
 export type { ImageIdentity, PixelAssessment, PixelFacts, PixelReviewOptions, InstanceReview, InstanceSummary, MappingSnapshot, PixelRedaction, RedactionBox, RedactionPlan, ReportedOutcome, ResidualFinding, ZipListing };
@@ -83,6 +85,11 @@ export interface ScanResult {
    * and the de-identified output as export would now write it (its buffers transferred).
    */
   reused?: ReusedPixels;
+  /**
+   * CT and MR only: what the head check reads of this file (core/deface/light-header.ts, about
+   * 1 kB), so the check never reads the file again. Its buffer is transferred.
+   */
+  lightHeader?: LightHeaderBytes;
 }
 
 /** The de-identified output of one instance under a plan, for the viewer's preview. */
@@ -120,6 +127,8 @@ export interface EngineWorkerApi {
   beginExport(init: SessionInit, port: MessagePort): void;
   /** De-identifies a batch of inputs (export indices first, first + 1, …) and hands the results to the zip writer in one message. */
   exportFiles(first: number, inputs: InputRef[]): Promise<{ status: ScanResult['status']; bytes: number }[]>;
+  /** Whether a series is a head volume, from the light headers load handed over (its files, any order). */
+  headCheck(series: { path: string; header: LightHeaderBytes }[]): HeadCheck;
   /** Ends the export; returns the mapping records (pseudonymize mode). */
   endExport(): MappingSnapshot | undefined;
   /** Benchmark only (stage-times.ts): turns stage timing on or off, returns the totals so far. */
