@@ -2,7 +2,7 @@
  * App shell: top bar, the landing page or the workspace, settings, and the export dialog. Holds
  * no DICOM logic: the store hands files to the worker client (src/workers/client.ts).
  */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { DropTarget } from './components/DropTarget.tsx';
 import { ExportDialog } from './components/ExportDialog.tsx';
 import { Landing } from './components/Landing.tsx';
@@ -15,6 +15,15 @@ import { VeilStore } from './state/store.ts';
 
 export function App() {
   const [store] = useState(() => new VeilStore());
+  useEffect(() => {
+    // Once the page has painted and is idle: the workers start before the first pick needs them.
+    if (typeof requestIdleCallback === 'undefined') {
+      const timer = setTimeout(() => store.warmUp(), 500);
+      return () => clearTimeout(timer);
+    }
+    const idle = requestIdleCallback(() => store.warmUp(), { timeout: 2000 });
+    return () => cancelIdleCallback(idle);
+  }, [store]);
   return (
     <StoreContext.Provider value={store}>
       <PickerProvider>
