@@ -15,15 +15,7 @@ import { VeilStore } from './state/store.ts';
 
 export function App() {
   const [store] = useState(() => new VeilStore());
-  useEffect(() => {
-    // Once the page has painted and is idle: the workers start before the first pick needs them.
-    if (typeof requestIdleCallback === 'undefined') {
-      const timer = setTimeout(() => store.warmUp(), 500);
-      return () => clearTimeout(timer);
-    }
-    const idle = requestIdleCallback(() => store.warmUp(), { timeout: 2000 });
-    return () => cancelIdleCallback(idle);
-  }, [store]);
+  useEffect(() => whenIdleAndCached(() => store.warmUp()), [store]);
   return (
     <StoreContext.Provider value={store}>
       <PickerProvider>
@@ -31,6 +23,36 @@ export function App() {
       </PickerProvider>
     </StoreContext.Provider>
   );
+}
+
+/**
+ * Runs `task` once the page is idle and its scripts come from the service worker's cache. On a
+ * first visit the page is not controlled yet: starting the workers then would fetch their
+ * scripts from the server while the precache fetches them too, so it waits for the service
+ * worker to take control (clientsClaim) and never runs if it does not (a pick starts them).
+ * Returns the clean-up.
+ */
+function whenIdleAndCached(task: () => void): () => void {
+  let cancel = (): void => undefined;
+  const idle = (): void => {
+    if (typeof requestIdleCallback === 'undefined') {
+      const timer = setTimeout(task, 500);
+      cancel = () => clearTimeout(timer);
+    } else {
+      const handle = requestIdleCallback(task, { timeout: 2000 });
+      cancel = () => cancelIdleCallback(handle);
+    }
+  };
+  const sw = 'serviceWorker' in navigator && window.isSecureContext ? navigator.serviceWorker : undefined;
+  if (!import.meta.env.PROD || !sw || sw.controller) {
+    idle();
+    return () => cancel();
+  }
+  sw.addEventListener('controllerchange', idle, { once: true });
+  return () => {
+    sw.removeEventListener('controllerchange', idle);
+    cancel();
+  };
 }
 
 function Shell() {
