@@ -109,7 +109,7 @@ function InstanceGrid({ instances }: { instances: readonly FileEntry[] }) {
         <li ref={more} className="instance-grid-more">
           {/* Also a button: keyboard users and screen readers reach the rest without scrolling. */}
           <button type="button" className="btn btn-small" onClick={showMore} data-testid="instance-grid-more">
-            Show {Math.min(hidden, CARDS_PER_STEP)} more of {hidden} instance{hidden === 1 ? '' : 's'}
+            {hidden <= CARDS_PER_STEP ? `Show the other ${hidden} instance${hidden === 1 ? '' : 's'}` : `Show ${CARDS_PER_STEP} more (${hidden} not shown yet)`}
           </button>
         </li>
       ) : null}
