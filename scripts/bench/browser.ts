@@ -4,7 +4,7 @@
  * browser's peak memory; and the bytes a first visit downloads.
  *
  *   npm run build && npx tsx scripts/bench/browser.ts [--files N] [--runs R] [--large | --no-large]
- *                                                      [--large-files A,B] [--dist DIR]
+ *                                                      [--large-files A,B] [--dist DIR] [--baseline DIR]
  *
  * It builds nothing itself: it serves the existing dist/ with the e2e tests' plain static server
  * and drives /usr/bin/chromium (or Playwright's own) through the real UI:
@@ -24,6 +24,8 @@
  *    (sum of Pss, sampled every 200 ms: scripts/bench/process-memory.ts).
  * 4. First visit: the bytes the static server sends for a cold load until the service worker
  *    has installed.
+ * `--baseline DIR` times another build (an older commit's dist/) in the same rounds, for paired
+ * before/after ratios. Every round also reports the CPU seconds of every Chromium process.
  * Every zip is checked: N written, N + 2 entries. Results go to .bench/results-browser.json.
  */
 import { spawnSync } from 'node:child_process';
@@ -34,7 +36,7 @@ import { chromium, type Browser, type Page } from '@playwright/test';
 import { BlobReader, TextWriter, ZipReader, configure } from '@zip.js/zip.js/lib/zip-core-custom.js';
 import { startStaticServer, type StaticServer } from '../../e2e/helpers/static-server.ts';
 import { BENCH_DIR, ROOT, makeCtSeries, type Series } from './make-ct-series.ts';
-import { findBrowserPid, watchMemory, type MemoryPeak } from './process-memory.ts';
+import { findBrowserPid, treeCpuSeconds, watchMemory, type MemoryPeak } from './process-memory.ts';
 import type { StageTotals } from '../../src/workers/stage-times.ts';
 
 interface Options {
@@ -44,6 +46,8 @@ interface Options {
   runs: number;
   large: boolean;
   largeFiles: number[];
+  /** Another build to time in the same rounds (paired: before/after on the same machine state). */
+  baseline?: string;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -55,8 +59,9 @@ function parseOptions(argv: string[]): Options {
       continue;
     }
     const raw = inline ?? argv[++i];
-    if (flag === '--dist') {
-      opts.dist = path.resolve(raw);
+    if (flag === '--dist' || flag === '--baseline') {
+      if (flag === '--dist') opts.dist = path.resolve(raw);
+      else opts.baseline = path.resolve(raw);
       continue;
     }
     if (flag === '--large-files') {
@@ -121,6 +126,8 @@ interface BrowserRound {
   /** Part of exportSeconds: from the download starting (the zip Blob is complete) to its end. */
   downloadSeconds: number;
   zipBytes: number;
+  /** CPU seconds of every Chromium process over load + export (user + system). */
+  cpuSeconds?: number;
   stages?: StageTotals;
   memory?: MemoryPeak;
 }
@@ -146,9 +153,10 @@ async function browserRound(
     await page.goto(options.perf ? `${url}?perf` : url);
     await page.getByTestId('folder-input').waitFor({ state: 'attached' });
     await serviceWorkerReady(page);
-    const pid = options.memory ? findBrowserPid() : undefined;
+    const pid = findBrowserPid();
     if (options.memory && pid === undefined) throw new Error('could not find the Chromium process to measure');
-    const watch = pid !== undefined ? watchMemory(pid) : undefined;
+    const watch = pid !== undefined && options.memory ? watchMemory(pid) : undefined;
+    const cpu0 = pid !== undefined ? treeCpuSeconds(pid) : undefined;
     const t0 = performance.now();
     await page.getByTestId('folder-input').setInputFiles(series.dir);
     await page.waitForFunction(
@@ -165,6 +173,7 @@ async function browserRound(
     if (failure) throw new Error(`the download failed: ${failure}`);
     const zipPath = await d.path();
     const t2 = performance.now();
+    const cpuSeconds = pid !== undefined && cpu0 !== undefined ? treeCpuSeconds(pid) - cpu0 : undefined;
     const memory = watch?.stop();
     const stages = options.perf
       ? await page.evaluate(() => (window as unknown as { __veilStageTimes?: () => Promise<StageTotals> }).__veilStageTimes?.()) // absent in builds before the hook
@@ -174,7 +183,7 @@ async function browserRound(
     });
     const zipBytes = statSync(zipPath).size;
     await d.delete();
-    return { loadSeconds: (t1 - t0) / 1000, exportSeconds: (t2 - t1) / 1000, downloadSeconds: (t2 - tDownload) / 1000, zipBytes, stages, memory };
+    return { loadSeconds: (t1 - t0) / 1000, exportSeconds: (t2 - t1) / 1000, downloadSeconds: (t2 - tDownload) / 1000, zipBytes, cpuSeconds, stages, memory };
   } finally {
     await context.close();
   }
@@ -279,6 +288,9 @@ async function main(): Promise<void> {
 
   const work = mkdtempSync(path.join(os.tmpdir(), 'veil-browser-bench-'));
   const server = await startStaticServer({ root: dist });
+  if (opts.baseline && !existsSync(path.join(opts.baseline, 'index.html'))) throw new Error(`--baseline ${opts.baseline}: no index.html there`);
+  const baseServer = opts.baseline ? await startStaticServer({ root: opts.baseline }) : undefined;
+  const baseUrl = baseServer && `${baseServer.url}/`;
   const executablePath = existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined;
   const browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
   const url = `${server.url}/`;
@@ -296,10 +308,12 @@ async function main(): Promise<void> {
 
     console.log('warm-up (browser, CLI, gdcmanon) ...');
     await browserRound(browser, url, series);
+    if (baseUrl) await browserRound(browser, baseUrl, series);
     cliRound(series.dir, n, work);
     gdcmanon?.(series.dir);
 
     const rounds: BrowserRound[] = [];
+    const baseRounds: BrowserRound[] = [];
     const cli: number[] = [];
     const gdcm: number[] = [];
     for (let r = 0; r < opts.runs; r++) {
@@ -308,15 +322,20 @@ async function main(): Promise<void> {
         async () => void rounds.push(await browserRound(browser, url, series)),
         async () => void cli.push(cliRound(series.dir, n, work)),
         async () => void (gdcmanon && gdcm.push(gdcmanon(series.dir))),
+        ...(baseUrl ? [async () => void baseRounds.push(await browserRound(browser, baseUrl, series))] : []),
       ];
       for (let k = 0; k < steps.length; k++) await steps[(k + r) % steps.length]();
       const b = rounds[r];
+      const base = baseRounds[r];
       console.log(
-        `  round ${r + 1}: browser load ${f2(b.loadSeconds)} s + export ${f2(b.exportSeconds)} s = ${f2(b.loadSeconds + b.exportSeconds)} s; ` +
-          `CLI ${f2(cli[r])} s${gdcmanon ? `; gdcmanon ${f2(gdcm[r])} s` : ''}`,
+        `  round ${r + 1}: browser load ${f2(b.loadSeconds)} s + export ${f2(b.exportSeconds)} s = ${f2(b.loadSeconds + b.exportSeconds)} s` +
+          `${b.cpuSeconds !== undefined ? ` (CPU ${f2(b.cpuSeconds)} s)` : ''}; ` +
+          `${base ? `baseline ${f2(base.loadSeconds)} + ${f2(base.exportSeconds)} = ${f2(base.loadSeconds + base.exportSeconds)} s (CPU ${f2(base.cpuSeconds ?? NaN)} s); ` : ''}` +
+          `CLI ${f2(cli[r])} s${gdcmanon ? `; gdcmanon ${f2(gdcm[r])} s, gdcmanon/browser ${f2(gdcm[r] / (b.loadSeconds + b.exportSeconds))}` : ''}`,
       );
     }
     const perfRound = await browserRound(browser, url, series, { perf: true });
+    const basePerfRound = baseUrl ? await browserRound(browser, baseUrl, series, { perf: true }) : undefined;
 
     const load = median(rounds.map((r) => r.loadSeconds));
     const exp = median(rounds.map((r) => r.exportSeconds));
@@ -332,6 +351,23 @@ async function main(): Promise<void> {
     console.log(`  browser load + export                     ${f2(total)} s   ${f2(mb / total)} MB/s${ratio(total)}`);
     console.log(`  CLI deidentify --out x.zip                ${f2(cliMedian)} s   ${f2(mb / cliMedian)} MB/s${ratio(cliMedian)}`);
     if (gdcmMedian) console.log(`  gdcmanon -e (file to file)                ${f2(gdcmMedian)} s   ${f2(mb / gdcmMedian)} MB/s`);
+    const pairedGdcm = gdcm.length ? median(rounds.map((b, r) => gdcm[r] / (b.loadSeconds + b.exportSeconds))) : undefined;
+    if (pairedGdcm !== undefined) console.log(`  gdcmanon/browser, median of paired rounds ${f2(pairedGdcm)}x`);
+    const cpus = rounds.flatMap((b) => (b.cpuSeconds !== undefined ? [b.cpuSeconds] : []));
+    if (cpus.length) console.log(`  browser CPU (every Chromium process)      ${f2(median(cpus))} s`);
+    if (baseRounds.length) {
+      const bt = (b: BrowserRound) => b.loadSeconds + b.exportSeconds;
+      console.log(`  baseline ${opts.baseline}:`);
+      console.log(`    load ${f2(median(baseRounds.map((b) => b.loadSeconds)))} s, export ${f2(median(baseRounds.map((b) => b.exportSeconds)))} s, ` +
+        `total ${f2(median(baseRounds.map(bt)))} s, CPU ${f2(median(baseRounds.map((b) => b.cpuSeconds ?? NaN)))} s`);
+      console.log(`    baseline/browser total, median of paired rounds ${f2(median(rounds.map((b, r) => bt(baseRounds[r]) / bt(b))))}x; ` +
+        `CPU ${f2(median(rounds.map((b, r) => (baseRounds[r].cpuSeconds ?? NaN) / (b.cpuSeconds ?? NaN))))}x` +
+        `${gdcm.length ? `; gdcmanon/baseline ${f2(median(baseRounds.map((b, r) => gdcm[r] / bt(b))))}x` : ''}`);
+    }
+    if (basePerfRound?.stages) {
+      console.log('  baseline stages:');
+      printStages(basePerfRound.stages, { load: basePerfRound.loadSeconds, export: basePerfRound.exportSeconds, download: basePerfRound.downloadSeconds });
+    }
     if (perfRound.stages) printStages(perfRound.stages, { load: perfRound.loadSeconds, export: perfRound.exportSeconds, download: perfRound.downloadSeconds });
     console.log(`  first visit: ${(firstVisit.bytes / 1e6).toFixed(2)} MB in ${firstVisit.requests} responses (largest: ${firstVisit.largest.map(([u, b]) => `${u} ${(b / 1e6).toFixed(1)} MB`).join(', ')})`);
 
@@ -361,6 +397,7 @@ async function main(): Promise<void> {
       browser: { rounds, medianLoadSeconds: load, medianExportSeconds: exp, medianTotalSeconds: total, mbPerSecondTotal: mb / total, ratioToGdcmanon: gdcmMedian && gdcmMedian / total },
       cli: { seconds: cli, medianSeconds: cliMedian, mbPerSecond: mb / cliMedian },
       gdcmanon: gdcmMedian ? { seconds: gdcm, medianSeconds: gdcmMedian } : undefined,
+      baseline: opts.baseline ? { dist: opts.baseline, rounds: baseRounds, stages: basePerfRound?.stages } : undefined,
       stages: perfRound.stages,
       firstVisit,
       large,
@@ -370,6 +407,7 @@ async function main(): Promise<void> {
   } finally {
     await browser.close();
     await server.close();
+    await baseServer?.close();
     rmSync(work, { recursive: true, force: true });
   }
 }

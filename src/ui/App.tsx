@@ -2,7 +2,7 @@
  * App shell: top bar, the landing page or the workspace, settings, and the export dialog. Holds
  * no DICOM logic: the store hands files to the worker client (src/workers/client.ts).
  */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { DropTarget } from './components/DropTarget.tsx';
 import { ExportDialog } from './components/ExportDialog.tsx';
 import { Landing } from './components/Landing.tsx';
@@ -15,6 +15,7 @@ import { VeilStore } from './state/store.ts';
 
 export function App() {
   const [store] = useState(() => new VeilStore());
+  useEffect(() => whenIdleAndCached(() => store.warmUp()), [store]);
   return (
     <StoreContext.Provider value={store}>
       <PickerProvider>
@@ -22,6 +23,36 @@ export function App() {
       </PickerProvider>
     </StoreContext.Provider>
   );
+}
+
+/**
+ * Runs `task` once the page is idle and its scripts come from the service worker's cache. On a
+ * first visit the page is not controlled yet: starting the workers then would fetch their
+ * scripts from the server while the precache fetches them too, so it waits for the service
+ * worker to take control (clientsClaim) and never runs if it does not (a pick starts them).
+ * Returns the clean-up.
+ */
+function whenIdleAndCached(task: () => void): () => void {
+  let cancel = (): void => undefined;
+  const idle = (): void => {
+    if (typeof requestIdleCallback === 'undefined') {
+      const timer = setTimeout(task, 500);
+      cancel = () => clearTimeout(timer);
+    } else {
+      const handle = requestIdleCallback(task, { timeout: 2000 });
+      cancel = () => cancelIdleCallback(handle);
+    }
+  };
+  const sw = 'serviceWorker' in navigator && window.isSecureContext ? navigator.serviceWorker : undefined;
+  if (!import.meta.env.PROD || !sw || sw.controller) {
+    idle();
+    return () => cancel();
+  }
+  sw.addEventListener('controllerchange', idle, { once: true });
+  return () => {
+    sw.removeEventListener('controllerchange', idle);
+    cancel();
+  };
 }
 
 function Shell() {

@@ -7,6 +7,8 @@ import { MappingLog } from '../core/export/mapping.ts';
 import { reportMeta, type DefaceSeriesFacts } from '../core/export/report.ts';
 import { startOutputReader } from './ocr-client.ts';
 import { WorkerPool } from './pool.ts';
+import type { LightHeaderBytes } from '../core/deface/light-header.ts';
+import type { HeadCheck } from './deface-protocol.ts';
 import { absorbStageTimes, recordStage, stageTimesEnabled } from './stage-times.ts';
 import type {
   CheckResult,
@@ -94,13 +96,18 @@ export class EngineClient {
   }
 
   /** Loads inputs: summary, thumbnail and the outcome export would have, for each; BATCH files to a message. */
-  async scan(inputs: readonly InputRef[], options: RunOptions<ScanResult> & { thumbnails?: boolean }): Promise<void> {
+  async scan(inputs: readonly InputRef[], options: RunOptions<ScanResult> & { thumbnails?: boolean; plan?: () => RedactionPlan }): Promise<void> {
     const batches: { first: number; inputs: InputRef[] }[] = [];
     for (let i = 0; i < inputs.length; i += BATCH) batches.push({ first: i, inputs: inputs.slice(i, i + BATCH) });
     await this.each<{ first: number; inputs: InputRef[] }, { first: number; results: ScanResult[] }>(batches, {
       signal: options.signal,
       onResult: (_, { first, results }) => results.forEach((r, k) => options.onResult(first + k, r)),
-    }, async (api, batch) => ({ first: batch.first, results: await api.scan(batch.inputs, options.thumbnails ?? false) }));
+    }, async (api, batch) => ({ first: batch.first, results: await api.scan(batch.inputs, options.thumbnails ?? false, options.plan?.()) }));
+  }
+
+  /** Whether a series is a head volume, from the light headers its files' load handed over (no file is read). */
+  headCheck(series: { path: string; header: LightHeaderBytes }[]): Promise<HeadCheck> {
+    return this.pool.run((api) => api.headCheck(series));
   }
 
   /** Re-checks inputs against the configured session (after the profile changed). */

@@ -1,24 +1,16 @@
 /**
- * The defacing engine as the browser runs it: the core's isHeadSeries and defaceSeries, with the
+ * The defacing engine as the browser runs it: the core's defaceSeries and face check, with the
  * elastix registrar whose wasm pipelines are served from this origin (dist/elastix/, see
  * elastix-browser.ts). The defacing worker talks to nothing else, so wiring a new engine version
  * touches this file only.
  */
 import { defaceSeries } from '../core/deface/deface.ts';
-import { decideSeries } from '../core/deface/series-plan.ts';
 import { checkDefacedFace } from '../core/deface/face-check.ts';
 import type { DefaceOptions, DefaceOutcome, FaceCheckOutcome, FaceDetector, Registrar, SeriesInstance, Volume } from '../core/deface/types.ts';
-import { isHeadSeries } from '../core/deface/volume.ts';
 import { browserRegistrar } from './elastix-browser.ts';
 import { createBrowserFaceDetector } from './face-detector-browser.ts';
 
 export interface DefaceBackend {
-  /**
-   * What the app does with a series: offer defacing (a head CT/MR volume), list it as a head that
-   * cannot be defaced (it says it is a head, but is not one regular volume: fail closed), or leave
-   * it alone.
-   */
-  classify(instances: readonly SeriesInstance[]): { kind: 'deface' } | { kind: 'decline' | 'skip'; reason: string };
   deface(instances: readonly SeriesInstance[], options: DefaceOptions): Promise<DefaceOutcome>;
   /** The automatic check: the defaced head's skin rendered from the front and ±30°/±15°, and face-api asked (face-check.ts). */
   checkFace(original: Volume, defaced: Float32Array, onProgress?: (fraction: number) => void): Promise<FaceCheckOutcome>;
@@ -36,7 +28,6 @@ export function defaceBackend(): DefaceBackend {
   const hosts = { registrar };
   const faces = detector;
   return {
-    classify: (instances) => decideSeries(instances, isHeadSeries),
     deface: (instances, options) => defaceSeries(instances, options, hosts),
     checkFace: (original, defaced, onProgress) => checkDefacedFace(original, defaced, faces, { onProgress }),
   };

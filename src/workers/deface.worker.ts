@@ -13,6 +13,7 @@ import { T } from '../core/dicom/tags.ts';
 import { applyPatches, midSagittalSlice, valueRange, volumeGeometry, type Rescale } from '../core/deface/preview.ts';
 import type { SeriesInstance } from '../core/deface/types.ts';
 import { defaceBackend } from './deface-backend.ts';
+import { headCheckOf } from './head-check.ts';
 import type { DefaceResult, DefaceWorkerApi } from './deface-protocol.ts';
 import type { InputRef } from './protocol.ts';
 
@@ -47,11 +48,9 @@ function rescaleOf(instances: readonly SeriesInstance[]): (path: string) => Resc
 }
 
 const api: DefaceWorkerApi = {
+  /** Only for a series some of whose files load could not hand a light header for (engine.worker's headCheck is the usual path). */
   async headCheck(inputs) {
-    const decision = defaceBackend().classify(await seriesOf(inputs));
-    if (decision.kind === 'deface') return { head: true };
-    // A series that calls itself a head but cannot be defaced is still a head for the gate.
-    return { head: decision.kind === 'decline', reason: decision.reason, defaceable: false };
+    return headCheckOf(await seriesOf(inputs));
   },
 
   async deface(inputs, request, onProgress) {

@@ -28,6 +28,13 @@ import { listZip } from './zip-input.ts';
 import { crc32Parts } from '../core/export/crc32.ts';
 import type { DefaceInstruction } from '../core/deface/write-back.ts';
 import { findReusedPixels, pixelsChanged, reuseOutput, withPlaceholder, type OutputPiece, type Placeholder, type ReusedPixels } from '../core/export/reused-pixels.ts';
+import { keepOutput, keptPieces } from '../core/export/reused-output.ts';
+import { MappingLog } from '../core/export/mapping.ts';
+import type { RedactionPlan } from '../core/pixels/plan.ts';
+import { exportInit, fileOptionsKey } from './export-options.ts';
+import { encodeLightHeader, instanceFromLightHeader } from '../core/deface/light-header.ts';
+import { HEAD_MODALITIES } from '../core/deface/head-modalities.ts';
+import { headCheckOf } from './head-check.ts';
 import { enableStageTimes, recordStage, stageTimesEnabled, takeStageTimes, timed, timedAsync } from './stage-times.ts';
 
 // The codecs' JavaScript and .wasm are bundled by Vite and served from this origin.
@@ -40,7 +47,23 @@ const sessionFrom = (init: SessionInit): Session =>
   });
 
 let session: Session | undefined;
-let exporting: { session: Session; port: MessagePort; deface: Map<string, DefaceInstruction> } | undefined;
+let configured: SessionInit | undefined;
+let exporting: { init: SessionInit; session: Session; port: MessagePort; deface: Map<string, DefaceInstruction> } | undefined;
+
+/**
+ * Load de-identifies each file as the export would now (core/export/reused-output.ts): the
+ * configured session with the page's current plan and the export's pixel-review rule, the same
+ * shape of SessionInit the app's export hands over. Rebuilt when the plan changes.
+ */
+let asExport: { base: SessionInit; plan: RedactionPlan | undefined; init: SessionInit; session: Session } | undefined;
+function exportShaped(plan: RedactionPlan | undefined): { init: SessionInit; session: Session } {
+  if (!configured) throw new Error('engine worker used before configure()');
+  if (asExport?.base !== configured || asExport.plan !== plan) {
+    const init = exportInit(configured, plan, []);
+    asExport = { base: configured, plan, init, session: sessionFrom(init) };
+  }
+  return asExport;
+}
 
 /** Synchronous reads are about twice as fast as Blob.arrayBuffer() in Chromium workers. */
 const syncReader = typeof FileReaderSync !== 'undefined' ? new FileReaderSync() : undefined;
@@ -53,6 +76,33 @@ async function read(input: InputRef, stage = 'read'): Promise<Uint8Array | { err
     return await timedAsync(stage, async () => new Uint8Array(await input.file.arrayBuffer()), input.file.size);
   } catch (e) {
     return { error: `could not be read: ${(e as Error).message || (e as Error).name}` };
+  }
+}
+
+/** Above this a load batch is read file by file (a batch is 8 files: a few MB for CT/MR). */
+const BATCH_READ_LIMIT = 64 * 1024 * 1024;
+
+/**
+ * A load batch in one read: the files joined as one Blob, read at once, each file a view of that
+ * buffer — one trip through Chromium's file layer instead of one per file. Undefined where that
+ * cannot be done (no synchronous reader, a file with a problem, too many bytes, a read error):
+ * then each file is read on its own and reports its own error.
+ */
+function readBatch(inputs: readonly InputRef[]): Uint8Array[] | undefined {
+  if (!syncReader || inputs.length < 2 || inputs.some((i) => i.problem)) return undefined;
+  const total = inputs.reduce((n, i) => n + i.file.size, 0);
+  if (total > BATCH_READ_LIMIT) return undefined;
+  try {
+    const all = timed('load.read', () => new Uint8Array(syncReader.readAsArrayBuffer(new Blob(inputs.map((i) => i.file)))), total);
+    if (all.length !== total) return undefined;
+    let at = 0;
+    return inputs.map((i) => {
+      const view = all.subarray(at, at + i.file.size);
+      at += i.file.size;
+      return view;
+    });
+  } catch {
+    return undefined;
   }
 }
 
@@ -112,9 +162,10 @@ async function thumbnailPng(parsed: ParsedFile): Promise<Blob | undefined> {
   return canvas.convertToBlob({ type: 'image/png' });
 }
 
-async function scanOne(input: InputRef, thumbnail: boolean): Promise<ScanResult> {
+async function scanOne(input: InputRef, thumbnail: boolean, plan: RedactionPlan | undefined, alreadyRead?: Uint8Array): Promise<ScanResult> {
   const s = needSession();
-  const bytes = await read(input, 'load.read');
+  const shaped = exportShaped(plan);
+  const bytes = alreadyRead ?? (await read(input, 'load.read'));
   if ('error' in bytes) return { status: 'failed', reason: bytes.error, warnings: [], residual: [] };
   let result: ScanResult;
   let parsed: ParsedFile | undefined;
@@ -124,14 +175,26 @@ async function scanOne(input: InputRef, thumbnail: boolean): Promise<ScanResult>
     if (!(e instanceof DicomReadError)) throw e;
   }
   // The outcome the export would have: skipped / failed with its reason, or written with the
-  // residual-PHI findings. deidentifyFileAsync never throws for a bad file.
-  const outcome = await timedAsync('load.deidentify+residual', () => deidentifyFileAsync({ path: input.path, bytes }, s));
+  // residual-PHI findings. deidentifyFileAsync never throws for a bad file. Its own mapping
+  // log, so the records of this one file can go with its kept output.
+  const fileSession: Session = shaped.session.mapping ? { ...shaped.session, mapping: new MappingLog() } : shaped.session;
+  let outcome = await timedAsync('load.deidentify+residual', () => deidentifyFileAsync({ path: input.path, bytes }, fileSession));
+  // Not written as the export would be now (an image that needs pixel review is refused until a
+  // person decides): the app shows what load showed before, under the configured session.
+  if (outcome.status !== 'written') outcome = await timedAsync('load.deidentify+residual', () => deidentifyFileAsync({ path: input.path, bytes }, s));
   result = toCheck(outcome);
   // The one read of the pixels: their CRC now, so export need not read them again.
-  const reused = parsed && outcome.status === 'written'
-    ? timed('load.pixel-crc', () => findReusedPixels(bytes, parsed, outcome.parts, pixelsChanged(outcome.pixels)), bytes.length)
+  const written = outcome.status === 'written' ? outcome : undefined;
+  const reused = parsed && written
+    ? timed('load.pixel-crc', () => findReusedPixels(bytes, parsed, written.parts, pixelsChanged(written.pixels)), bytes.length)
     : undefined;
-  if (reused) result.reused = reused;
+  if (reused && written) {
+    // ...and the output itself, which export sends as it is if its options are these.
+    const { parts, ...reported } = written;
+    const mapping = fileSession.mapping?.snapshot();
+    const output = timed('load.keep-output', () => keepOutput(bytes, reused, parts, { key: fileOptionsKey(shaped.init, input.path), outcome: reported, ...(mapping ? { mapping } : {}) }));
+    result.reused = output ? { ...reused, output } : reused;
+  }
   const summaryStart = performance.now();
   let summary: ReturnType<typeof summarizeInstance> | undefined;
   try {
@@ -151,6 +214,11 @@ async function scanOne(input: InputRef, thumbnail: boolean): Promise<ScanResult>
         // A template that cannot be evaluated proposes nothing; the person still reviews.
       }
     }
+    // The head check's facts (light-header.ts), while the file is parsed: the check reads no file.
+    if (HEAD_MODALITIES.has(summary.modality ?? '')) {
+      const header = timed('load.light-header', () => encodeLightHeader(parsed));
+      if (header) result.lightHeader = header;
+    }
     recordStage('load.summary+templates', performance.now() - summaryStart);
     if (thumbnail && result.status === 'written') {
       try {
@@ -161,7 +229,10 @@ async function scanOne(input: InputRef, thumbnail: boolean): Promise<ScanResult>
     }
   }
   // The reply is structured-cloned back to the page; its JSON length approximates its size.
-  if (stageTimesEnabled()) recordStage('load.reply-to-page', 0, JSON.stringify(result).length + (reused ? reused.head.length + reused.tail.length : 0));
+  if (stageTimesEnabled()) {
+    const kept = result.reused ? result.reused.head.length + result.reused.tail.length + (result.reused.output ? result.reused.output.before.length + result.reused.output.after.length : 0) : 0;
+    recordStage('load.reply-to-page', 0, JSON.stringify(result).length + kept);
+  }
   return result;
 }
 
@@ -181,11 +252,23 @@ function giveSpare(p: Placeholder): void {
 }
 
 async function exportOne(
+  init: SessionInit,
   s: Session,
   index: number,
   input: InputRef,
   deface: DefaceInstruction | undefined,
 ): Promise<{ message: ExportMessage; result: { status: ScanResult['status']; bytes: number } }> {
+  // De-identified once: load's output under these very options is this export's output.
+  const kept = input.reused?.output;
+  if (kept && input.reused && !input.problem && !deface) {
+    if (timed('export.options-key', () => kept.key === fileOptionsKey(init, input.path))) {
+      if (kept.mapping) s.mapping?.merge(kept.mapping);
+      recordStage('export.kept-output', 0, kept.before.length + kept.after.length);
+      const size = kept.before.length + (input.reused.end - input.reused.start) + kept.after.length;
+      return { message: { index, outcome: kept.outcome, pieces: keptPieces(kept, input.reused), crc: kept.crc }, result: { status: 'written', bytes: size } };
+    }
+    recordStage('export.kept-output-refused', 0);
+  }
   // A defaced file's pixels change: it is always read whole.
   if (input.reused && !input.problem && !deface) {
     const reused = input.reused;
@@ -224,6 +307,7 @@ const api: EngineWorkerApi = {
 
   configure(init) {
     session = sessionFrom(init);
+    configured = init;
   },
 
   async thumbnail(input) {
@@ -236,11 +320,16 @@ const api: EngineWorkerApi = {
     }
   },
 
-  async scan(inputs, thumbnail) {
+  async scan(inputs, thumbnail, plan) {
     const results: ScanResult[] = [];
-    for (const input of inputs) results.push(await scanOne(input, thumbnail));
+    const read = readBatch(inputs);
+    for (let k = 0; k < inputs.length; k++) results.push(await scanOne(inputs[k], thumbnail, plan, read?.[k]));
     // The kept header bytes come back to the page moved, not copied.
-    const transfer = results.flatMap((r) => (r.reused ? [r.reused.head.buffer as ArrayBuffer, r.reused.tail.buffer as ArrayBuffer] : []));
+    const transfer = results.flatMap((r) => {
+      const o = r.reused?.output;
+      const kept = r.reused ? [r.reused.head.buffer, r.reused.tail.buffer, ...(o ? [o.before.buffer, o.after.buffer] : [])] as ArrayBuffer[] : [];
+      return r.lightHeader ? [...kept, r.lightHeader.bytes.buffer as ArrayBuffer] : kept;
+    });
     return Comlink.transfer(results, transfer);
   },
 
@@ -280,21 +369,25 @@ const api: EngineWorkerApi = {
   beginExport(init, port) {
     exporting?.port.close();
     // The head series' defacing, per file: patches and marks for accepted ones, the reason for kept faces.
-    exporting = { session: sessionFrom(init), port, deface: new Map(init.deface?.instructions ?? []) };
+    exporting = { init, session: sessionFrom(init), port, deface: new Map(init.deface?.instructions ?? []) };
   },
 
   async exportFiles(first, inputs) {
     if (!exporting) throw new Error('exportFiles() before beginExport()');
-    const { session: s, port, deface } = exporting;
+    const { init, session: s, port, deface } = exporting;
     const messages: ExportMessage[] = [];
     const results: { status: ScanResult['status']; bytes: number }[] = [];
     for (let k = 0; k < inputs.length; k++) {
-      const { message, result } = await exportOne(s, first + k, inputs[k], deface.get(inputs[k].path));
+      const { message, result } = await exportOne(init, s, first + k, inputs[k], deface.get(inputs[k].path));
       messages.push(message);
       results.push(result);
     }
     post(port, messages);
     return results;
+  },
+
+  headCheck(series) {
+    return timed('head-check', () => headCheckOf(series.map((s) => instanceFromLightHeader(s.path, s.header))), series.reduce((n, s) => n + s.header.bytes.length, 0));
   },
 
   endExport() {

@@ -20,6 +20,8 @@ import type { DefaceInstruction } from '../core/deface/write-back.ts';
 import type { DefaceSeriesFacts } from '../core/export/report.ts';
 import type { StageTotals } from './stage-times.ts';
 import type { OutputPiece, ReusedPixels } from '../core/export/reused-pixels.ts';
+import type { LightHeaderBytes } from '../core/deface/light-header.ts';
+import type { HeadCheck } from './deface-protocol.ts';
 
 export type { ReusedPixels };
 export type { ImageIdentity, PixelAssessment, PixelFacts, PixelReviewOptions, InstanceReview, InstanceSummary, MappingSnapshot, PixelRedaction, RedactionBox, RedactionPlan, ReportedOutcome, ResidualFinding, ZipListing };
@@ -78,8 +80,16 @@ export interface ScanResult {
   templates?: RedactionBox[];
   /** What the original header says about burned-in text (images only); the app assesses it under its plan. */
   pixelFacts?: PixelFacts;
-  /** Native pixel data export can take from the input unread: the header bytes and the value's CRC (head/tail transferred). */
+  /**
+   * Native pixel data export can take from the input unread: the header bytes and the value's CRC,
+   * and the de-identified output as export would now write it (its buffers transferred).
+   */
   reused?: ReusedPixels;
+  /**
+   * CT and MR only: what the head check reads of this file (core/deface/light-header.ts, about
+   * 1 kB), so the check never reads the file again. Its buffer is transferred.
+   */
+  lightHeader?: LightHeaderBytes;
 }
 
 /** The de-identified output of one instance under a plan, for the viewer's preview. */
@@ -101,8 +111,11 @@ export interface EngineWorkerApi {
   deriveKey(passphrase?: string): Uint8Array;
   /** Sets the session used by scan, check and review. */
   configure(init: SessionInit): void;
-  /** Loads a batch of inputs, one after another (a batch is one message each way). */
-  scan(inputs: InputRef[], thumbnail: boolean): Promise<ScanResult[]>;
+  /**
+   * Loads a batch of inputs, one after another (a batch is one message each way). `plan` is the
+   * page's plan now: load de-identifies as an export would now, and keeps that output.
+   */
+  scan(inputs: InputRef[], thumbnail: boolean, plan?: RedactionPlan): Promise<ScanResult[]>;
   check(input: InputRef): Promise<CheckResult>;
   /** PNG preview of the first frame, made on demand (visible cards only); compressed images are decoded with the codecs. */
   thumbnail(input: InputRef): Promise<Blob | undefined>;
@@ -114,6 +127,8 @@ export interface EngineWorkerApi {
   beginExport(init: SessionInit, port: MessagePort): void;
   /** De-identifies a batch of inputs (export indices first, first + 1, …) and hands the results to the zip writer in one message. */
   exportFiles(first: number, inputs: InputRef[]): Promise<{ status: ScanResult['status']; bytes: number }[]>;
+  /** Whether a series is a head volume, from the light headers load handed over (its files, any order). */
+  headCheck(series: { path: string; header: LightHeaderBytes }[]): HeadCheck;
   /** Ends the export; returns the mapping records (pseudonymize mode). */
   endExport(): MappingSnapshot | undefined;
   /** Benchmark only (stage-times.ts): turns stage timing on or off, returns the totals so far. */

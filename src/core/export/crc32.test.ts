@@ -20,6 +20,18 @@ describe('crc32', () => {
       expect(crc32(b)).toBe(zlibCrc32(b));
     }
   });
+
+  it('matches zlib past the 16-byte word loop: every start offset (alignment) and lengths around its stride, continued too', () => {
+    const big = bytes(4096 + 64, 7);
+    for (let offset = 0; offset < 8; offset++) {
+      for (const n of [63, 64, 65, 79, 80, 81, 127, 128, 129, 4095, 4096]) {
+        const b = big.subarray(offset, offset + n);
+        expect(crc32(b)).toBe(zlibCrc32(b));
+        const cut = n >> 1;
+        expect(crc32(b.subarray(cut), crc32(b.subarray(0, cut)))).toBe(zlibCrc32(b));
+      }
+    }
+  });
 });
 
 describe('crc32Combine', () => {

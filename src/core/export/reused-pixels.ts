@@ -19,6 +19,7 @@ import type { ParsedFile } from '../dicom/reader.ts';
 import { pixelElement } from '../pixels/image-pixel.ts';
 import type { PixelRedaction } from '../pixels/redact.ts';
 import { crc32, crc32Combine } from './crc32.ts';
+import type { ReusedOutput } from './reused-output.ts';
 
 /** Whether the pixel step changed the pixel value (painted, cleared bits, re-encoded): then nothing is reused. */
 export const pixelsChanged = (pixels: PixelRedaction | undefined): boolean =>
@@ -34,6 +35,8 @@ export interface ReusedPixels {
   start: number;
   end: number;
   crc: number;
+  /** The de-identified output load made under the options it names (reused-output.ts), when there is one. */
+  output?: ReusedOutput;
 }
 
 /** Above this, head + tail are not kept (a header with large values before the pixels): export reads the file. */

@@ -3,7 +3,7 @@
  * viewer with the redaction boxes. The viewer's code (cornerstone3D) loads the first time it
  * is opened.
  */
-import { lazy, memo, Suspense, useEffect, useRef } from 'react';
+import { lazy, memo, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { useAppState, useVeilStore } from '../state/hooks.ts';
 import { formatDicomDate, formatPersonName, type PatientNode, type SeriesNode, type StudyNode } from '../state/tree.ts';
 import type { FileEntry } from '../state/types.ts';
@@ -70,15 +70,50 @@ export function SeriesView({ patients }: { patients: PatientNode[] }) {
           <Viewer key={series.key} series={series} />
         </Suspense>
       ) : (
-        <ul className="instance-grid">
-          {series.instances.map((f) => (
-            <li key={f.id}>
-              <InstanceCard file={f} />
-            </li>
-          ))}
-        </ul>
+        <InstanceGrid key={series.key} instances={series.instances} />
       )}
     </section>
+  );
+}
+
+/**
+ * Cards rendered at first, and added each time the end of the grid nears the screen: a 400-slice
+ * series used to render 400 cards at the end of load (over a second of page work while the
+ * workers needed the cores); a screen shows a few dozen.
+ */
+const CARDS_PER_STEP = 60;
+
+function InstanceGrid({ instances }: { instances: readonly FileEntry[] }) {
+  const [shown, setShown] = useState(CARDS_PER_STEP);
+  const more = useRef<HTMLLIElement>(null);
+  const hidden = instances.length - shown;
+  const showMore = useCallback(() => setShown((n) => n + CARDS_PER_STEP), []);
+  useEffect(() => {
+    const el = more.current;
+    if (hidden <= 0 || !el) return;
+    // Well before the end comes into view, so scrolling does not meet an empty grid.
+    const io = new IntersectionObserver((seen) => {
+      if (seen.some((e) => e.isIntersecting)) showMore();
+    }, { rootMargin: '800px 0px' });
+    io.observe(el);
+    return () => io.disconnect();
+  }, [hidden, shown, showMore]);
+  return (
+    <ul className="instance-grid">
+      {instances.slice(0, shown).map((f) => (
+        <li key={f.id}>
+          <InstanceCard file={f} />
+        </li>
+      ))}
+      {hidden > 0 ? (
+        <li ref={more} className="instance-grid-more">
+          {/* Also a button: keyboard users and screen readers reach the rest without scrolling. */}
+          <button type="button" className="btn btn-small" onClick={showMore} data-testid="instance-grid-more">
+            {hidden <= CARDS_PER_STEP ? `Show the other ${hidden} instance${hidden === 1 ? '' : 's'}` : `Show ${CARDS_PER_STEP} more (${hidden} not shown yet)`}
+          </button>
+        </li>
+      ) : null}
+    </ul>
   );
 }
 

@@ -17,8 +17,7 @@ export interface DefaceNeeded {
   reason: string;
 }
 
-/** Modalities whose series may be head volumes (isHeadSeries decides). */
-export const HEAD_MODALITIES = new Set(['CT', 'MR']);
+export { HEAD_MODALITIES } from '../../core/deface/head-modalities.ts';
 
 /** The loaded, readable files of each series, by series key. */
 export function filesBySeries(files: readonly FileEntry[]): Map<string, FileEntry[]> {

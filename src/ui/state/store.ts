@@ -6,7 +6,8 @@ import { parseLookupCsv } from '../../core/header/pseudonyms.ts';
 import { compilePlan, parsePlan, serializePlan, type CompiledPlan } from '../../core/pixels/plan.ts';
 import { assessPixels, planFacts, type PixelAssessment } from '../../core/pixels/review-status.ts';
 import { detectText } from '../../workers/ocr-client.ts';
-import { recordStage, timed } from '../../workers/stage-times.ts';
+import { recordStage, timed, timedAsync } from '../../workers/stage-times.ts';
+import { exportInit } from '../../workers/export-options.ts';
 import { validateProfile } from '../../core/profile/resolve.ts';
 import { defaultProfile, type OptionKey, type Override, type Profile } from '../../core/profile/profile.ts';
 import {
@@ -138,6 +139,9 @@ export class VeilStore {
   private defacer?: DefaceClient;
   /** Series whose head check has been asked for (the answer lands in state.deface). */
   private headChecks = new Map<string, Promise<void>>();
+  /** Cards that became visible and wait for their preview (made one at a time, when idle). */
+  private thumbnailsWanted = new Set<number>();
+  private thumbnailBusy = false;
 
   constructor() {
     this.state = {
@@ -197,6 +201,15 @@ export class VeilStore {
   }
 
   // ------------------------------------------------------------------ session
+
+  /**
+   * Starts the engine workers and gives them their session while the page waits for its first
+   * files, so a pick does not wait for the workers' start-up (about half a second on a busy
+   * 2-core machine before the first result). Idempotent: the session is made once per settings.
+   */
+  warmUp(): void {
+    this.session().catch(() => undefined);
+  }
 
   /** The session every worker uses: same profile, same key, same lookup. */
   private session(): Promise<SessionInit> {
@@ -293,6 +306,8 @@ export class VeilStore {
         const inputs: InputRef[] = batch.map((f) => ({ path: f.path, file: f.file }));
         await this.engine().scan(inputs, {
           signal,
+          // The plan as each batch starts: what export would paint (its output is kept, keyed by it).
+          plan: () => this.state.plan,
           onResult: (i, r) => this.onScanned(batch[i], r),
         });
       }
@@ -315,6 +330,7 @@ export class VeilStore {
       }
       recordStage('page.load-wall', performance.now() - started);
       this.checkHeads();
+      this.nextThumbnail();
     }
   }
 
@@ -329,6 +345,7 @@ export class VeilStore {
       pixelFacts: r.pixelFacts,
       pseudoPatientId: r.pseudoPatientId,
       reused: r.reused,
+      lightHeader: r.lightHeader,
     };
     if (r.templates) {
       this.proposals.push(...r.templates);
@@ -367,19 +384,37 @@ export class VeilStore {
     this.set({ files, selectedSeries });
   }
 
-  /** Asks the workers for a card's preview the first time the card is visible. */
+  /**
+   * Asks the workers for a card's preview the first time the card is visible. Previews are made
+   * one at a time, and only while nothing is loading or exporting: a preview reads its file again
+   * and renders it (30–40 ms of a worker each), and while loading or exporting the workers' time
+   * goes to what the person is waiting for (the cards show their placeholder meanwhile).
+   */
   requestThumbnail(id: number): void {
-    const entry = this.state.files.find((f) => f.id === id);
-    if (!entry || entry.thumb || entry.thumbUrl || entry.status !== 'ready' || !entry.summary?.hasPixels) return;
-    this.set({ files: this.state.files.map((f) => (f.id === id ? { ...f, thumb: 'loading' } : f)) });
-    void this.engine()
-      .thumbnail({ path: entry.path, file: entry.file })
-      .catch(() => undefined)
-      .then((png) => {
-        const patch: Partial<FileEntry> = { thumb: 'done', ...(png ? { thumbUrl: URL.createObjectURL(png) } : {}) };
-        this.pending.set(id, { ...this.pending.get(id), ...patch });
-        this.flushTimer ??= setTimeout(() => this.flush(), flushDelay(this.state.files.length));
-      });
+    this.thumbnailsWanted.add(id);
+    this.nextThumbnail();
+  }
+
+  private nextThumbnail(): void {
+    if (this.thumbnailBusy || this.state.load.active || this.state.export.phase === 'running') return;
+    for (const id of this.thumbnailsWanted) {
+      this.thumbnailsWanted.delete(id);
+      const entry = this.state.files.find((f) => f.id === id);
+      if (!entry || entry.thumb || entry.thumbUrl || entry.status !== 'ready' || !entry.summary?.hasPixels) continue;
+      this.thumbnailBusy = true;
+      this.set({ files: this.state.files.map((f) => (f.id === id ? { ...f, thumb: 'loading' } : f)) });
+      void this.engine()
+        .thumbnail({ path: entry.path, file: entry.file })
+        .catch(() => undefined)
+        .then((png) => {
+          const patch: Partial<FileEntry> = { thumb: 'done', ...(png ? { thumbUrl: URL.createObjectURL(png) } : {}) };
+          this.pending.set(id, { ...this.pending.get(id), ...patch });
+          this.flushTimer ??= setTimeout(() => this.flush(), flushDelay(this.state.files.length));
+          this.thumbnailBusy = false;
+          this.nextThumbnail();
+        });
+      return;
+    }
   }
 
   cancelLoad(): void {
@@ -396,6 +431,7 @@ export class VeilStore {
     if (this.state.export.result?.url) URL.revokeObjectURL(this.state.export.result.url);
     this.queue = [];
     this.pending.clear();
+    this.thumbnailsWanted.clear();
     this.seen.clear();
     this.past = [];
     this.future = [];
@@ -704,12 +740,18 @@ export class VeilStore {
       .map((f) => ({ path: f.path, file: f.file, problem: f.unpackProblem }));
   }
 
-  /** Asks, once per series, whether each loaded CT or MR series is a head volume (in the defacing worker). */
+  /**
+   * Asks, once per series, whether each loaded CT or MR series is a head volume: in an engine
+   * worker from the light headers load handed over (a few ms for 400 slices), or, if any file of
+   * the series came without one, in the defacing worker, which reads the files.
+   */
   private checkHeads(): void {
     for (const [key, entries] of filesBySeries(this.state.files)) {
       if (this.headChecks.has(key) || !HEAD_MODALITIES.has(entries[0].summary?.modality ?? '')) continue;
-      const check = this.defaceClient()
-        .headCheck(this.inputsOf(key))
+      const headers = entries.flatMap((f) => (f.lightHeader ? [{ path: f.path, header: f.lightHeader }] : []));
+      const readFiles = () => this.defaceClient().headCheck(this.inputsOf(key));
+      const asked = headers.length === entries.length ? this.engine().headCheck(headers).catch(readFiles) : readFiles();
+      const check = asked
         .catch((e: Error) => ({ head: false, reason: e.message }))
         .then((head) => this.updateDeface(key, (d) => ({ ...d, head })));
       this.headChecks.set(key, check);
@@ -823,7 +865,7 @@ export class VeilStore {
     }
     if (this.loading) await this.loading;
     // A head series whose check had not answered at the click must not slip past the gate.
-    await this.headChecksDone();
+    await timedAsync('page.head-checks-wait', () => this.headChecksDone());
     if (this.gate(anyway)) return;
     // In path order, folder by folder, as the CLI walks a folder: the same files give the same
     // report (references hold positions) and the same twin suffixes in both hosts.
@@ -838,7 +880,8 @@ export class VeilStore {
     try {
       // The plan as it is now: every accepted box is painted, proposals and rejected boxes are not.
       const deface = defaceExport(this.state.deface, this.state.files, anyway, inputs.map((i) => i.path));
-      const init: SessionInit = { ...(await this.session()), plan: this.state.plan, pixelReview: { require: true, exportAnyway }, ...(deface.session ? { deface: deface.session } : {}) };
+      // Built as load builds the init it de-identifies under (export-options.ts): unchanged, they meet.
+      const init: SessionInit = exportInit(await this.session(), this.state.plan, exportAnyway, deface.session);
       let progressShownAt = 0;
       const result = await this.engine().exportZip(inputs, init, {
         target: handle ? { kind: 'file', handle } : { kind: 'blob' },
@@ -887,6 +930,9 @@ export class VeilStore {
     } catch (e) {
       const cancelled = e instanceof CancelledError;
       this.set({ export: { ...this.state.export, phase: cancelled ? 'cancelled' : 'error', error: cancelled ? undefined : (e as Error).message } });
+    } finally {
+      // Previews of the cards shown meanwhile.
+      this.nextThumbnail();
     }
   }
 

@@ -2,6 +2,7 @@ import type { Pseudonym } from '../../core/header/pseudonyms.ts';
 import type { Profile } from '../../core/profile/profile.ts';
 import type { ImageIdentity, InstanceReview, InstanceSummary, PixelFacts, RedactionPlan, ResidualFinding, ReusedPixels } from '../../workers/protocol.ts';
 import type { DefaceMode, DefaceResult, HeadCheck } from '../../workers/deface-protocol.ts';
+import type { LightHeaderBytes } from '../../core/deface/light-header.ts';
 
 export type FileStatus = 'queued' | 'ready' | 'skipped' | 'failed';
 
@@ -30,6 +31,8 @@ export interface FileEntry {
   unpackProblem?: string;
   /** What export needs of the file besides its pixels, kept at load so the pixels are read once (core/export/reused-pixels.ts). */
   reused?: ReusedPixels;
+  /** CT/MR: what the head check reads of the file, handed over by load (core/deface/light-header.ts). */
+  lightHeader?: LightHeaderBytes;
 }
 
 export interface LoadProgress {
