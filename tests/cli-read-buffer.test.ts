@@ -16,9 +16,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReadBuffer, readInputFile } from '../src/cli/read-file.ts';
 import { collectInputs } from '../src/cli/inputs.ts';
 import { createZipFileSink } from '../src/cli/node-sinks.ts';
-import { deidentifyAll } from '../src/cli/parallel.ts';
+import { sessionFrom } from '../src/cli/parallel.ts';
+import { READ_AHEAD_MAX, deidentifyInOrder } from '../src/cli/one-thread.ts';
 import { deriveSessionKey } from '../src/core/header/keys.ts';
 import { defaultProfile } from '../src/core/profile/profile.ts';
+import { deidentifyFileAsync } from '../src/core/deidentify.ts';
 import { bytesSource, readZipItem, walkZip } from '../src/workers/zip-input.ts';
 import { fixturesDir, repoRoot } from './helpers/fixtures.ts';
 
@@ -120,25 +122,40 @@ describe('outputs that are views of a reused buffer', () => {
     for (const [name, bytes] of expected) expect(Buffer.compare(Buffer.from(entry(name) ?? []), Buffer.from(bytes)), name).toBe(0);
   });
 
-  it('one thread reads ahead, but never into a buffer whose outputs are still being written', async () => {
-    const { inputs } = await collectInputs([input]);
-    // Three times over: more files than buffers, so every buffer is read into again.
-    const many = [...inputs, ...inputs, ...inputs];
-    let written = 0;
-    await deidentifyAll(
-      many,
-      { profile: defaultProfile(), key: deriveSessionKey('read-ahead') },
-      { threads: 1, workerUrl: new URL(import.meta.url) },
-      async (index, outcome) => {
-        if (!('status' in outcome) || outcome.status !== 'written') throw new Error(`input ${index} was not written`);
-        const atDelivery = outcome.parts.map((p) => new Uint8Array(p));
-        // A slow sink: the bytes are looked at again when they would reach the disk, after the
-        // pipeline has had every chance to read the following files.
-        await new Promise((res) => setTimeout(res, 15));
-        outcome.parts.forEach((p, i) => expect(Buffer.compare(Buffer.from(p), Buffer.from(atDelivery[i])), `input ${index} part ${i}`).toBe(0));
-        written++;
-      },
-    );
-    expect(written).toBe(many.length);
-  }, 120_000);
+  // The default reads every fixture ahead; a limit of 100 KB makes the large ones (0.5-2.2 MB)
+  // wait for every earlier write and take a buffer of their own, between small ones read ahead.
+  it.each([['every file read ahead', READ_AHEAD_MAX], ['large files not read ahead', 100_000]])(
+    'one thread, %s: never reads into a buffer whose outputs are still being written',
+    async (_, readAheadMax) => {
+      const { inputs } = await collectInputs([input]);
+      // Three times over: more files than buffers, so every buffer is read into again.
+      const many = [...inputs, ...inputs, ...inputs];
+      // What each file must become: de-identified from bytes of its own, same key.
+      const init = { profile: defaultProfile(), key: deriveSessionKey('read-ahead') };
+      const expected = new Map<string, Buffer>();
+      for (const f of inputs) {
+        const own = await deidentifyFileAsync({ path: f.path, bytes: readFileSync(f.diskPath!) }, sessionFrom(init));
+        if (own.status !== 'written') throw new Error(`${f.path} was not written`);
+        expected.set(f.path, Buffer.concat(own.parts));
+      }
+      let written = 0;
+      const usersOf = new Map<ArrayBufferLike, Set<number>>();
+      await deidentifyInOrder(many, sessionFrom(init), () => undefined, undefined,
+        async (index, outcome) => {
+          if (!('status' in outcome) || outcome.status !== 'written') throw new Error(`input ${index} was not written`);
+          for (const p of outcome.parts) usersOf.set(p.buffer, (usersOf.get(p.buffer) ?? new Set()).add(index));
+          // A slow sink: the bytes are looked at again when they would reach the disk, after the
+          // pipeline has had every chance to read the following files.
+          await new Promise((res) => setTimeout(res, 15));
+          expect(Buffer.compare(Buffer.concat(outcome.parts), expected.get(many[index].path)!), `input ${index}: ${many[index].path}`).toBe(0);
+          written++;
+        },
+        readAheadMax);
+      expect(written).toBe(many.length);
+      // No reused buffer grew past the limit: a buffer that large served one input only.
+      const shared = [...usersOf].filter(([buffer, users]) => buffer.byteLength > readAheadMax && users.size > 1);
+      expect(shared.map(([buffer, users]) => `${buffer.byteLength} bytes: inputs ${[...users]}`)).toEqual([]);
+    },
+    120_000,
+  );
 });
