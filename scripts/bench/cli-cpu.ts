@@ -12,7 +12,8 @@
  * Every run is timed by /usr/bin/time (user, system, wall, peak RSS, minor page faults); the
  * outputs are checked (exit 0, 400 written) and deleted, and `sync` runs, outside the timing.
  * Prints medians and the median of the per-round ratios gdcmanon/veil (CPU and wall) with their
- * range. A measurement, not a gate: the exit status is 0 whatever the ratio.
+ * range, and with --compare the two builds' CPU and wall time paired per round. A measurement,
+ * not a gate: the exit status is 0 whatever the ratio.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -141,9 +142,12 @@ function main(): void {
     console.log(`| ${c.name} | ${cpu} | ${m((u) => u.wall).toFixed(2)} | ${i === 0 ? '1' : ratio((u) => u.cpu)} | ${i === 0 ? '1' : ratio((u) => u.wall)} | ${m((u) => u.maxRssMB).toFixed(0)} | ${m((u) => u.minorFaults).toFixed(0)} |`);
   });
   if (opts.compare) {
+    console.log('');
     // This build against the other one, round by round: the steadiest figure for a change.
-    const r = samples[1].map((u, k) => samples[2][k].cpu / u.cpu);
-    console.log(`\nCPU of ${contenders[2].name} / ${contenders[1].name}, paired per round: median ${median(r).toFixed(2)} (${Math.min(...r).toFixed(2)}-${Math.max(...r).toFixed(2)})`);
+    for (const [what, f] of [['CPU', (u: Usage) => u.cpu], ['wall time', (u: Usage) => u.wall]] as const) {
+      const r = samples[1].map((u, k) => f(samples[2][k]) / f(u));
+      console.log(`${what} of ${contenders[2].name} / ${contenders[1].name}, paired per round: median ${median(r).toFixed(2)} (${Math.min(...r).toFixed(2)}-${Math.max(...r).toFixed(2)})`);
+    }
   }
 }
 

@@ -17,13 +17,16 @@ export interface NodeSinkOptions {
 
 /**
  * Writes a zip to `filePath` as files are added (constant memory), through the shared ZipWriter,
- * on a write stream: each piece goes to disk on Node's thread pool and the next waits for it
- * (back-pressure). The CRC-32 is the caller's when it has one (a worker thread computed it),
+ * on a write stream. The CRC-32 is the caller's when it has one (a worker thread computed it),
  * else Node's native zlib.crc32 (README, Benchmarks).
  *
- * Measured in paired rounds on the shared 2-core machine: synchronous writes on the main thread
- * and a background writer that let the main thread run 8-64 MiB ahead were both slower in wall
- * time than this stream (the synchronous one by a third), though they used no more CPU.
+ * Each entry's pieces (local header, the file's parts) are queued corked and go to disk in one
+ * `writev` on Node's thread pool, which needs the main thread neither between pieces nor to
+ * finish: it runs while the main thread de-identifies the next file. `add` resolves when the
+ * last of its pieces has been written — not merely queued — because pieces may be views of a
+ * read buffer the caller reuses once `add` resolves (src/cli/read-file.ts, ReadBuffer).
+ * (Waiting for 'drain' is not that: a write smaller than the stream's high-water mark returns
+ * true while still in flight.)
  * On `abort()`, or if a write fails, the partial file is removed.
  */
 export function createZipFileSink(filePath: string, options: NodeSinkOptions = {}): ZipFileSink {
@@ -43,23 +46,30 @@ export function createZipFileSink(filePath: string, options: NodeSinkOptions = {
   });
   opened.catch(() => undefined);
 
+  /** Settles when the latest queued piece (and so every piece before it: writes run in order) is written. */
+  let written: Promise<void> = Promise.resolve();
   const write = async (chunk: Uint8Array): Promise<void> => {
     await opened;
     if (streamError) throw streamError;
-    if (!stream.write(chunk)) {
-      await new Promise<void>((res, rej) => {
-        const onDrain = (): void => {
-          stream.off('error', onError);
-          res();
-        };
-        const onError = (e: Error): void => {
-          stream.off('drain', onDrain);
-          rej(e);
-        };
-        stream.once('drain', onDrain);
-        stream.once('error', onError);
+    written = new Promise<void>((res, rej) => {
+      stream.write(chunk, (e) => {
+        if (!e) return res();
+        streamError ??= e; // before 'error' is emitted: the caller's catch must see it
+        rej(e);
       });
+    });
+    written.catch(() => undefined); // awaited by add/close; a failure also sets streamError
+  };
+  /** Queues one step's pieces corked (one writev on the thread pool), then waits until they are written. */
+  const inOneWrite = async (step: () => Promise<void>): Promise<void> => {
+    await opened;
+    stream.cork();
+    try {
+      await step();
+    } finally {
+      stream.uncork();
     }
+    await written;
   };
   const zip = new ZipWriter<never>(write);
   let state: 'open' | 'closed' | 'aborted' = 'open';
@@ -78,7 +88,7 @@ export function createZipFileSink(filePath: string, options: NodeSinkOptions = {
       assertSafeRelativePath(path);
       const parts = partsOf(data);
       try {
-        await zip.add(path, crc ?? crc32Native(parts), sizeOf(data), parts);
+        await inOneWrite(() => zip.add(path, crc ?? crc32Native(parts), sizeOf(data), parts));
       } catch (e) {
         if (streamError || (e as { partial?: boolean }).partial) await discard();
         throw e;
@@ -88,7 +98,7 @@ export function createZipFileSink(filePath: string, options: NodeSinkOptions = {
       if (state !== 'open') throw new Error(`zip sink is already ${state}`);
       state = 'closed';
       try {
-        await zip.close();
+        await inOneWrite(() => zip.close());
       } catch (e) {
         await discard();
         throw e;
