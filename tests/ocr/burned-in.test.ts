@@ -25,6 +25,7 @@ import { fixturesDir } from '../helpers/fixtures.ts';
 import { nativeTesseractAvailable, readWithNativeTesseract } from '../helpers/tesseract-native.ts';
 import { FIXTURES, labelHas } from './fixture-expectations.ts';
 import { readableSecrets } from './measure.ts';
+import { makeSynthetic } from './synthetic-images.ts';
 
 const dir = path.join(fixturesDir, 'burned-in');
 let engine: OcrEngine;
@@ -98,10 +99,36 @@ describe('the check after redaction', () => {
     if (outcome.status !== 'written') return;
     const ids = ocrIdentifiers(readPart10(bytes).dataset);
     const check = await checkOutput(engine, joinParts(outcome.parts), ids);
-    const kinds = check.findings.flatMap((f) => f.identifiers);
+    const kinds = check.findings.flatMap((f) => f.kinds);
     expect(kinds.some((k) => k.startsWith('patient name part')), JSON.stringify(check.findings)).toBe(true);
     expect(kinds.some((k) => k.startsWith('accession number')), JSON.stringify(check.findings)).toBe(true);
     expect(checkWarning(check)).toMatch(/^BLOCKING: /);
+  });
+});
+
+describe('the check after redaction: contacts the header never named', () => {
+  it('blocks an output that still shows a phone number or an e-mail address, and names only their kinds', async () => {
+    // A 640×480 screen with a phone and an e-mail printed, none of it in the header, and a
+    // clinical overlay; de-identified without any box, as if detection had missed them.
+    const image = makeSynthetic({
+      name: 'contacts', width: 640, height: 480, font: 'DejaVu-Sans', pointSize: 14, kind: 'gray8',
+      background: { r: 0, g: 0, b: 0 }, foreground: { r: 235, g: 235, b: 235 },
+      items: [
+        { text: 'Tel 0161 496 0732', phi: true, x: 20, y: 20 },
+        { text: 'j.smith@example.org', phi: true, x: 20, y: 430 },
+        { text: 'Kidney L 10.2 cm', phi: false, x: 440, y: 20 },
+      ],
+    });
+    const outcome = await deidentifyFileAsync({ path: 'contacts.dcm', bytes: image.bytes }, createSession());
+    expect(outcome.status).toBe('written');
+    if (outcome.status !== 'written') return;
+    const check = await checkOutput(engine, joinParts(outcome.parts), ocrIdentifiers(readPart10(image.bytes).dataset));
+    const kinds = check.findings.flatMap((f) => f.kinds);
+    expect(kinds, JSON.stringify(check.findings)).toEqual(expect.arrayContaining(['free text: phone', 'free text: email']));
+    const warning = checkWarning(check) ?? '';
+    expect(warning).toMatch(/^BLOCKING: identifying burned-in text is still readable after redaction: .*free text: phone/);
+    // The warning goes into the report, which ships with the data: kinds, never the text.
+    for (const secret of ['0161', '0732', 'smith', 'example']) expect(warning).not.toContain(secret);
   });
 });
 

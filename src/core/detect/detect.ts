@@ -9,7 +9,8 @@
  * "accepted" (painted unless a person rejects them), other text is "proposed" (painted only once
  * a person accepts it). With `keepClinicalText`, measurements and scale labels are not proposed.
  */
-import { PATTERN_KIND } from './burned-in-kinds.ts';
+import { PATTERN_KIND, freeTextKind } from './burned-in-kinds.ts';
+import { findEmails, findPhones } from './free-text/patterns.ts';
 import { sha256 } from '@noble/hashes/sha2.js';
 import type { Dataset } from '../dicom/dataset.ts';
 import type { RedactionBox } from '../pixels/plan.ts';
@@ -642,8 +643,12 @@ async function readOrSkip(engine: OcrEngine, instance: StudyInstance, settings: 
 // ------------------------------------------------------------------------------------ check after redaction
 
 export interface RedactionCheck {
-  /** Text still readable in the output that matches one of the ORIGINAL file's identifiers. */
-  findings: { frame: number; text: string; box: Rect; identifiers: string[] }[];
+  /**
+   * Text still readable in the output that identifies: one of the ORIGINAL file's identifiers, or
+   * a phone number or e-mail address (the free-text detector's patterns, which no overlay
+   * resembles). `kinds` names what it is ("patient name part", "free text: phone"), never the text.
+   */
+  findings: { frame: number; text: string; box: Rect; kinds: string[] }[];
   framesRead: number[];
   skipped?: string;
 }
@@ -668,10 +673,12 @@ export async function checkRedacted(engine: OcrEngine, output: { dataset: Datase
       const lines = await readGray(engine, toGray8(await source.frame(f), params), ids);
       check.framesRead.push(f);
       for (const line of lines) {
-        const found = identifierMatches(line.text, ids);
-        if (found.length) {
-          check.findings.push({ frame: f, text: line.text, box: boxWithMargin(line, source.width, source.height), identifiers: found.map((i) => `${i.kind} ${i.value}`) });
-        }
+        const kinds = new Set(identifierMatches(line.text, ids).map((i) => i.kind));
+        // A phone or e-mail the header never named is just as identifying when it was missed.
+        // Only these two patterns: the check blocks a file, and cues or tagged names on a
+        // noisy re-reading of a painted image would block files for nothing.
+        for (const span of [...findPhones(line.text), ...findEmails(line.text)]) kinds.add(freeTextKind(span.kind));
+        if (kinds.size) check.findings.push({ frame: f, text: line.text, box: boxWithMargin(line, source.width, source.height), kinds: [...kinds] });
       }
     }
   } catch (e) {

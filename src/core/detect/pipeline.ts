@@ -105,7 +105,7 @@ export async function detectAndPlan(engine: OcrEngine, inputs: readonly OcrInput
   return { plan: { version: 1, boxes }, instances: result.instances, identifiers, unreadable, failed, read };
 }
 
-/** Reads a de-identified output (Part 10 bytes) again; findings are identifiers of the original still readable. */
+/** Reads a de-identified output (Part 10 bytes) again; findings are identifying texts still readable (RedactionCheck). */
 export async function checkOutput(engine: OcrEngine, outputBytes: Uint8Array, original: OcrIdentifiers, settings: DetectSettings = {}): Promise<RedactionCheck> {
   const parsed = readPart10(outputBytes);
   return checkRedacted(engine, { dataset: parsed.dataset, transferSyntaxUID: parsed.transferSyntaxUID }, original, settings);
@@ -119,8 +119,9 @@ export function checkWarning(check: RedactionCheck): string | undefined {
   if (check.findings.length === 0) {
     return check.skipped ? `BLOCKING: burned-in text could not be checked after redaction: ${check.skipped}` : undefined;
   }
-  const what = check.findings.map((f) => `frame ${f.frame} at ${f.box.x},${f.box.y} (${f.identifiers.map((i) => i.split(' ').slice(0, -1).join(' ') || i).join(', ')})`);
-  return `BLOCKING: burned-in text matching the patient's identifiers is still readable after redaction: ${what.join('; ')}`;
+  // Kinds only: the warning reaches the report, which ships with the data.
+  const what = check.findings.map((f) => `frame ${f.frame} at ${f.box.x},${f.box.y} (${f.kinds.join(', ')})`);
+  return `BLOCKING: identifying burned-in text is still readable after redaction: ${what.join('; ')}`;
 }
 
 /**
