@@ -32,7 +32,11 @@ export interface Band {
   y1: number;
 }
 
-/** Whitens every mark (8-connected non-white pixels) none of whose pixels is darker than `core`. In place; returns its argument. */
+/**
+ * Whitens every mark (8-connected pixels under WHITE) none of whose pixels is darker than `core`,
+ * and near-white ground (WHITE…254) outside kept marks. A grey ground that touches text joins its
+ * mark and stays: the step only ever keeps more than it needs to. In place; returns its argument.
+ */
 export function dropFaintMarks(g: Gray8, core = 160): Gray8 {
   const { width, height, data } = g;
   const n = width * height;
