@@ -41,53 +41,10 @@ function pixels(ds: DS, bytes: Uint8Array): Int16Array {
   return new Int16Array(bytes.buffer.slice(bytes.byteOffset + el.dataOffset, bytes.byteOffset + el.dataOffset + el.length));
 }
 
-test('deface the head CT, look at it in 3-D, accept, export: only the face changes, geometry kept, RVF NO', async ({ page }) => {
-  const problems = collectProblems(page);
-  await loadHead(page);
-  await shot(page, 'deface-1-offered');
-
-  await page.getByTestId('deface').click();
-  const done = page.getByTestId('deface-done');
-  await expect(done).toBeVisible({ timeout: 540_000 });
-  await expect(done).toHaveAttribute('data-status', 'defaced');
-  // The automatic check ran on the defaced head (face-api in the defacing worker) and found no face.
-  await expect(page.getByTestId('face-check')).toHaveAttribute('data-face-found', 'false');
-
-  // The 3-D views: from the front, then turned; both heads rendered before each screenshot.
-  const view3d = page.getByTestId('deface-3d');
-  await expect(view3d).toHaveAttribute('data-status', 'ready', { timeout: 120_000 });
-  await expect(view3d).toHaveAttribute('data-rendered', 'true', { timeout: 120_000 });
-  await done.scrollIntoViewIfNeeded();
-  await page.waitForTimeout(1500); // let the ray caster finish its last frame before the screenshot
-  await page.getByTestId('deface-3d-before').screenshot({ path: path.join(repoRoot, 'test-results', 'screenshots', 'deface-3d-front-before.png') });
-  await page.getByTestId('deface-3d-after').screenshot({ path: path.join(repoRoot, 'test-results', 'screenshots', 'deface-3d-front-after.png') });
-  await page.getByTestId('deface-view-oblique').click();
-  await expect(view3d).toHaveAttribute('data-yaw', '30');
-  await page.waitForTimeout(1500);
-  await page.getByTestId('deface-3d-before').screenshot({ path: path.join(repoRoot, 'test-results', 'screenshots', 'deface-3d-oblique-before.png') });
-  await page.getByTestId('deface-3d-after').screenshot({ path: path.join(repoRoot, 'test-results', 'screenshots', 'deface-3d-oblique-after.png') });
-  // Turned by dragging, as a user would.
-  const box = (await page.getByTestId('deface-3d-after').boundingBox())!;
-  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(box.x + box.width / 2 - 120, box.y + box.height / 2, { steps: 2 });
-  await page.mouse.up();
-  await expect(view3d).not.toHaveAttribute('data-yaw', '30');
-  await page.getByTestId('deface-view-left').click();
-  await page.waitForTimeout(1500);
-  await page.getByTestId('deface-3d-after').screenshot({ path: path.join(repoRoot, 'test-results', 'screenshots', 'deface-3d-left-after.png') });
-  await page.getByTestId('deface-slice-before').screenshot({ path: path.join(repoRoot, 'test-results', 'screenshots', 'deface-sagittal-before.png') });
-  await page.getByTestId('deface-slice-after').screenshot({ path: path.join(repoRoot, 'test-results', 'screenshots', 'deface-sagittal-after.png') });
-  await shot(page, 'deface-2-done');
-
-  await page.getByTestId('deface-accept').click();
-  await expect(page.getByTestId('deface-accept')).toHaveAttribute('aria-pressed', 'true');
-
-  const zip = await openZip(await exportZip(page));
+/** Where the export changed pixels, against the head's own extent and centre (tissue above −500 HU, patient mm). */
+function changedPixels(zip: Awaited<ReturnType<typeof openZip>>): { changed: number; earPixels: number; misplaced: string[]; centre: string } {
   const outputs = outputsByInput(zip);
   expect(outputs.size).toBe(FILES.length);
-
-  // Head extent and centre from the input itself (tissue above −500 HU), in patient millimetres.
   let changed = 0;
   const misplaced: string[] = [];
   const inputs = FILES.map((f) => {
@@ -152,16 +109,84 @@ test('deface the head CT, look at it in 3-D, accept, export: only the face chang
       }
     }
   }
+  return { changed, earPixels, misplaced, centre: `x ${xCentre.toFixed(1)} y ${yCentre.toFixed(1)}, z ${zMin}..${zMax}` };
+}
+
+test('deface the head CT, look at it in 3-D, accept, export: only the face changes, geometry kept, RVF NO', async ({ page }) => {
+  const problems = collectProblems(page);
+  await loadHead(page);
+  await shot(page, 'deface-1-offered');
+
+  await page.getByTestId('deface').click();
+  const done = page.getByTestId('deface-done');
+  await expect(done).toBeVisible({ timeout: 540_000 });
+  await expect(done).toHaveAttribute('data-status', 'defaced');
+  // The automatic check ran on the defaced head (face-api in the defacing worker) and found no face.
+  await expect(page.getByTestId('face-check')).toHaveAttribute('data-face-found', 'false');
+
+  // The 3-D views: from the front, then turned; both heads rendered before each screenshot.
+  const view3d = page.getByTestId('deface-3d');
+  await expect(view3d).toHaveAttribute('data-status', 'ready', { timeout: 120_000 });
+  await expect(view3d).toHaveAttribute('data-rendered', 'true', { timeout: 120_000 });
+  await done.scrollIntoViewIfNeeded();
+  await page.waitForTimeout(1500); // let the ray caster finish its last frame before the screenshot
+  await page.getByTestId('deface-3d-before').screenshot({ path: path.join(repoRoot, 'test-results', 'screenshots', 'deface-3d-front-before.png') });
+  await page.getByTestId('deface-3d-after').screenshot({ path: path.join(repoRoot, 'test-results', 'screenshots', 'deface-3d-front-after.png') });
+  await page.getByTestId('deface-view-oblique').click();
+  await expect(view3d).toHaveAttribute('data-yaw', '30');
+  await page.waitForTimeout(1500);
+  await page.getByTestId('deface-3d-before').screenshot({ path: path.join(repoRoot, 'test-results', 'screenshots', 'deface-3d-oblique-before.png') });
+  await page.getByTestId('deface-3d-after').screenshot({ path: path.join(repoRoot, 'test-results', 'screenshots', 'deface-3d-oblique-after.png') });
+  // Turned by dragging, as a user would.
+  const box = (await page.getByTestId('deface-3d-after').boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2 - 120, box.y + box.height / 2, { steps: 2 });
+  await page.mouse.up();
+  await expect(view3d).not.toHaveAttribute('data-yaw', '30');
+  await page.getByTestId('deface-view-left').click();
+  await page.waitForTimeout(1500);
+  await page.getByTestId('deface-3d-after').screenshot({ path: path.join(repoRoot, 'test-results', 'screenshots', 'deface-3d-left-after.png') });
+  await page.getByTestId('deface-slice-before').screenshot({ path: path.join(repoRoot, 'test-results', 'screenshots', 'deface-sagittal-before.png') });
+  await page.getByTestId('deface-slice-after').screenshot({ path: path.join(repoRoot, 'test-results', 'screenshots', 'deface-sagittal-after.png') });
+  await shot(page, 'deface-2-done');
+
+  await page.getByTestId('deface-accept').click();
+  await expect(page.getByTestId('deface-accept')).toHaveAttribute('aria-pressed', 'true');
+
+  const zip = await openZip(await exportZip(page));
+  const { changed, earPixels, misplaced, centre } = changedPixels(zip);
   const report = zip.report as unknown as { defacing?: { status: string; mode?: string; changedVoxels?: number; inputs: string[] }[] };
   expect(report.defacing?.[0]).toMatchObject({ status: 'defaced', mode: 'remove' });
   // The engine counts the region's voxels; a voxel that already held the new value is not a changed pixel.
   expect(report.defacing![0].changedVoxels).toBeGreaterThanOrEqual(changed);
   expect(changed, 'pixels changed by defacing').toBeGreaterThan(1000);
-  const summary = `${changed} pixels changed, ${earPixels} of them in the ear regions; head centre x ${xCentre.toFixed(1)} y ${yCentre.toFixed(1)} mm`;
+  const summary = `${changed} pixels changed, ${earPixels} of them in the ear regions; head centre ${centre} mm`;
   test.info().annotations.push({ type: 'defaced pixels', description: summary });
   console.log(`deface e2e: ${summary}; the app said: ${await done.locator('p').first().innerText()}`);
-  expect(misplaced, `changed pixels outside the face and ears (centre x ${xCentre.toFixed(1)} y ${yCentre.toFixed(1)}, z ${zMin}..${zMax})`).toEqual([]);
+  expect(misplaced, `changed pixels outside the face and ears (centre ${centre})`).toEqual([]);
+  expect(earPixels, 'ears removed by default').toBeGreaterThan(0);
   expect(problems).toEqual([]);
+});
+
+test('blur without the ears, chosen in the panel: the report says blur, the face is blurred, the ears stay', async ({ page }) => {
+  await loadHead(page);
+  await page.getByTestId('deface-mode-blur').click();
+  await expect(page.getByTestId('deface-mode-blur')).toHaveAttribute('aria-checked', 'true');
+  await page.getByTestId('deface-ears').uncheck();
+  await page.getByTestId('deface').click();
+  const done = page.getByTestId('deface-done');
+  await expect(done).toBeVisible({ timeout: 540_000 });
+  await expect(done).toHaveAttribute('data-status', 'defaced');
+  await expect(page.getByTestId('face-check')).toHaveAttribute('data-face-found', 'false');
+  await page.getByTestId('deface-accept').click();
+  const zip = await openZip(await exportZip(page));
+  const { changed, earPixels, misplaced, centre } = changedPixels(zip);
+  const report = zip.report as unknown as { defacing?: { status: string; mode?: string }[] };
+  expect(report.defacing?.[0]).toMatchObject({ status: 'defaced', mode: 'blur' });
+  expect(changed, 'pixels changed by blurring').toBeGreaterThan(1000);
+  expect(misplaced, `changed pixels outside the face and ears (centre ${centre})`).toEqual([]);
+  expect(earPixels, 'ears left as they were when the switch is off').toBe(0);
 });
 
 test('a head series nobody defaced stops the export at the gate, with its reason; keeping the face lets it through', async ({ page }) => {

@@ -15,6 +15,9 @@
  *      thread) timed in the same rounds, so the figure can be compared across a shared machine
  *      as a ratio.
  *
+ *   6. the free-text detector on OCR lines (scripts/bench/ocr-free-text.ts): its own time per
+ *      frame, cold and from its memo, and the name tagger's one-off load.
+ *
  *   5. CPU seconds (process.cpuUsage: this process and its recogniser threads, not native
  *      Tesseract's child process) beside wall seconds, for parts 1 and 4: the machine is shared,
  *      and CPU time moves far less with the load than wall time does.
@@ -37,6 +40,7 @@ import path from 'node:path';
 import { createNodeOcrEngine } from '../../src/cli/ocr-node.ts';
 import { detectAndPlan, type OcrInput } from '../../src/core/detect/pipeline.ts';
 import { BENCH_DIR, ROOT, makeCtSeries } from './make-ct-series.ts';
+import { measureOcrFreeText } from './ocr-free-text.ts';
 import { useNodeCodecs } from '../../src/cli/codec-loader.ts';
 import type { OcrEngine } from '../../src/core/detect/ocr-engine.ts';
 import { encodePgm, toGray8 } from '../../src/core/detect/render.ts';
@@ -250,12 +254,14 @@ function printFrame(t: Frame640): void {
 function printQuality(q: QualityResult): void {
   const f = (s: number): string => `${s.toFixed(3)} s`;
   console.log('\nrecall harness (PHI recall: every ink pixel of a planted PHI text painted; readable after: native Tesseract on the output)');
-  console.log(`  ${'set'.padEnd(12)} ${'images'.padStart(6)}  ${'recall'.padEnd(14)} ${'precision'.padEnd(16)} ${'readable after'.padEnd(16)} ${'native before'.padEnd(14)} s/frame`);
+  console.log(`  ${'set'.padEnd(16)} ${'images'.padStart(6)}  ${'recall'.padEnd(14)} ${'precision'.padEnd(16)} ${'non-PHI painted'.padEnd(16)} ${'readable after'.padEnd(16)} ${'native before'.padEnd(14)} s/frame`);
   for (const s of q.sets) {
     const before = s.readableBefore === undefined ? '-' : `${s.readableBefore}/${s.secrets}`;
+    // Planted clinical overlays and labels painted (synthetic sets: the free-text detector must leave them).
+    const painted = s.otherItems === undefined ? '-' : `${s.otherPainted}/${s.otherItems}`;
     console.log(
-      `  ${s.set.padEnd(12)} ${String(s.images).padStart(6)}  ${`${s.recall.toFixed(3)} (${s.phiFound}/${s.phiItems})`.padEnd(14)} ` +
-        `${`${s.precision.toFixed(3)} (${s.acceptedRight}/${s.accepted})`.padEnd(16)} ${`${s.readableAfter}/${s.secrets}`.padEnd(16)} ${before.padEnd(14)} ${s.medianSeconds.toFixed(2)}`,
+      `  ${s.set.padEnd(16)} ${String(s.images).padStart(6)}  ${`${s.recall.toFixed(3)} (${s.phiFound}/${s.phiItems})`.padEnd(14)} ` +
+        `${`${s.precision.toFixed(3)} (${s.acceptedRight}/${s.accepted})`.padEnd(16)} ${painted.padEnd(16)} ${`${s.readableAfter}/${s.secrets}`.padEnd(16)} ${before.padEnd(14)} ${s.medianSeconds.toFixed(2)}`,
     );
   }
   printFrame(q.frame640);
@@ -337,6 +343,8 @@ async function main(): Promise<void> {
     const q = await quality(engine);
     writeFileSync(path.join(BENCH_DIR, 'results-ocr-quality.json'), `${JSON.stringify(q, null, 2)}\n`);
     printQuality(q);
+    // 6. What the free-text detector on OCR lines adds per frame (timed apart from the reading).
+    writeFileSync(path.join(BENCH_DIR, 'results-ocr-free-text.json'), `${JSON.stringify(await measureOcrFreeText(engine), null, 2)}\n`);
   } finally {
     await engine.terminate();
   }

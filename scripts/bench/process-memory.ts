@@ -15,6 +15,8 @@ export interface MemoryPeak {
   /** Most processes seen at once. */
   processes: number;
   samples: number;
+  /** At the Pss peak: each process's kind (Chromium's --type, or "browser") and Pss bytes, largest first. */
+  atPeak: { kind: string; pssBytes: number }[];
 }
 
 function children(): Map<number, number[]> {
@@ -48,19 +50,32 @@ function kbField(text: string, field: string): number {
   return m ? Number(m[1]) * 1024 : 0;
 }
 
-function sample(root: number): { pss: number; rss: number; processes: number } {
+/** What Chromium started a process as: its --type (renderer, gpu-process, utility, zygote), else the browser. */
+function kindOf(pid: number): string {
+  try {
+    const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return /--type=([\w-]+)/.exec(cmd)?.[1] ?? 'browser';
+  } catch {
+    return '?';
+  }
+}
+
+function sample(root: number): { pss: number; rss: number; processes: number; each: { pid: number; pss: number }[] } {
   let pss = 0;
   let rss = 0;
   const pids = tree(root);
+  const each: { pid: number; pss: number }[] = [];
   for (const pid of pids) {
     try {
       rss += kbField(readFileSync(`/proc/${pid}/status`, 'utf8'), 'VmRSS');
-      pss += kbField(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'), 'Pss');
+      const own = kbField(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'), 'Pss');
+      pss += own;
+      each.push({ pid, pss: own });
     } catch {
       // Gone between the listing and the read.
     }
   }
-  return { pss, rss, processes: pids.length };
+  return { pss, rss, processes: pids.length, each };
 }
 
 /** The Chromium that Playwright started from this Node process (it talks to it over a pipe). */
@@ -81,10 +96,13 @@ export function findBrowserPid(): number | undefined {
 
 /** Samples the tree under `root` every `everyMs` until stop() is called; stop() returns the peaks. */
 export function watchMemory(root: number, everyMs = 200): { stop(): MemoryPeak } {
-  const peak: MemoryPeak = { pssBytes: 0, rssBytes: 0, processes: 0, samples: 0 };
+  const peak: MemoryPeak = { pssBytes: 0, rssBytes: 0, processes: 0, samples: 0, atPeak: [] };
   const take = () => {
     if (!existsSync(`/proc/${root}`)) return;
     const s = sample(root);
+    if (s.pss > peak.pssBytes) {
+      peak.atPeak = s.each.filter((p) => p.pss > 0).sort((a, b) => b.pss - a.pss).map((p) => ({ kind: kindOf(p.pid), pssBytes: p.pss }));
+    }
     peak.pssBytes = Math.max(peak.pssBytes, s.pss);
     peak.rssBytes = Math.max(peak.rssBytes, s.rss);
     peak.processes = Math.max(peak.processes, s.processes);

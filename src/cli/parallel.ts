@@ -15,7 +15,7 @@ import type { Profile } from '../core/profile/profile.ts';
 import type { Pseudonym } from '../core/header/pseudonyms.ts';
 import type { InputFile } from './inputs.ts';
 import type { DefaceInstruction } from '../core/deface/write-back.ts';
-import { readInputFile } from './read-file.ts';
+import { ReadBuffer, readInputFile } from './read-file.ts';
 import { crc32Native } from './crc32-native.ts';
 
 export interface SessionInit {
@@ -96,7 +96,9 @@ export interface ParallelOptions {
 export type Finished = { outcome: FileOutcome | { readError: string }; crc?: number };
 
 /**
- * Processes every input; `onResult` is awaited in input order. Returns the workers' mapping
+ * Processes every input; `onResult` is awaited in input order, and must be done with the
+ * outcome's bytes (written them, or copied what it keeps) when its promise settles: on one
+ * thread the next file is read into the same buffer. Returns the workers' mapping
  * records (pseudonymize mode) for the caller to merge.
  */
 export async function deidentifyAll(
@@ -108,6 +110,9 @@ export async function deidentifyAll(
   const decidedOutcome = (index: number): FileOutcome | undefined => skippedOutcome(inputs[index]) ?? options.decided?.get(index);
   if (options.threads <= 1) {
     const session = sessionFrom(init);
+    // Files on disk are read one after another into one buffer: `onResult` has written each
+    // file's outputs (views of its bytes) before it returns, so the next read may reuse it.
+    const scratch = new ReadBuffer();
     for (let i = 0; i < inputs.length; i++) {
       const skip = decidedOutcome(i);
       if (skip) {
@@ -116,7 +121,8 @@ export async function deidentifyAll(
       }
       let bytes: Uint8Array;
       try {
-        bytes = await inputs[i].read();
+        const diskPath = inputs[i].diskPath;
+        bytes = diskPath !== undefined ? readInputFile(diskPath, undefined, scratch) : await inputs[i].read();
       } catch (e) {
         await onResult(i, { readError: (e as Error).message });
         continue;

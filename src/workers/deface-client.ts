@@ -1,8 +1,9 @@
 /**
- * The page's side of the defacing worker. One worker, started the first time it is needed: a
- * registration holds a whole volume and elastix's wasm, so series are defaced one after another,
- * and the engine workers stay free for loading and export. Cancelling ends the worker (elastix
- * cannot be interrupted); the next request starts a fresh one.
+ * The page's side of the defacing worker. One worker, started when it is needed: a registration
+ * holds a whole volume and elastix's wasm, so series are defaced one after another, and the
+ * engine workers stay free for loading and export. The worker ends after each defacing (its
+ * WebAssembly memory never shrinks) and on cancel (elastix cannot be interrupted); the next
+ * request starts a fresh one.
  */
 import * as Comlink from 'comlink';
 import type { DefaceRequest, DefaceResult, DefaceWorkerApi, HeadCheck } from './deface-protocol.ts';
@@ -44,7 +45,16 @@ export class DefaceClient {
   }
 
   deface(inputs: readonly InputRef[], request: DefaceRequest, onProgress: (fraction: number, stage: string) => void): Promise<DefaceResult> {
-    return this.run((api) => api.deface([...inputs], request, Comlink.proxy(onProgress)));
+    return this.run(async (api) => {
+      try {
+        return await api.deface([...inputs], request, Comlink.proxy(onProgress));
+      } finally {
+        // elastix's and the face detector's WebAssembly memories only grow: a worker that has
+        // defaced holds hundreds of MB it will not give back. Its result has been transferred out,
+        // so it is ended here, and the next task starts a fresh one (a second or so of start-up).
+        this.retire();
+      }
+    });
   }
 
   /** Stops whatever runs (the pending promise rejects) and frees the worker's memory. */
@@ -54,11 +64,16 @@ export class DefaceClient {
   }
 
   dispose(): void {
+    // Rejects the running task's race: the caller hears "stopped", not silence.
+    this.worker?.dispatchEvent(new ErrorEvent('error', { message: 'cancelled' }));
+    this.retire();
+  }
+
+  /** Ends the worker and frees its memory; nothing is running on it. */
+  private retire(): void {
     const worker = this.worker;
     if (!worker) return;
     this.api?.[Comlink.releaseProxy]();
-    // Rejects the running task's race: the caller hears "stopped", not silence.
-    worker.dispatchEvent(new ErrorEvent('error', { message: 'cancelled' }));
     worker.terminate();
     this.worker = undefined;
     this.api = undefined;

@@ -35,14 +35,15 @@ async function seriesOf(inputs: readonly InputRef[]): Promise<SeriesInstance[]> 
   return out;
 }
 
+/** Each instance's rescale, read out so that the parsed instances need not be kept. */
 function rescaleOf(instances: readonly SeriesInstance[]): (path: string) => Rescale {
-  const byPath = new Map(instances.map((s) => [s.path, s.dataset]));
-  return (path) => {
-    const ds = byPath.get(path);
-    const slope = ds ? getNumber(ds, T.RescaleSlope) : undefined;
-    const intercept = ds ? getNumber(ds, T.RescaleIntercept) : undefined;
-    return { slope: slope && Number.isFinite(slope) ? slope : 1, intercept: intercept && Number.isFinite(intercept) ? intercept : 0 };
-  };
+  const byPath = new Map<string, Rescale>();
+  for (const { path, dataset } of instances) {
+    const slope = getNumber(dataset, T.RescaleSlope);
+    const intercept = getNumber(dataset, T.RescaleIntercept);
+    byPath.set(path, { slope: slope && Number.isFinite(slope) ? slope : 1, intercept: intercept && Number.isFinite(intercept) ? intercept : 0 });
+  }
+  return (path) => byPath.get(path) ?? { slope: 1, intercept: 0 };
 }
 
 const api: DefaceWorkerApi = {
@@ -56,7 +57,10 @@ const api: DefaceWorkerApi = {
   async deface(inputs, request, onProgress) {
     const started = performance.now();
     onProgress(0, 'Reading the series');
-    const instances = await seriesOf(inputs);
+    let instances: SeriesInstance[] | undefined = await seriesOf(inputs);
+    // The parsed files (whole inputs) are needed only to build the volume: keep the rescale of
+    // each and let them go before the face check and the previews add their own volumes.
+    const rescale = rescaleOf(instances);
     const backend = defaceBackend();
     const outcome = await backend.deface(instances, {
       mode: request.mode,
@@ -64,6 +68,7 @@ const api: DefaceWorkerApi = {
       // The engine's fractions cover defacing; the face check and the previews take the rest.
       onProgress: (fraction, stage) => onProgress(fraction * 0.85, stage),
     });
+    instances = undefined;
     const patches = [...outcome.patches.entries()];
     const result: DefaceResult = {
       status: outcome.status,
@@ -79,7 +84,7 @@ const api: DefaceWorkerApi = {
     const volume = outcome.volume;
     if (volume) {
       // The head as the export will write it: the original with exactly these patches.
-      const after = applyPatches(volume, outcome.patches, rescaleOf(instances));
+      const after = applyPatches(volume, outcome.patches, rescale);
       if (outcome.faceCheck) result.faceCheck = outcome.faceCheck;
       else if (outcome.status === 'defaced') {
         onProgress(0.85, 'Looking for a face in the defaced head');

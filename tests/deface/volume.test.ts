@@ -4,6 +4,7 @@ import { T } from '../../src/core/dicom/tags.ts';
 import { setString, setUint16 } from '../../src/core/dicom/values.ts';
 import { apply } from '../../src/core/deface/affine.ts';
 import { isHeadSeries, volumeFromSeries } from '../../src/core/deface/volume.ts';
+import { decideSeries } from '../../src/core/deface/series-plan.ts';
 import type { SeriesInstance } from '../../src/core/deface/types.ts';
 import { useNodeCodecs } from '../../src/cli/codec-loader.ts';
 import { readSeries } from './helpers.ts';
@@ -39,6 +40,13 @@ describe('volumeFromSeries refuses what is not one regular head volume', () => {
   it('isHeadSeries says no to a chest and yes to a head', () => {
     expect(isHeadSeries(stack(30, (i) => slice(i, { description: 'CHEST' })))).toMatch(/not a head/);
     expect(isHeadSeries(stack(30))).toBe(true);
+  });
+
+  it('the engine and the series plan read the same head words: a sinus CT is offered, and declined when it cannot be defaced', () => {
+    // A sinus or orbit CT shows the face: the engine must offer it, and the plan must treat a broken one as a head.
+    expect(isHeadSeries(stack(30, (i) => slice(i, { description: 'CT NASENNEBENHOEHLEN SINUS' })))).toBe(true);
+    expect(decideSeries(stack(10, (i) => slice(i, { description: 'ORBIT' })), isHeadSeries)).toMatchObject({ kind: 'decline' });
+    expect(decideSeries(stack(10, (i) => slice(i, { description: 'CHEST' })), isHeadSeries)).toMatchObject({ kind: 'skip' });
   });
 });
 

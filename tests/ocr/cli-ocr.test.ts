@@ -44,6 +44,18 @@ describe('veil deidentify --ocr', () => {
     expect(report.files.map((f) => f.status)).toEqual(['written', 'written']);
   });
 
+  it('the report counts the painted boxes by what found their text, and never holds the text', () => {
+    const raw = readFileSync(join(dir, 'out', 'deid-report.json'), 'utf8');
+    const report = JSON.parse(raw) as { totals: { burnedInBoxes: Record<string, number> }; files: { burnedInBoxes?: Record<string, number> }[] };
+    for (const f of report.files) expect(Object.values(f.burnedInBoxes ?? {}).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    const kinds = Object.keys(report.totals.burnedInBoxes);
+    // Found through the header's own identifiers and through patterns, each named as a category.
+    expect(kinds.some((k) => /patient name part|patient ID|institution name|birth date|study date/.test(k)), kinds.join(', ')).toBe(true);
+    expect(kinds).not.toContain('other (kind not recognised)');
+    const csv = readFileSync(join(dir, 'out', 'deid-report.csv'), 'utf8');
+    for (const text of [raw, csv]) for (const gone of ['DOWNTIME', 'CLEVELAND', 'JOHN']) expect(text.toUpperCase().includes(gone), gone).toBe(false);
+  });
+
   it('leaves nothing identifying for native Tesseract to read', async () => {
     const outputs = dicomFiles(join(dir, 'out'));
     expect(outputs).toHaveLength(2);

@@ -7,7 +7,8 @@
  * - PHI recall: planted PHI texts whose every ink pixel is inside accepted boxes, on every frame
  *   the text is drawn on;
  * - precision: accepted boxes that are about PHI (cover at least half of a PHI text, or have
- *   their centre on one);
+ *   their centre on one); and, on synthetic images, the planted non-PHI texts (clinical
+ *   overlays) that accepted boxes paint half or more of;
  * - readable after: identifying parts of planted texts that native Tesseract still reads in the
  *   redacted output (edit distance ≤ 1 on parts of 3 characters or more, exact below);
  * - seconds: detection only (what a user waits for), and frames read.
@@ -37,6 +38,9 @@ export interface ImageScore {
   accepted: number;
   acceptedRight: number;
   wronglyAccepted: string[];
+  /** Planted non-PHI texts (synthetic only): how many, and those painted half or more. */
+  otherItems?: number;
+  otherPainted?: string[];
   /** Identifying parts native Tesseract still reads after redaction. */
   readableAfter: string[];
   /** Identifying parts native Tesseract reads in the ORIGINAL (how legible the set is), when asked. */
@@ -166,6 +170,8 @@ export async function measureSynthetic(engine: OcrEngine, img: SyntheticImage, o
   const drawnOn = (item: PlacedItem): number[] => item.frames ?? Array.from({ length: frames }, (_, f) => f);
   const missed = phi.filter((item) => !drawnOn(item).every((f) => coverage(item, img.spec, onFrame(accepted, f)) >= 1)).map((i) => i.text);
   const right = accepted.filter((b) => aboutPhi(b, phi));
+  const other = img.placed.filter((i) => !i.phi);
+  const otherPainted = other.filter((item) => drawnOn(item).some((f) => coverage(item, img.spec, onFrame(accepted, f)) >= 0.5)).map((i) => i.text);
   const score: ImageScore = {
     name: img.spec.name,
     phiItems: phi.length,
@@ -174,6 +180,8 @@ export async function measureSynthetic(engine: OcrEngine, img: SyntheticImage, o
     accepted: accepted.length,
     acceptedRight: right.length,
     wronglyAccepted: accepted.filter((b) => !right.includes(b)).map((b) => b.label ?? ''),
+    otherItems: other.length,
+    otherPainted,
     readableAfter: [],
     // Counted per frame drawn on, as the readings are.
     secrets: phi.reduce((n, i) => n + secretsOf(i).length * drawnOn(i).length, 0),
@@ -251,6 +259,9 @@ export interface SetSummary {
   precision: number;
   acceptedRight: number;
   accepted: number;
+  /** Planted non-PHI texts painted, of those planted (synthetic sets only). */
+  otherPainted?: number;
+  otherItems?: number;
   readableAfter: number;
   readableBefore?: number;
   secrets: number;
@@ -270,6 +281,7 @@ export function summarizeSet(set: string, scores: readonly ImageScore[]): SetSum
   const accepted = sum((s) => s.accepted);
   const acceptedRight = sum((s) => s.acceptedRight);
   const before = scores.every((s) => s.readableBefore !== undefined) ? sum((s) => s.readableBefore ?? 0) : undefined;
+  const synthetic = scores.every((s) => s.otherItems !== undefined);
   return {
     set,
     images: scores.length,
@@ -279,6 +291,8 @@ export function summarizeSet(set: string, scores: readonly ImageScore[]): SetSum
     precision: accepted ? acceptedRight / accepted : 1,
     acceptedRight,
     accepted,
+    otherPainted: synthetic ? sum((s) => s.otherPainted?.length ?? 0) : undefined,
+    otherItems: synthetic ? sum((s) => s.otherItems ?? 0) : undefined,
     readableAfter: sum((s) => s.readableAfter.length),
     readableBefore: before,
     secrets: sum((s) => s.secrets),
@@ -292,13 +306,15 @@ export function formatSet(summary: SetSummary, scores: readonly ImageScore[]): s
     const parts = [`  ${s.name.slice(0, 70).padEnd(70)} PHI ${s.phiFound}/${s.phiItems}  boxes ${s.acceptedRight}/${s.accepted}  ${s.seconds.toFixed(2)} s`];
     if (s.missed.length) parts.push(`    missed: ${s.missed.join(' | ')}`);
     if (s.wronglyAccepted.length) parts.push(`    not PHI: ${s.wronglyAccepted.join(' | ').slice(0, 300)}`);
+    if (s.otherPainted?.length) parts.push(`    non-PHI text painted: ${s.otherPainted.join(' | ')}`);
     if (s.readableAfter.length) parts.push(`    readable after: ${s.readableAfter.join(' | ')}`);
     return parts.join('\n');
   });
   const before = summary.readableBefore !== undefined ? `, native reads ${summary.readableBefore}/${summary.secrets} before` : '';
+  const painted = summary.otherItems !== undefined ? `, non-PHI text painted ${summary.otherPainted}/${summary.otherItems}` : '';
   return (
     `set ${summary.set} (${summary.images} images): recall ${summary.recall.toFixed(3)} (${summary.phiFound}/${summary.phiItems}), ` +
-    `precision ${summary.precision.toFixed(3)} (${summary.acceptedRight}/${summary.accepted}), readable after ${summary.readableAfter}/${summary.secrets}${before}, ` +
+    `precision ${summary.precision.toFixed(3)} (${summary.acceptedRight}/${summary.accepted})${painted}, readable after ${summary.readableAfter}/${summary.secrets}${before}, ` +
     `median ${summary.medianSeconds.toFixed(2)} s per frame read\n${lines.join('\n')}`
   );
 }

@@ -196,25 +196,66 @@ const COLLECTORS = new Map<number, Collect>([
  * Every identifier of the original dataset, at any depth, deduplicated case-insensitively
  * (first kind wins; patient attributes are looked at first).
  */
+/** An identifier one element's text gave, with its lower-cased form (what makes two alike). */
+interface Collected {
+  identifier: Identifier;
+  key: string;
+}
+
+/**
+ * What each element text gave, by collector and text: every file of a series holds the same
+ * names, IDs and birth date, so their parts, spellings and placeholder checks are worked out
+ * once per distinct value, not once per file. Identifiers are shared between the files' lists:
+ * nobody changes one. Bounded: cleared when it grows past what a large batch could reuse.
+ */
+const collectedCache = new Map<string, readonly Collected[]>();
+const COLLECTED_CACHE_LIMIT = 20_000;
+
+function collectedFrom(cacheKey: string, text: string, collect: Collect): readonly Collected[] {
+  let found = collectedCache.get(cacheKey);
+  if (found) return found;
+  const list: Collected[] = [];
+  collect(text, (kind, raw, min = VALUE_MIN) => {
+    const value = raw.trim();
+    if (value.length < min || isPlaceholder(value)) return;
+    list.push({ identifier: { kind, value }, key: value.toLowerCase() });
+  });
+  if (collectedCache.size >= COLLECTED_CACHE_LIMIT) collectedCache.clear();
+  collectedCache.set(cacheKey, list);
+  found = list;
+  return found;
+}
+
+/** PN collectors by kind: the person-name parts of a value. */
+const NAME_COLLECTORS = new Map<string, Collect>();
+const nameCollector = (kind: string): Collect => {
+  let collect = NAME_COLLECTORS.get(kind);
+  if (!collect) NAME_COLLECTORS.set(kind, (collect = (text, add) => nameParts(text, kind, add)));
+  return collect;
+};
+
 export function collectIdentifiers(ds: Dataset): Identifier[] {
   const out: Identifier[] = [];
   const seen = new Set<string>();
-  const add: Adder = (kind, raw, min = VALUE_MIN) => {
-    const value = raw.trim();
-    if (value.length < min || isPlaceholder(value)) return;
-    const key = value.toLowerCase();
-    if (seen.has(key)) return;
-    seen.add(key);
-    out.push({ kind, value });
-  };
   const visit = (el: DataElement, owner: Dataset): void => {
     if (el.value.length === 0) return;
+    let collect: Collect | undefined;
+    let cacheKey: string;
     if (el.vr === 'PN') {
-      nameParts(elementText(el, owner.charset), PN_KINDS.get(el.tag) ?? KIND.personName, add);
-      return;
+      const kind = PN_KINDS.get(el.tag) ?? KIND.personName;
+      collect = nameCollector(kind);
+      cacheKey = `PN\u0000${kind}`;
+    } else {
+      collect = COLLECTORS.get(el.tag);
+      if (!collect) return;
+      cacheKey = String(el.tag);
     }
-    const collect = COLLECTORS.get(el.tag);
-    if (collect) collect(elementText(el, owner.charset), add);
+    const text = elementText(el, owner.charset);
+    for (const { identifier, key } of collectedFrom(`${cacheKey}\u0000${text}`, text, collect)) {
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(identifier);
+    }
   };
   // The patient's own attributes first, so a value shared with e.g. a physician keeps its patient kind.
   for (const tag of [T.PatientName, T.PatientID, T.PatientBirthDate, T.OtherPatientIDs, T.PatientBirthName, T.PatientMotherBirthName, T.OtherPatientNames]) {
@@ -231,9 +272,20 @@ const UID_MIN = 8;
 /** The original UIDs the header step replaced, as identifiers (UIDs too short to tell apart are left out). */
 export function originalUidIdentifiers(uids: Iterable<string>): Identifier[] {
   const out: Identifier[] = [];
-  for (const value of uids) if (value.length >= UID_MIN && value.includes('.')) out.push({ kind: KIND.originalUid, value });
+  for (const value of uids) {
+    if (value.length < UID_MIN || !value.includes('.')) continue;
+    // One object per UID (a series' files share their study, series and frame of reference
+    // UIDs): the residual scan keeps its compiled needles by identifier object.
+    let id = uidIdentifiers.get(value);
+    if (!id) {
+      if (uidIdentifiers.size >= COLLECTED_CACHE_LIMIT) uidIdentifiers.clear();
+      uidIdentifiers.set(value, (id = { kind: KIND.originalUid, value }));
+    }
+    out.push(id);
+  }
   return out;
 }
+const uidIdentifiers = new Map<string, Identifier>();
 
 function splitValues(text: string): string[] {
   return text.split('\\').map((v) => v.trim()).filter((v) => v.length > 0);

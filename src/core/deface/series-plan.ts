@@ -16,6 +16,7 @@
 import { Dataset, type DataElement } from '../dicom/dataset.ts';
 import { T } from '../dicom/tags.ts';
 import { getString } from '../dicom/values.ts';
+import { describedAsHead } from './head-words.ts';
 import type { SeriesInstance } from './types.ts';
 import { NOT_A_HEAD_SERIES } from './write-back.ts';
 
@@ -36,15 +37,6 @@ export function lightHeader(ds: Dataset): Dataset {
     if (el && !el.items && !el.fragments) light.set({ tag: el.tag, vr: el.vr, value: el.value.slice() } as DataElement);
   }
   return light;
-}
-
-/** Words that say a series shows a head (any language Veil's users write descriptions in). */
-const HEAD_WORDS = /\b(HEAD|BRAIN|SKULL|CRAN|NEURO|CEREBR|FACE|ORBIT|SINUS|KOPF|SCHAEDEL|SCHÄDEL|CRANE|TETE|TÊTE|CABEZA|CRANEO|CRÁNEO)/;
-
-/** Does the series say, in its own words, that it shows a head? */
-export function describedAsHead(ds: Dataset): boolean {
-  const text = [T.BodyPartExamined, T.SeriesDescription, T.ProtocolName, T.StudyDescription].map((t) => getString(ds, t) ?? '').join(' ').toUpperCase();
-  return HEAD_WORDS.test(text);
 }
 
 export type SeriesDecision = { kind: 'deface' } | { kind: 'decline'; reason: string } | { kind: 'skip'; reason: string };

@@ -11,6 +11,7 @@ import { decodeFrame, transferSyntaxSupport } from '../pixels/codecs/index.ts';
 import { frameFragments, imageInfo, nativeFrame, pixelElement } from '../pixels/frames.ts';
 import { displayParams } from '../pixels/display.ts';
 import { mat4 } from './affine.ts';
+import { namesOtherBodyPart, seriesWords, suggestsHead } from './head-words.ts';
 import type { SeriesInstance, Volume } from './types.ts';
 
 /** Below these a series is not a head volume a registration can work with. */
@@ -69,12 +70,9 @@ export function isHeadSeries(instances: readonly SeriesInstance[]): true | strin
   if (modality !== 'CT' && modality !== 'MR') return `modality ${modality || 'absent'}: only CT and MR are defaced`;
   const geometry = stackGeometry(instances);
   if (typeof geometry === 'string') return geometry;
-  const text = [T.BodyPartExamined, T.SeriesDescription, T.ProtocolName, T.StudyDescription]
-    .map((tag) => getString(ds, tag) ?? '').join(' ').toUpperCase();
-  if (/\b(HEAD|BRAIN|SKULL|CRAN|NEURO|CEREBR|KOPF|SCHAEDEL|SCHÄDEL|CRANE|TETE|TÊTE|CABEZA|T1|T2|FLAIR|MPRAGE)/.test(text)) return true;
-  if (/\b(CHEST|THORAX|ABDOMEN|PELVIS|KNEE|SPINE|LUNG|LIVER|HEART|CARDIAC|BREAST|ANKLE|HIP|SHOULDER)\b/.test(text)) {
-    return `the series is described as ${text.trim().replace(/\s+/g, ' ')}, not a head`;
-  }
+  const words = seriesWords(ds);
+  if (suggestsHead(words)) return true;
+  if (namesOtherBodyPart(words)) return `the series is described as ${words.trim().replace(/\s+/g, ' ')}, not a head`;
   return true; // head-sized regular stack without a telling description: offer, registration decides
 }
 

@@ -16,6 +16,9 @@ import type { Dataset } from '../dicom/dataset.ts';
 import { walk } from '../dicom/dataset.ts';
 import { elementText } from '../dicom/values.ts';
 import { KIND, collectIdentifiers, boundaryRule, isPlaceholder, type Identifier } from '../audit/identifiers.ts';
+import type { FreeTextKind, NameTagger } from './free-text/kinds.ts';
+import { ocrLineFreeText } from './free-text/ocr-line.ts';
+import { DATE_KINDS, PATTERN_KIND, freeTextKind } from './burned-in-kinds.ts';
 
 export type TextClass = 'phi' | 'other';
 
@@ -25,6 +28,8 @@ export interface Classification {
   clinical: boolean;
   /** Why, in words ("patient name part DOE", "date", "ID-shaped number"). */
   reasons: string[];
+  /** The same, as categories without the text (burned-in-kinds.ts): what the report may count. */
+  kinds: string[];
   /** The file's own identifiers found in the text. */
   identifiers: Identifier[];
 }
@@ -48,17 +53,6 @@ export interface OcrIdentifiers {
    */
   exactTokens?: Identifier[];
 }
-
-const DATE_KINDS = new Map<number, string>([
-  [0x00100030, 'birth date'],
-  [0x00080020, 'study date'],
-  [0x00080021, 'series date'],
-  [0x00080022, 'acquisition date'],
-  [0x00080023, 'content date'],
-  [0x00080012, 'instance creation date'],
-  [0x00181012, 'date of secondary capture'],
-  [0x0008002a, 'acquisition date-time'],
-]);
 
 /** Identifiers of the ORIGINAL dataset (collectIdentifiers) plus its dates as numbers. */
 export function ocrIdentifiers(ds: Dataset): OcrIdentifiers {
@@ -429,29 +423,34 @@ export interface ClassifyContext {
 
 export function classifyText(text: string, ids: OcrIdentifiers, context: ClassifyContext = {}): Classification {
   const reasons: string[] = [];
+  const kinds = new Set<string>();
+  const because = (kind: string, reason: string = kind) => {
+    reasons.push(reason);
+    kinds.add(kind);
+  };
   const identifiers = identifierMatches(text, ids);
-  for (const id of identifiers) reasons.push(`${id.kind} ${id.value}`);
-  if (findDates(text).length) reasons.push('date');
-  if (TIME.test(text)) reasons.push('time');
+  for (const id of identifiers) because(id.kind, `${id.kind} ${id.value}`);
+  if (findDates(text).length) because(PATTERN_KIND.date);
+  if (TIME.test(text)) because(PATTERN_KIND.time);
   // A month written as a word, standing alone: a date whose digits were misread or are apart.
-  else if (!reasons.includes('date') && MONTH_WORD.test(text)) reasons.push('month name (part of a date)');
-  if (idShaped(text)) reasons.push('ID-shaped number');
+  else if (!kinds.has(PATTERN_KIND.date) && MONTH_WORD.test(text)) because(PATTERN_KIND.monthName);
+  if (idShaped(text)) because(PATTERN_KIND.idShaped);
   const label = LABEL.exec(text);
   if (label) {
     const after = text.slice(label.index + label[0].length).trim();
-    if (/[\p{L}\p{N}]/u.test(after)) reasons.push(`value after "${label[1]}" label`);
+    if (/[\p{L}\p{N}]/u.test(after)) because(PATTERN_KIND.labelledValue, `value after "${label[1]}" label`);
   }
   if (context.before) {
     const l = LABEL.exec(context.before);
     if (l && !/[\p{L}\p{N}]/u.test(context.before.slice(l.index + l[0].length)) && /[\p{L}\p{N}]/u.test(text)) {
-      reasons.push(`value after "${l[1]}" label`);
+      because(PATTERN_KIND.labelledValue, `value after "${l[1]}" label`);
     }
   }
-  if (NAME_SHAPE.test(` ${text} `)) reasons.push('name-shaped (LAST, FIRST)');
-  if (SEX_MARK.test(text)) reasons.push('sex marker next to demographics');
-  if (INSTITUTION.test(text)) reasons.push('institution-like');
+  if (NAME_SHAPE.test(` ${text} `)) because(PATTERN_KIND.nameShape);
+  if (SEX_MARK.test(text)) because(PATTERN_KIND.sexMarker);
+  if (INSTITUTION.test(text)) because(PATTERN_KIND.institutionLike);
   const phi = reasons.length > 0;
-  return { class: phi ? 'phi' : 'other', clinical: !phi && isClinicalText(text), reasons, identifiers };
+  return { class: phi ? 'phi' : 'other', clinical: !phi && isClinicalText(text), reasons, kinds: [...kinds], identifiers };
 }
 
 /** Re-exported for callers that hold only a dataset. */
@@ -461,17 +460,31 @@ export { collectIdentifiers };
 export type LineKind = 'phi' | 'clinical' | 'other';
 
 /**
- * The small entry point other detectors share (the free-text detector classifies OCR lines with
- * it, and may add its own findings on top): one line of text read on the pixels, and the
+ * The small entry point other detectors share: one line of text read on the pixels, and the
  * identifiers of the ORIGINAL header (`ocrIdentifiers(dataset)`, built once per file) →
  *
  *   'phi'       it holds one of the header's identifiers (however short, as a whole token), the
  *               institution's name or a distinctive word of it, a date, a time, an ID-shaped
- *               number, a labelled value ("Name:", "DOB:") or a name shape: paint it;
+ *               number, a labelled value ("Name:", "DOB:") or a name shape — or, with `freeText`,
+ *               what the free-text detector finds on OCR lines (free-text/ocr-line.ts): a person
+ *               after a title or cue, an organisation, an address, a phone, an e-mail, an ID;
  *   'clinical'  measurements, scale labels, acoustic output indices: worth keeping;
  *   'other'     any other text: proposed for review.
+ *
+ * `freeText.tagger`: the loaded name tagger (loadNameTagger), or null for patterns and cues only.
  */
-export function classifyLine(text: string, identifiers: OcrIdentifiers): LineKind {
-  const c = classifyText(text, identifiers);
-  return c.class === 'phi' ? 'phi' : c.clinical ? 'clinical' : 'other';
+export function classifyLine(text: string, identifiers: OcrIdentifiers, freeText?: { tagger: NameTagger | null; before?: string }): LineKind {
+  const c = classifyText(text, identifiers, { before: freeText?.before });
+  if (c.class === 'phi') return 'phi';
+  if (freeText && ocrLineFreeText(text, freeText.tagger, { before: freeText.before }).length > 0) return 'phi';
+  return c.clinical ? 'clinical' : 'other';
+}
+
+/**
+ * The classification of the PHI part of a line found by the free-text detector: its reasons say
+ * which detector fired ("free text: phone"), as the box label and the report show them.
+ */
+export function freeTextClassification(kinds: readonly FreeTextKind[]): Classification {
+  const named = kinds.map(freeTextKind);
+  return { class: 'phi', clinical: false, reasons: named, kinds: named, identifiers: [] };
 }

@@ -9,11 +9,15 @@
  * "accepted" (painted unless a person rejects them), other text is "proposed" (painted only once
  * a person accepts it). With `keepClinicalText`, measurements and scale labels are not proposed.
  */
+import { PATTERN_KIND } from './burned-in-kinds.ts';
 import { sha256 } from '@noble/hashes/sha2.js';
 import type { Dataset } from '../dicom/dataset.ts';
 import type { RedactionBox } from '../pixels/plan.ts';
 import { KIND } from '../audit/identifiers.ts';
-import { classifyText, identifierMatches, ocrIdentifiers, type Classification, type OcrIdentifiers } from './classify.ts';
+import { classifyText, freeTextClassification, identifierMatches, ocrIdentifiers, type Classification, type OcrIdentifiers } from './classify.ts';
+import type { NameTagger } from './free-text/kinds.ts';
+import { loadNameTagger } from './free-text/loader.ts';
+import { ocrLineFreeText, splitLine } from './free-text/ocr-line.ts';
 import { growToInk } from './extent.ts';
 import { cropBand, dropFaintMarks, inkBands, type Band } from './ink.ts';
 import { frameSource, FrameAccessError, type FrameSource } from './frames.ts';
@@ -38,6 +42,12 @@ export interface DetectSettings {
   keepClinicalText?: boolean;
   /** Read every frame of every image (no sampling, no propagation). */
   readEveryFrame?: boolean;
+  /**
+   * Run lines that are not already PHI through the free-text detector (names after cues,
+   * organisations, addresses, phones, e-mails, IDs: free-text/ocr-line.ts). Default on; off only
+   * to measure what it adds.
+   */
+  freeText?: boolean;
 }
 
 /** Words read with less confidence (0..100) are dropped unless they match an identifier. */
@@ -324,8 +334,13 @@ function mergePasses(passes: TextLine[][]): TextLine[] {
   return out.sort((a, b) => a.row - b.row || a.y0 - b.y0 || a.x0 - b.x0);
 }
 
-/** Classifies lines; a line takes the previous line of its row as context (labels stand apart from values). */
-function classifyLines(lines: TextLine[], ids: OcrIdentifiers, frame: number, width: number, height: number, settings: DetectSettings): ReadLine[] {
+/**
+ * Classifies lines; a line takes the previous line of its row as context (labels stand apart from
+ * values). A line that is not PHI goes through the free-text detector (`freeText`: the name
+ * tagger, null for patterns only, undefined for off); the words it finds PHI in become a PHI line
+ * of their own, the rest of the line stays what it was.
+ */
+function classifyLines(lines: TextLine[], ids: OcrIdentifiers, frame: number, width: number, height: number, settings: DetectSettings, freeText?: NameTagger | null): ReadLine[] {
   const out: ReadLine[] = [];
   lines.forEach((line, i) => {
     // The previous line of the row counts as context only when it is near (a label and its value).
@@ -336,6 +351,14 @@ function classifyLines(lines: TextLine[], ids: OcrIdentifiers, frame: number, wi
     // A lone short low-confidence fragment that is not PHI is noise (speckle read as "Ps", "ee").
     const alnumLength = line.text.replace(/[^\p{L}\p{N}]/gu, '').length;
     if (classification.class === 'other' && alnumLength <= 2 && line.confidence < 60) return;
+    const spans = classification.class === 'phi' || freeText === undefined ? [] : ocrLineFreeText(line.text, freeText, { before: prev, confidence: line.confidence });
+    if (spans.length) {
+      for (const part of splitLine(line, spans)) {
+        const c = part.kinds ? freeTextClassification(part.kinds) : classifyText(part.text, ids, { before: prev });
+        out.push({ frame, text: part.text, confidence: line.confidence, box: boxWithMargin(part, width, height), classification: c, proposed: !(settings.keepClinicalText && c.clinical) });
+      }
+      return;
+    }
     out.push({
       frame,
       text: line.text,
@@ -360,7 +383,7 @@ function classifyLines(lines: TextLine[], ids: OcrIdentifiers, frame: number, wi
       return centres < 0.35 * h && gap < 1.5 * h;
     });
     if (l) {
-      o.classification = { ...o.classification, class: 'phi', reasons: [...o.classification.reasons, `next to PHI "${l.text}"`] };
+      o.classification = { ...o.classification, class: 'phi', reasons: [...o.classification.reasons, `next to PHI "${l.text}"`], kinds: [...o.classification.kinds, PATTERN_KIND.nextToPhi] };
       o.proposed = true;
     }
   }
@@ -391,6 +414,8 @@ export async function detectInstance(engine: OcrEngine, input: DetectInstanceInp
     return result;
   }
   const ids = input.identifiers ?? ocrIdentifiers(ds);
+  // Loaded once per process or worker, on the first image read (loader.ts).
+  const tagger = settings.freeText === false ? undefined : await loadNameTagger();
   const params = displayParams(ds);
   const { width, height, frameCount } = source;
   const grays = new Map<number, Gray8>();
@@ -408,7 +433,7 @@ export async function detectInstance(engine: OcrEngine, input: DetectInstanceInp
   const readOne = async (f: number): Promise<void> => {
     const lines = await readGray(reader, await gray(f), ids);
     result.framesRead.push(f);
-    result.lines.push(...classifyLines(lines, ids, f, width, height, settings));
+    result.lines.push(...classifyLines(lines, ids, f, width, height, settings, tagger));
   };
 
   try {
@@ -502,7 +527,7 @@ function overAnatomy(span: { x0: number; y0: number; x1: number; y1: number }, w
 }
 
 function toBoxes(lines: ReadLine[], coverage: Map<ReadLine, Set<number>>, frameCount: number, sopInstanceUID: string, width = 0, height = 0): RedactionBox[] {
-  interface Acc { line: ReadLine; box: Rect; frames: Set<number>; readFrames: Set<number>; texts: Set<string>; phi: boolean; reasons: Set<string>; confidence: number }
+  interface Acc { line: ReadLine; box: Rect; frames: Set<number>; readFrames: Set<number>; texts: Set<string>; phi: boolean; reasons: Set<string>; kinds: Set<string>; confidence: number }
   const accs: Acc[] = [];
   // A field that shows PHI on one frame holds PHI on every frame: a clock or date misread on
   // another frame ("05/69/2023 14.32.63") is still that field.
@@ -510,7 +535,11 @@ function toBoxes(lines: ReadLine[], coverage: Map<ReadLine, Set<number>>, frameC
     if (line.classification.class === 'phi') continue;
     const twin = lines.find((o) => o.frame !== line.frame && o.classification.class === 'phi' && overlapRatio(o.box, line.box) > 0.6);
     if (!twin) continue;
-    line.classification = { ...line.classification, class: 'phi', reasons: [...line.classification.reasons, `same place as PHI on frame ${twin.frame}`] };
+    line.classification = {
+      ...line.classification, class: 'phi',
+      reasons: [...line.classification.reasons, `same place as PHI on frame ${twin.frame}`],
+      kinds: [...line.classification.kinds, ...twin.classification.kinds],
+    };
     line.proposed = true;
   }
   for (const line of lines) {
@@ -529,9 +558,10 @@ function toBoxes(lines: ReadLine[], coverage: Map<ReadLine, Set<number>>, frameC
       same.readFrames.add(line.frame);
       same.texts.add(line.text);
       for (const r of line.classification.reasons) same.reasons.add(r);
+      for (const k of line.classification.kinds) same.kinds.add(k);
       same.confidence = Math.max(same.confidence, line.confidence);
     } else {
-      accs.push({ line, box: line.box, frames: new Set(frames), readFrames: new Set([line.frame]), texts: new Set([line.text]), phi, reasons: new Set(line.classification.reasons), confidence: line.confidence });
+      accs.push({ line, box: line.box, frames: new Set(frames), readFrames: new Set([line.frame]), texts: new Set([line.text]), phi, reasons: new Set(line.classification.reasons), kinds: new Set(line.classification.kinds), confidence: line.confidence });
     }
   }
   return accs.flatMap((a) => (!a.phi && dropOtherText(a.box, a.confidence, width, height) ? [] : [a])).map((a, k) => ({
@@ -542,6 +572,7 @@ function toBoxes(lines: ReadLine[], coverage: Map<ReadLine, Set<number>>, frameC
     source: 'ocr',
     status: a.phi ? 'accepted' : 'proposed',
     label: `${a.phi ? 'PHI' : 'other text'}: "${[...a.texts].join(' | ')}"${a.reasons.size ? ` (${[...a.reasons].join('; ')})` : ''}`,
+    ...(a.kinds.size ? { kinds: [...a.kinds].sort() } : {}),
     confidence: Math.round(a.confidence) / 100,
   }));
 }

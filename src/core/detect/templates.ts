@@ -122,7 +122,41 @@ export function evaluate(c: TemplateCondition, s: TemplateSubject): boolean | un
 
 /** Templates whose signature matches the image. */
 export function matchingTemplates(subject: TemplateSubject, templates: readonly DeviceTemplate[] = TEMPLATES): DeviceTemplate[] {
-  return templates.filter((t) => evaluate(t.condition, subject) === true);
+  if (templates !== TEMPLATES) return templates.filter((t) => evaluate(t.condition, subject) === true);
+  // The built-in templates test 14 attributes: images that agree on them (every image of a
+  // series, of a device) match the same templates, worked out once (the engine asks for every file).
+  builtInTags ??= testedTags(TEMPLATES);
+  let key: string;
+  try {
+    key = JSON.stringify(builtInTags.map((tag) => valueOf(subject, tag) ?? null));
+  } catch {
+    // An attribute that cannot be read (a number of the wrong length): evaluated as before,
+    // where only the templates that get as far as that attribute fail on it.
+    return TEMPLATES.filter((t) => evaluate(t.condition, subject) === true);
+  }
+  let found = builtInMatches.get(key);
+  if (!found) {
+    found = TEMPLATES.filter((t) => evaluate(t.condition, subject) === true);
+    if (builtInMatches.size >= MATCH_CACHE_LIMIT) builtInMatches.clear();
+    builtInMatches.set(key, found);
+  }
+  return [...found];
+}
+
+let builtInTags: number[] | undefined;
+const builtInMatches = new Map<string, DeviceTemplate[]>();
+const MATCH_CACHE_LIMIT = 1000;
+
+/** Every attribute a template condition tests (evaluate reads nothing else of the subject). */
+function testedTags(templates: readonly DeviceTemplate[]): number[] {
+  const tags = new Set<number>();
+  const visit = (c: TemplateCondition): void => {
+    if (c.op === 'test') tags.add(c.tag);
+    else if (c.op === 'not') visit(c.arg);
+    else c.args.forEach(visit);
+  };
+  for (const t of templates) visit(t.condition);
+  return [...tags];
 }
 
 /**

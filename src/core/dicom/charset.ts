@@ -518,6 +518,19 @@ export function decodeText(bytes: Uint8Array, charsets: readonly string[], vr?: 
  * while the text stays ASCII; anything else needs ISO_IR 192 declared.) Unknown terms give false.
  */
 export function isUtf8Compatible(charsets: readonly string[]): boolean {
+  // Asked for every dataset and item of every file, of the few distinct sets a batch holds.
+  const key = charsets.join('\u0001');
+  let answer = utf8Compatible.get(key);
+  if (answer === undefined) {
+    answer = utf8CompatibleUncached(charsets);
+    if (utf8Compatible.size >= 1000) utf8Compatible.clear();
+    utf8Compatible.set(key, answer);
+  }
+  return answer;
+}
+const utf8Compatible = new Map<string, boolean>();
+
+function utf8CompatibleUncached(charsets: readonly string[]): boolean {
   for (const term of flattenTerms(charsets)) {
     const info = lookupTerm(term);
     if (info === undefined) return false;

@@ -15,7 +15,11 @@ const ascii = new TextDecoder('latin1');
 export function elementText(el: DataElement, charset: readonly string[]): string {
   if (el.value.length === 0) return '';
   const raw = CHARSET_VRS.has(el.vr) ? decodeText(el.value, charset, el.vr) : ascii.decode(el.value);
-  return raw.replace(/[\0 ]+$/, '');
+  // Trailing NULs and spaces (padding) off; a loop, not a regular expression: this runs for
+  // nearly every element of every file, several times.
+  let end = raw.length;
+  while (end > 0 && (raw.charCodeAt(end - 1) === 0 || raw.charCodeAt(end - 1) === 0x20)) end--;
+  return end === raw.length ? raw : raw.slice(0, end);
 }
 
 export function getString(ds: Dataset, tag: number): string | undefined {

@@ -87,11 +87,20 @@ const isReferenced = (b: Uint8Array): boolean => b.length >= REFERENCE_THRESHOLD
 /** Bytes of an element that the writer references instead of copying. */
 function referencedBytes(el: DataElement): number {
   if (el.fragments) return el.fragments.reduce((n, f) => n + (isReferenced(f) ? f.length : 0), 0);
-  if (el.items) return el.items.reduce((n, item) => n + [...item.elements.values()].reduce((m, c) => m + referencedBytes(c), 0), 0);
+  if (el.items) {
+    let n = 0;
+    for (const item of el.items) for (const child of item.elements.values()) n += referencedBytes(child);
+    return n;
+  }
   return isReferenced(el.value) ? el.value.length : 0;
 }
 
-const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0) & 0xff);
+/** Single-byte text (UIDs, names of the implementation) as bytes: a plain loop, as it runs per file. */
+function ascii(s: string): Uint8Array {
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i) & 0xff;
+  return out;
+}
 
 function padded(v: Uint8Array, vr: string): Uint8Array {
   if (v.length % 2 === 0) return v;

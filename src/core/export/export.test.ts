@@ -188,6 +188,36 @@ describe('report', () => {
   });
 });
 
+describe('report: boxes painted over burned-in text', () => {
+  const painted = (source: 'user' | 'ocr' | 'template', kinds?: string[]) => ({ id: `b${Math.random()}`, source, ...(kinds ? { kinds } : {}), rect: { x: 0, y: 0, width: 4, height: 4 }, frames: 1 });
+  const withBoxes = (input: string, boxes: ReturnType<typeof painted>[]): FileOutcome =>
+    ({ ...written(input), pixels: { painted: boxes, framesPainted: 1, encoding: 'native', transferSyntaxUID: '1.2.840.10008.1.2.1', overlayBitsCleared: [], overlayPlanesCleared: [] } }) as FileOutcome;
+  const outcomes = [
+    withBoxes('us/1.dcm', [painted('ocr', ['patient name part', 'date']), painted('ocr', ['free text: phone']), painted('user')]),
+    // An imported plan may say anything in `kinds`: a name there must not reach the report.
+    withBoxes('us/2.dcm', [painted('ocr', ['JOHN SMITH']), painted('template'), painted('ocr', ['date'])]),
+    written('ct/3.dcm'),
+  ];
+  const { json, csv } = buildReport(outcomes, meta);
+  const report = JSON.parse(json) as ReportJson;
+
+  it('counts each file\'s boxes by what found them, and sums them', () => {
+    expect(report.files[0].burnedInBoxes).toEqual({ 'patient name part': 1, date: 1, 'free text: phone': 1, 'drawn by a person': 1 });
+    expect(report.files[1].burnedInBoxes).toEqual({ 'other (kind not recognised)': 1, 'device template': 1, date: 1 });
+    expect(report.files[2].burnedInBoxes).toBeUndefined();
+    expect(report.totals.burnedInBoxes).toEqual({ 'patient name part': 1, date: 2, 'free text: phone': 1, 'drawn by a person': 1, 'other (kind not recognised)': 1, 'device template': 1 });
+  });
+
+  it('writes only kinds of its own vocabulary, in JSON and CSV', () => {
+    expect(json).not.toContain('JOHN');
+    expect(csv).not.toContain('JOHN');
+    const rows = parseCsv(csv);
+    const at = CSV_COLUMNS.indexOf('burned_in_boxes');
+    expect(rows[1][at]).toBe('date 1; drawn by a person 1; free text: phone 1; patient name part 1');
+    expect(rows[3][at]).toBe('');
+  });
+});
+
 describe('mapping', () => {
   it('records patients, studies and study/series UIDs, once each', () => {
     const m = new MappingLog();

@@ -18,6 +18,8 @@ import { zeroCounts, type ActionCounts, type DefaceRecord, type FileOutcome, typ
 import type { DefaceMode } from '../deface/types.ts';
 import { replaceIdentifiers, type Identifier } from '../audit/identifiers.ts';
 import { FREE_TEXT_KINDS, addCounts, type FreeTextCounts } from '../detect/free-text/kinds.ts';
+import { reportableKind } from '../detect/burned-in-kinds.ts';
+import type { PaintedBox } from '../pixels/redact.ts';
 import { TOOL_NAME, TOOL_VERSION, methodCodes } from '../header/method.ts';
 import type { Profile } from '../profile/profile.ts';
 import { csvRow } from './csv.ts';
@@ -122,6 +124,8 @@ export interface ReportTotals {
   actions: ActionCounts;
   /** Spans of PHI taken out of kept free text, by kind (summed over the written files). */
   freeTextRemoved: FreeTextCounts;
+  /** Boxes painted over burned-in text, by what found it (summed over the written files). */
+  burnedInBoxes: Record<string, number>;
 }
 
 export interface ReportEntry {
@@ -141,6 +145,13 @@ export interface ReportEntry {
   actions?: ActionCounts;
   /** Spans of PHI the free-text detector removed, by kind; counts only, never the text. */
   freeTextRemoved?: FreeTextCounts;
+  /**
+   * Boxes painted over burned-in text, by what found the text: the header identifier, pattern or
+   * free-text detector behind an OCR box ("patient name part", "date", "free text: phone"), else
+   * who drew it ("drawn by a person", "device template"). A box found for two reasons counts
+   * under each. Categories only, never the text.
+   */
+  burnedInBoxes?: Record<string, number>;
   /** Images: clean-by-source, painted, reviewed or needs-review, why, and whether a person exported it anyway. */
   pixelStatus?: string;
   pixelReviewReasons?: string[];
@@ -167,10 +178,28 @@ const ACTION_KEYS = ['removed', 'emptied', 'dummied', 'kept', 'cleaned', 'uidsRe
 export const CSV_COLUMNS = [
   'input', 'status', 'output', 'reason', 'warnings', 'residual_warnings', 'transfer_syntax', 'modality',
   'removed', 'emptied', 'dummied', 'kept', 'cleaned', 'uids_replaced', 'dates_shifted', 'pseudonymized', 'overridden',
-  'free_text_removed',
+  'free_text_removed', 'burned_in_boxes',
   'deface', 'deface_mode', 'deface_changed_pixels', 'deface_reason',
   'pixel_status', 'pixel_review_reasons', 'exported_anyway',
 ] as const;
+
+/** Who made a painted box that carries no kinds. */
+const BOX_SOURCE_KIND: Record<PaintedBox['source'], string> = { user: 'drawn by a person', template: 'device template', ocr: 'text found by OCR' };
+
+/** A file's painted boxes counted by what found them (see ReportEntry.burnedInBoxes); undefined when none was painted. */
+function burnedInBoxes(painted: readonly PaintedBox[] | undefined): Record<string, number> | undefined {
+  if (!painted?.length) return undefined;
+  const counts: Record<string, number> = {};
+  for (const box of painted) {
+    const kinds = box.kinds?.length ? new Set(box.kinds.map(reportableKind)) : [BOX_SOURCE_KIND[box.source]];
+    for (const k of kinds) counts[k] = (counts[k] ?? 0) + 1;
+  }
+  return counts;
+}
+
+/** "date 2; patient name part 1": named counts in one CSV cell, names in alphabetical order. */
+const countsCell = (counts: Record<string, number> | undefined): string =>
+  Object.keys(counts ?? {}).sort().map((k) => `${k} ${counts![k]}`).join('; ');
 
 /** "person 2; phone 1": the free-text counts in one CSV cell, kinds in a fixed order. */
 const freeTextCell = (counts: FreeTextCounts | undefined): string =>
@@ -189,6 +218,7 @@ export function buildReport(outcomes: readonly ReportedOutcome[], meta: ReportMe
     const path = paths ? { path: paths[i] } : {};
     const defaceFields = o.deface ? { deface: { ...o.deface, ...(o.deface.reason !== undefined ? { reason: clean(o.deface.reason) } : {}) } } : {};
     if (o.status !== 'written') return { input: clean(o.input), ...path, status: o.status, reason: clean(o.reason), warnings, residual: [], ...pixelFields, ...defaceFields };
+    const burnedIn = burnedInBoxes(o.pixels?.painted);
     return {
       input: clean(o.input),
       ...path,
@@ -202,6 +232,7 @@ export function buildReport(outcomes: readonly ReportedOutcome[], meta: ReportMe
       residual: o.residual.map((r) => ({ kind: r.kind, where: r.where })),
       actions: { ...o.actions },
       ...(o.freeText ? { freeTextRemoved: { ...o.freeText } } : {}),
+      ...(burnedIn ? { burnedInBoxes: burnedIn } : {}),
       ...pixelFields,
       ...defaceFields,
       // Keyed digests, for the operator's report only (merge-reports checks patients across shards).
@@ -222,7 +253,7 @@ export function totalsOf(files: readonly ReportEntry[]): ReportTotals {
   const totals: ReportTotals = {
     inputs: files.length, written: 0, skipped: 0, failed: 0,
     filesWithWarnings: 0, filesWithResidualWarnings: 0, residualFindings: 0,
-    needPixelReview: 0, exportedWithoutPixelReview: 0, actions: zeroCounts(), freeTextRemoved: {},
+    needPixelReview: 0, exportedWithoutPixelReview: 0, actions: zeroCounts(), freeTextRemoved: {}, burnedInBoxes: {},
   };
   for (const f of files) {
     if (f.warnings.length > 0) totals.filesWithWarnings++;
@@ -234,6 +265,7 @@ export function totalsOf(files: readonly ReportEntry[]): ReportTotals {
       totals.residualFindings += f.residual.length;
       for (const k of ACTION_KEYS) totals.actions[k] += f.actions?.[k] ?? 0;
       if (f.freeTextRemoved) addCounts(totals.freeTextRemoved, f.freeTextRemoved);
+      for (const [k, n] of Object.entries(f.burnedInBoxes ?? {})) totals.burnedInBoxes[k] = (totals.burnedInBoxes[k] ?? 0) + n;
     } else if (f.status === 'skipped') totals.skipped++;
     else totals.failed++;
   }
@@ -258,8 +290,8 @@ export function renderReport(
     const d = f.deface;
     const defaceCsv = d ? [d.status, d.mode ?? '', d.changedPixels ?? '', d.reason ?? ''] : ['', '', '', ''];
     csv += f.status === 'written'
-      ? row(f, [f.input, f.status, f.output, '', f.warnings.join(' | '), f.residual.length, f.transferSyntaxUID, f.modality, ...ACTION_KEYS.map((k) => f.actions?.[k] ?? 0), freeTextCell(f.freeTextRemoved), ...defaceCsv, ...pixelCsv])
-      : row(f, [f.input, f.status, '', f.reason, f.warnings.join(' | '), '', '', '', ...ACTION_KEYS.map(() => ''), '', ...defaceCsv, ...pixelCsv]);
+      ? row(f, [f.input, f.status, f.output, '', f.warnings.join(' | '), f.residual.length, f.transferSyntaxUID, f.modality, ...ACTION_KEYS.map((k) => f.actions?.[k] ?? 0), freeTextCell(f.freeTextRemoved), countsCell(f.burnedInBoxes), ...defaceCsv, ...pixelCsv])
+      : row(f, [f.input, f.status, '', f.reason, f.warnings.join(' | '), '', '', '', ...ACTION_KEYS.map(() => ''), '', '', ...defaceCsv, ...pixelCsv]);
   }
   const report: ReportJson = { meta: { ...meta, optionsApplied: [...meta.optionsApplied] }, totals: totalsOf(files), files: [...files] };
   if (options.defacing) report.defacing = [...options.defacing];

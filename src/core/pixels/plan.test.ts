@@ -12,7 +12,7 @@ describe('validatePlan', () => {
       version: 1,
       boxes: [
         box(),
-        box({ id: 'b2', frames: [3, 0, 3], scope: { kind: 'series', seriesInstanceUID: '1.2.3.5' }, source: 'ocr', status: 'proposed', confidence: 0.5, label: 'name' }),
+        box({ id: 'b2', frames: [3, 0, 3], scope: { kind: 'series', seriesInstanceUID: '1.2.3.5' }, source: 'ocr', status: 'proposed', confidence: 0.5, label: 'name', kinds: ['patient name part', 'free text: phone'] }),
         box({ id: 'b3', scope: { kind: 'device', manufacturer: 'ACME', model: 'X1', rows: 480, columns: 640 }, source: 'template', status: 'accepted' }),
       ],
       reviewed: { sopInstanceUIDs: ['1.2.3.9'] },
@@ -20,6 +20,7 @@ describe('validatePlan', () => {
     const plan = validatePlan(json);
     expect(plan.boxes).toHaveLength(3);
     expect(plan.boxes[1].frames).toEqual([0, 3]); // sorted, duplicates dropped
+    expect(plan.boxes[1].kinds).toEqual(['patient name part', 'free text: phone']);
     expect(plan.reviewed?.sopInstanceUIDs).toEqual(['1.2.3.9']);
     expect(validatePlan(JSON.parse(serializePlan(plan)))).toEqual(plan);
   });
@@ -41,6 +42,8 @@ describe('validatePlan', () => {
     [{ version: 1, boxes: [box({ scope: { kind: 'device', rows: 0, columns: 4 } })] }, /scope\.rows/],
     [{ version: 1, boxes: [box(), box()] }, /boxes\[1\]\.id: "b1" is already the id of boxes\[0\]/],
     [{ version: 1, boxes: [box({ confidence: 2 })] }, /confidence: must be a number from 0 to 1/],
+    [{ version: 1, boxes: [box({ kinds: 'date' as never })] }, /boxes\[0\]\.kinds: must be a list of words/],
+    [{ version: 1, boxes: [box({ kinds: ['date', 3] as never })] }, /boxes\[0\]\.kinds\[1\]: must be a non-empty string/],
     [{ version: 1, boxes: [], reviewed: { sopInstanceUIDs: 'x' } }, /plan\.reviewed\.sopInstanceUIDs: must be a list/],
   ])('rejects %j with a clear message', (json, message) => {
     expect(() => validatePlan(json)).toThrow(message);

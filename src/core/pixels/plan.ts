@@ -20,6 +20,7 @@
  *         "source": "user",                 // "user" | "ocr" | "template"
  *         "status": "accepted",             // optional: "proposed" | "accepted" | "rejected"
  *         "label": "patient name",          // optional, free text for the person reviewing
+ *         "kinds": ["patient name part"],   // optional: what found it, categories only (counted in the report)
  *         "confidence": 0.93                // optional, 0..1, for OCR proposals
  *       }
  *     ],
@@ -61,6 +62,11 @@ export interface RedactionBox {
   source: BoxSource;
   status?: BoxStatus;
   label?: string;
+  /**
+   * What found the text, as categories that never hold it ("patient name part", "date", "free
+   * text: phone"; detect/burned-in-kinds.ts): the report counts painted boxes by them.
+   */
+  kinds?: string[];
   confidence?: number;
 }
 
@@ -84,7 +90,7 @@ export class PlanError extends Error {
   override name = 'PlanError';
 }
 
-const BOX_KEYS = new Set(['id', 'x', 'y', 'width', 'height', 'frames', 'scope', 'source', 'status', 'label', 'confidence']);
+const BOX_KEYS = new Set(['id', 'x', 'y', 'width', 'height', 'frames', 'scope', 'source', 'status', 'label', 'kinds', 'confidence']);
 const SCOPE_KEYS: Record<string, Set<string>> = {
   instance: new Set(['kind', 'sopInstanceUID']),
   series: new Set(['kind', 'seriesInstanceUID']),
@@ -167,6 +173,10 @@ function boxOf(v: unknown, where: string): RedactionBox {
     box.status = v.status;
   }
   if (v.label !== undefined) box.label = text(v.label, `${where}.label`, true);
+  if (v.kinds !== undefined) {
+    if (!Array.isArray(v.kinds)) throw new PlanError(`${where}.kinds: must be a list of words, not ${describe(v.kinds)}`);
+    box.kinds = v.kinds.map((k, i) => text(k, `${where}.kinds[${i}]`));
+  }
   if (v.confidence !== undefined) {
     if (typeof v.confidence !== 'number' || !(v.confidence >= 0 && v.confidence <= 1)) {
       throw new PlanError(`${where}.confidence: must be a number from 0 to 1, not ${describe(v.confidence)}`);

@@ -94,6 +94,8 @@ function fillContext(ds: Dataset, l: PixelLayout): FillContext {
 export interface PaintedBox {
   id: string;
   source: RedactionBox['source'];
+  /** What found the text (RedactionBox.kinds), for the report's counts. */
+  kinds?: string[];
   /** The rectangle painted (clipped to the image; widened to pixel pairs for YBR_FULL_422). */
   rect: Rect;
   /** How many frames it was painted on. */
@@ -247,7 +249,7 @@ function paintFrame(
     rects.push(done);
     const known = painted.get(box.id);
     if (known) known.frames++;
-    else painted.set(box.id, { id: box.id, source: box.source, rect: done, frames: 1 });
+    else painted.set(box.id, { id: box.id, source: box.source, ...(box.kinds?.length ? { kinds: [...box.kinds] } : {}), rect: done, frames: 1 });
   }
   paintedRects.set(frame, rects);
 }

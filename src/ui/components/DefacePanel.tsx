@@ -75,7 +75,7 @@ function DefaceControls({ seriesKey, d }: { seriesKey: string; d: SeriesDeface }
           ))}
         </div>
         <label className="check small" title="Remove (or blur) the ears too: they identify people as well">
-          <input type="checkbox" checked={d.ears} disabled={running} onChange={(e) => store.setDefaceEars(seriesKey, e.target.checked)} /> Ears
+          <input type="checkbox" checked={d.ears} disabled={running} onChange={(e) => store.setDefaceEars(seriesKey, e.target.checked)} data-testid="deface-ears" /> Ears
         </label>
         <button
           type="button"

@@ -39,7 +39,7 @@ export function detectFreeTextPhi(text: string, tagger: NameTagger | null, optio
       .map((s) => trimClinical(tokens, widen(text, tokens, s)))
       .filter((s): s is FreeTextSpan => s !== null && /\p{Lu}/u.test(text.slice(s.start, s.end))),
   ];
-  return merge(proposals.flat(), text);
+  return mergeSpans(proposals.flat(), text);
 }
 
 /** An ID-shaped run that is really a date (20190609, 2019-06-09) is left to the date detector's option. */
@@ -88,7 +88,7 @@ function trimClinical(tokens: readonly Token[], s: FreeTextSpan): FreeTextSpan |
  * piece touching an earlier span widens it, a piece on its own becomes a span of the later kind.
  * So two names a tagger ran together ("Dr Ananya Raghunathan, Saint Wendell Clinic") stay two.
  */
-function merge(spans: FreeTextSpan[], text: string): FreeTextSpan[] {
+export function mergeSpans(spans: FreeTextSpan[], text: string): FreeTextSpan[] {
   const accepted: FreeTextSpan[] = [];
   for (const s of spans) {
     if (s.end <= s.start) continue;

@@ -21,6 +21,11 @@ export interface FreeTextSpan {
 export interface NameTagger {
   readonly library: string;
   names(text: string): FreeTextSpan[];
+  /**
+   * The words of `text` the library's lexicon knows as given names ("Greta", "John"): what lets
+   * the burned-in text classifier trust a tagged name on a noisy OCR line (free-text/ocr-line.ts).
+   */
+  givenNames?(text: string): FreeTextSpan[];
 }
 
 /** How many spans of each kind were removed: what the report shows (never the values). */

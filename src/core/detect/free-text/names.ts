@@ -23,22 +23,30 @@ export type Compromise = (text: string) => CompromiseDoc;
 const MEMO_LIMIT = 5000;
 
 export function compromiseTagger(nlp: Compromise): NameTagger {
-  const memo = new Map<string, FreeTextSpan[]>();
+  const memo = new Map<string, Tagged>();
+  const tagged = (text: string): Tagged => {
+    const known = memo.get(text);
+    if (known) return known;
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    const result = tag(nlp, text);
+    memo.set(text, result);
+    return result;
+  };
   return {
     library: 'compromise',
-    names(text: string): FreeTextSpan[] {
-      if (!/\p{Lu}/u.test(text)) return []; // no capital letter, no proper name
-      const known = memo.get(text);
-      if (known) return known;
-      if (memo.size >= MEMO_LIMIT) memo.clear();
-      const spans = tag(nlp, text);
-      memo.set(text, spans);
-      return spans;
-    },
+    // No capital letter, no proper name.
+    names: (text: string): FreeTextSpan[] => (/\p{Lu}/u.test(text) ? tagged(text).names : []),
+    givenNames: (text: string): FreeTextSpan[] => (/\p{Lu}/u.test(text) ? tagged(text).given : []),
   };
 }
 
-function tag(nlp: Compromise, text: string): FreeTextSpan[] {
+/** One text's tagging: both answers come from one parse, so one memo entry holds them. */
+interface Tagged {
+  names: FreeTextSpan[];
+  given: FreeTextSpan[];
+}
+
+function tag(nlp: Compromise, text: string): Tagged {
   const doc = nlp(text);
   const out: FreeTextSpan[] = [];
   const add = (kind: FreeTextKind, view: CompromiseView): void => {
@@ -58,5 +66,7 @@ function tag(nlp: Compromise, text: string): FreeTextSpan[] {
   // Capitalised words compromise does not know ("Pritchard", "Kowalczyk"): most often a
   // name; detect.ts widens them to the capitalised words beside them and drops clinical ones.
   add('person', doc.match('#ProperNoun+'));
-  return out;
+  const names = out.splice(0);
+  add('person', doc.match('#FirstName'));
+  return { names, given: out };
 }
