@@ -18,6 +18,7 @@ import { classifyText, freeTextClassification, identifierMatches, ocrIdentifiers
 import type { NameTagger } from './free-text/kinds.ts';
 import { loadNameTagger } from './free-text/loader.ts';
 import { ocrLineFreeText, splitLine } from './free-text/ocr-line.ts';
+import { findEmails } from './free-text/patterns.ts';
 import { growToInk } from './extent.ts';
 import { cropBand, dropFaintMarks, inkBands, type Band } from './ink.ts';
 import { frameSource, FrameAccessError, type FrameSource } from './frames.ts';
@@ -268,6 +269,9 @@ function linesOf(words: Word[], scale: number, gray: Gray8, ids?: OcrIdentifiers
   const kept = readable.filter((w) => {
     if (w.y1 - w.y0 > maxHeight) return false;
     if (w.confidence >= min) return true;
+    // An e-mail address read with little confidence ("|.smith@example.org" at 17 %, its j's dot
+    // apart) is still one: texture is never read as name@domain.tld.
+    if (findEmails(w.text).length > 0) return true;
     return ids !== undefined && w.text.length >= 3 && identifierMatches(w.text, ids).length > 0;
   });
   return wordsToLines(kept, { scale, width: gray.width, height: gray.height });
