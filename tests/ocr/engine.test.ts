@@ -7,6 +7,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createNodeOcrEngine, nodeLangPath } from '../../src/cli/ocr-node.ts';
+import { jobWeight } from '../../src/core/detect/ocr-engine.ts';
 import { rasterise } from './synthetic-images.ts';
 
 function picture(text: string): { data: Uint8Array; width: number; height: number } {
@@ -23,10 +24,17 @@ describe('tesseract.js engine', () => {
     expect(existsSync(path.join(nodeLangPath(), 'eng.traineddata.gz'))).toBe(true);
   });
 
+  it('counts a small crop as a fraction of a whole picture towards recycling', () => {
+    expect(jobWeight(1304 * 552)).toBe(1);
+    expect(jobWeight(300 * 80)).toBe(0.25);
+    expect(jobWeight(1280 * 250)).toBeCloseTo(0.5, 1);
+  });
+
   it('recycles its recogniser after N jobs, loses no job, and writes no language cache', async () => {
     const cwdBefore = readdirSync(process.cwd()).filter((f) => f.includes('traineddata'));
     const tmpBefore = existsSync(path.join(os.tmpdir(), 'veil-ocr-cache'));
-    const engine = createNodeOcrEngine({ workers: 1, recycleAfter: 2 });
+    // The picture is small: each job counts a quarter, so a new recogniser every two jobs.
+    const engine = createNodeOcrEngine({ workers: 1, recycleAfter: 0.5 });
     const pic = picture('KAUFMAN 1943');
     const reads = await Promise.all([1, 2, 3, 4, 5].map(() => engine.recognize(pic.data, pic.width, pic.height)));
     for (const words of reads) expect(words.map((w) => w.text).join(' ')).toBe('KAUFMAN 1943');

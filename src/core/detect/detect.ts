@@ -19,7 +19,9 @@ import { classifyText, freeTextClassification, identifierMatches, ocrIdentifiers
 import type { NameTagger } from './free-text/kinds.ts';
 import { loadNameTagger } from './free-text/loader.ts';
 import { ocrLineFreeText, splitLine } from './free-text/ocr-line.ts';
+import { findEmails } from './free-text/patterns.ts';
 import { growToInk } from './extent.ts';
+import { cropBand, dropFaintMarks, inkBands, type Band } from './ink.ts';
 import { frameSource, FrameAccessError, type FrameSource } from './frames.ts';
 import { boxWithMargin, overlapRatio, wordsToLines, type Rect, type TextLine } from './lines.ts';
 import type { OcrEngine, Word } from './ocr-engine.ts';
@@ -87,25 +89,23 @@ export interface InstanceDetection {
 export async function readGray(engine: OcrEngine, gray: Gray8, ids?: OcrIdentifiers): Promise<TextLine[]> {
   const scale = textScale(gray.width, gray.height);
   const scaled = resample(gray, scale);
-  const read = async (pic: Gray8, background: number, mapY: (y: number) => number = (y) => y): Promise<TextLine[]> => {
-    const padded = pad(pic, PAD, background);
-    const words = (await engine.recognize(padded.data, padded.width, padded.height)).map((w) => ({
-      ...w,
-      x0: w.x0 - PAD,
-      x1: w.x1 - PAD,
-      y0: mapY(w.y0 - PAD),
-      y1: mapY(w.y1 - PAD),
-    }));
-    return linesOf(words, scale, gray, ids);
+  // Words of one picture, moved to the coordinates of the scaled frame (the picture's top left at dx, dy).
+  const wordsAt = async (pic: Gray8, dx: number, dy: number): Promise<Word[]> => {
+    const padded = pad(pic, PAD, 255);
+    return (await engine.recognize(padded.data, padded.width, padded.height)).map((w) => ({ ...w, x0: w.x0 - PAD + dx, x1: w.x1 - PAD + dx, y0: w.y0 - PAD + dy, y1: w.y1 - PAD + dy }));
   };
-  // Pass 1: the whole picture, strong contrast, lines and texture removed — in two overlapping
-  // strips, so that both recognisers of the pool work on one image at once.
-  const first = removeLongRuns(normalizePolarity(scaled, POLARITY_BLOCK, 2.5, 2, FLAT_MIN, LOCAL_CONTRAST), LONG_RUN);
-  const jobs = strips(first).map((strip) => read(strip.picture, 255, strip.mapY));
+  // Only the bands of a picture that hold ink are read (ink.ts); one pass's words become lines together.
+  const readInk = async (pic: Gray8): Promise<TextLine[]> => {
+    const words = await Promise.all(inkBands(pic, BAND_GAP, BAND_MARGIN).flatMap((b) => halves(b).map(async (h) => (await wordsAt(cropBand(pic, h.band), h.band.x0, h.band.y0)).filter(h.keeps))));
+    return linesOf(words.flat(), scale, gray, ids);
+  };
+  // Pass 1: the whole picture, strong contrast, lines, texture and marks without a dark core removed.
+  const first = dropFaintMarks(removeLongRuns(normalizePolarity(scaled, POLARITY_BLOCK, 2.5, 2, FLAT_MIN, LOCAL_CONTRAST), LONG_RUN));
+  const jobs = [readInk(first)];
   // Pass 2, at the same time: the header band, where devices print patient data, with gentler
   // contrast (faint text survives the first pass, text pressed against a bar edge this one).
   const band = headerBand(scaled);
-  if (band) jobs.push(read(normalizePolarity(band.picture, POLARITY_BLOCK, 1.5), 255));
+  if (band) jobs.push(readInk(normalizePolarity(band.picture, POLARITY_BLOCK, 1.5)));
   const passes = await Promise.all(jobs);
   const lines = mergePasses(passes);
   // Boxes from the text's own pixels: the recogniser's words may stop short of the line's end.
@@ -166,18 +166,26 @@ async function rereadDoubtfulLines(engine: OcrEngine, lines: TextLine[], scaled:
   );
 }
 
-/** Rows shared by the two strips of pass 1: more than any text line is tall. */
+/** Rows shared by the two halves of a tall band: more than any text line is tall. */
 const STRIP_OVERLAP = 96;
+/** Blank rows (pixels of the picture read) that split ink into separate bands. */
+const BAND_GAP = 24;
+/** White kept round a band's ink. */
+const BAND_MARGIN = 12;
 
-/** A picture cut into a top and a bottom strip that overlap (one strip when it is small). */
-function strips(g: Gray8): { picture: Gray8; mapY: (y: number) => number }[] {
-  if (g.height < 4 * STRIP_OVERLAP) return [{ picture: g, mapY: (y) => y }];
-  const mid = g.height >> 1;
-  const topEnd = Math.min(g.height, mid + STRIP_OVERLAP / 2);
-  const bottomStart = Math.max(0, mid - STRIP_OVERLAP / 2);
+/**
+ * A band as the pictures it is read in: itself, or, when it is tall, a top and a bottom half that
+ * overlap, so that both recognisers of the pool work on it at once. Each half keeps the words whose
+ * centre lies on its side of the middle: a line in the overlap is read whole by both, kept once.
+ */
+function halves(b: Band): { band: Band; keeps: (w: Word) => boolean }[] {
+  const height = b.y1 - b.y0;
+  if (height < 4 * STRIP_OVERLAP) return [{ band: b, keeps: () => true }];
+  const mid = b.y0 + (height >> 1);
+  const centre = (w: Word): number => (w.y0 + w.y1) / 2;
   return [
-    { picture: { width: g.width, height: topEnd, data: g.data.subarray(0, topEnd * g.width) }, mapY: (y) => y },
-    { picture: { width: g.width, height: g.height - bottomStart, data: g.data.subarray(bottomStart * g.width) }, mapY: (y) => y + bottomStart },
+    { band: { ...b, y1: Math.min(b.y1, mid + STRIP_OVERLAP / 2) }, keeps: (w) => centre(w) < mid },
+    { band: { ...b, y0: Math.max(b.y0, mid - STRIP_OVERLAP / 2) }, keeps: (w) => centre(w) >= mid },
   ];
 }
 
@@ -262,6 +270,9 @@ function linesOf(words: Word[], scale: number, gray: Gray8, ids?: OcrIdentifiers
   const kept = readable.filter((w) => {
     if (w.y1 - w.y0 > maxHeight) return false;
     if (w.confidence >= min) return true;
+    // An e-mail address read with little confidence ("|.smith@example.org" at 17 %, its j's dot
+    // apart) is still one: texture is never read as name@domain.tld.
+    if (findEmails(w.text).length > 0) return true;
     return ids !== undefined && w.text.length >= 3 && identifierMatches(w.text, ids).length > 0;
   });
   return wordsToLines(kept, { scale, width: gray.width, height: gray.height });

@@ -9,7 +9,10 @@
  * A small pool of recognisers runs the jobs. tesseract.js's own createScheduler cannot retire a
  * worker, and a WebAssembly heap only grows, so the pool here is our own: it hands each job to an
  * idle recogniser and, after `recycleAfter` jobs, terminates that recogniser and starts a fresh
- * one, which keeps memory flat over thousands of images.
+ * one, which keeps memory flat over thousands of images. A job counts by its picture's size: a
+ * crop of a few words (detection reads only the bands that hold ink) counts as a fraction of a
+ * whole picture, down to a quarter, so that small crops do not pay the ~1 s restart of a
+ * recogniser (model load) as often as whole pictures do.
  */
 import type Tesseract from 'tesseract.js';
 import { encodePgm } from './render.ts';
@@ -59,7 +62,7 @@ export interface TesseractEngineOptions {
   cachePath?: string;
   /** Recognisers running at once (default 2). */
   workers?: number;
-  /** Jobs a recogniser runs before it is replaced by a fresh one (default 100). */
+  /** Jobs a recogniser runs before it is replaced by a fresh one (default 100; see jobWeight). */
   recycleAfter?: number;
 }
 
@@ -73,6 +76,8 @@ interface Slot {
 
 interface Job {
   image: Uint8Array;
+  /** What the job counts towards recycling (jobWeight). */
+  weight: number;
   singleLine: boolean;
   resolve: (words: Word[]) => void;
   reject: (e: unknown) => void;
@@ -82,7 +87,7 @@ const LSTM_ONLY = 1 as Tesseract.OEM;
 
 export function createTesseractEngine(options: TesseractEngineOptions): OcrEngine {
   const size = Math.max(1, options.workers ?? 2);
-  const recycleAfter = Math.max(1, options.recycleAfter ?? 100);
+  const recycleAfter = Math.max(0.25, options.recycleAfter ?? 100);
   const slots: Slot[] = Array.from({ length: size }, () => ({ jobs: 0, busy: false }));
   const queue: Job[] = [];
   let stopped = false;
@@ -145,7 +150,7 @@ export function createTesseractEngine(options: TesseractEngineOptions): OcrEngin
           slot.jobs = recycleAfter;
         })
         .finally(() => {
-          slot.jobs++;
+          slot.jobs += job.weight;
           if (slot.jobs >= recycleAfter && slot.worker === current) {
             slot.worker = undefined;
             void current.then((w) => w.terminate()).catch(() => {});
@@ -161,7 +166,7 @@ export function createTesseractEngine(options: TesseractEngineOptions): OcrEngin
       if (stopped) return Promise.reject(new Error('the text recogniser has been stopped'));
       const image = encodePgm({ width, height, data: gray.subarray(0, width * height) });
       return new Promise<Word[]>((resolve, reject) => {
-        queue.push({ image, singleLine: options.singleLine === true, resolve, reject });
+        queue.push({ image, weight: jobWeight(width * height), singleLine: options.singleLine === true, resolve, reject });
         pump();
       });
     },
@@ -177,6 +182,14 @@ export function createTesseractEngine(options: TesseractEngineOptions): OcrEngin
       );
     },
   };
+}
+
+/** Pixels of a whole picture as the first pass reads it (a 640×480 frame enlarged twice, half of it): one job. */
+const WHOLE_PICTURE = 640_000;
+
+/** A job's share of a recogniser's life: its picture's size against a whole picture's, from a quarter to one. */
+export function jobWeight(pixels: number): number {
+  return Math.min(1, Math.max(0.25, pixels / WHOLE_PICTURE));
 }
 
 /** Words (level 5 rows) of Tesseract's TSV output. */

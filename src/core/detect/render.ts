@@ -306,25 +306,21 @@ export function normalizePolarity(g: Gray8, block = 8, gain = 2.5, reach = 2, fl
   }
   const tileGain = new Float32Array(bw * bh).fill(gain);
   const tileFloor = new Float32Array(bw * bh);
-  if (contrast) {
-    // Faint text is looked at through a 3×3 mean: grain is a pixel wide, strokes are wider, so
-    // averaging takes two thirds of the grain and little of the text.
-    const smooth = boxBlur3(dist, width, height);
-    localContrast(smooth, width, height, block, bw, bh, tileOfX, gain, contrast, tileGain, tileFloor);
-    for (let y = 0; y < height; y++) {
-      const tileRow = ((y / block) | 0) * bw;
-      for (let x = 0; x < width; x++) if (tileGain[tileRow + tileOfX[x]] > gain) dist[y * width + x] = smooth[y * width + x];
-    }
-  }
+  // Faint text is looked at through a 3×3 mean (grain is a pixel wide, strokes are wider, so
+  // averaging takes two thirds of the grain and little of the text); the tiles' strongest and
+  // mean distances are gathered in the same loop that writes the mean.
+  const smooth = contrast ? blurWithTileStats(dist, width, height, block, bw, tileOfX, contrast, gain, bh, tileGain, tileFloor) : dist;
+  // One loop writes the output: a tile whose gain was raised reads the smoothed distance.
   const out = new Uint8Array(data.length);
   for (let y = 0; y < height; y++) {
     const row = y * width;
     const tileRow = ((y / block) | 0) * bw;
     for (let x = 0; x < width; x++) {
       const t = tileRow + tileOfX[x];
-      let d = dist[row + x] - tileFloor[t];
+      const g = tileGain[t];
+      let d = (g > gain ? smooth[row + x] : dist[row + x]) - tileFloor[t];
       if (d < 0) d = 0;
-      d *= tileGain[t];
+      d *= g;
       out[row + x] = d >= 255 ? 0 : 255 - ((d + 0.5) | 0);
     }
   }
@@ -347,32 +343,29 @@ export function normalizePolarity(g: Gray8, block = 8, gain = 2.5, reach = 2, fl
   return { width, height, data: out };
 }
 
-/** 3×3 mean (edges use the pixels there are). */
-function boxBlur3(src: Uint8Array, width: number, height: number): Uint8Array {
+/**
+ * The 3×3 mean of the distances (edges use the pixels there are) and, from it, each tile's gain
+ * and noise floor for LocalContrast: the per-tile strongest and summed distances are gathered
+ * while the mean is written, instead of in a loop of their own.
+ */
+function blurWithTileStats(src: Uint8Array, width: number, height: number, block: number, bw: number, tileOfX: Int32Array, contrast: LocalContrast, gain: number, bh: number, tileGain: Float32Array, tileFloor: Float32Array): Uint8Array {
   const rows = new Uint16Array(src.length);
   for (let y = 0; y < height; y++) {
     const r = y * width;
     for (let x = 0; x < width; x++) rows[r + x] = src[r + x] + (x > 0 ? src[r + x - 1] : src[r + x]) + (x + 1 < width ? src[r + x + 1] : src[r + x]);
   }
   const out = new Uint8Array(src.length);
+  const max = new Uint8Array(bw * bh);
+  const sum = new Float64Array(bw * bh);
   for (let y = 0; y < height; y++) {
     const r = y * width;
     const up = y > 0 ? r - width : r;
     const down = y + 1 < height ? r + width : r;
-    for (let x = 0; x < width; x++) out[r + x] = ((rows[up + x] + rows[r + x] + rows[down + x]) / 9 + 0.5) | 0;
-  }
-  return out;
-}
-
-/** Per-tile gain and noise floor of LocalContrast, from the distances to the background. */
-function localContrast(dist: Uint8Array, width: number, height: number, block: number, bw: number, bh: number, tileOfX: Int32Array, gain: number, contrast: LocalContrast, tileGain: Float32Array, tileFloor: Float32Array): void {
-  const max = new Uint8Array(bw * bh);
-  const sum = new Float64Array(bw * bh);
-  for (let y = 0; y < height; y++) {
     const tileRow = ((y / block) | 0) * bw;
     for (let x = 0; x < width; x++) {
+      const d = ((rows[up + x] + rows[r + x] + rows[down + x]) / 9 + 0.5) | 0;
+      out[r + x] = d;
       const t = tileRow + tileOfX[x];
-      const d = dist[y * width + x];
       if (d > max[t]) max[t] = d;
       sum[t] += d;
     }
@@ -396,6 +389,7 @@ function localContrast(dist: Uint8Array, width: number, height: number, block: n
       tileGain[t] = Math.max(gain, Math.min(contrast.maxGain, contrast.target / Math.max(1, m - floor)));
     }
   }
+  return out;
 }
 
 /**
