@@ -9,8 +9,6 @@
  * "accepted" (painted unless a person rejects them), other text is "proposed" (painted only once
  * a person accepts it). With `keepClinicalText`, measurements and scale labels are not proposed.
  */
-import { PATTERN_KIND, freeTextKind } from './burned-in-kinds.ts';
-import { findEmails, findPhones } from './free-text/patterns.ts';
 import { sha256 } from '@noble/hashes/sha2.js';
 import type { Dataset } from '../dicom/dataset.ts';
 import type { RedactionBox } from '../pixels/plan.ts';
@@ -19,7 +17,8 @@ import { classifyText, freeTextClassification, identifierMatches, ocrIdentifiers
 import type { NameTagger } from './free-text/kinds.ts';
 import { loadNameTagger } from './free-text/loader.ts';
 import { ocrLineFreeText, splitLine } from './free-text/ocr-line.ts';
-import { findEmails } from './free-text/patterns.ts';
+import { findEmails, findPhones } from './free-text/patterns.ts';
+import { PATTERN_KIND, freeTextKind } from './burned-in-kinds.ts';
 import { growToInk } from './extent.ts';
 import { cropBand, dropFaintMarks, inkBands, type Band } from './ink.ts';
 import { frameSource, FrameAccessError, type FrameSource } from './frames.ts';
