@@ -13,6 +13,7 @@ import type { MappingSnapshot } from './mapping.ts';
 import type { ReportedOutcome } from '../outcome.ts';
 import { KeyedHash } from '../header/keys.ts';
 import { crc32, crc32Combine } from './crc32.ts';
+import { joinParts } from '../dicom/writer.ts';
 import type { OutputPiece, ReusedPixels } from './reused-pixels.ts';
 
 /**
@@ -70,15 +71,8 @@ export interface ReusedOutput {
   mapping?: MappingSnapshot;
 }
 
-function join(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+/** The parts in a buffer of their own (joinParts hands back a lone part itself, which may be a view of shared bytes). */
+const ownCopy = (parts: readonly Uint8Array[]): Uint8Array => (parts.length === 1 ? parts[0].slice() : joinParts(parts));
 
 /**
  * At load: the output to keep, given the engine's output `parts` for `input` and what
@@ -97,8 +91,8 @@ export function keepOutput(
   const start = pixels.byteOffset - input.byteOffset;
   if (start !== reused.start || start + pixels.length !== reused.end) return undefined;
   if (parts.some((p, i) => i !== at && p.buffer === input.buffer)) return undefined;
-  const before = join(parts.slice(0, at));
-  const after = join(parts.slice(at + 1));
+  const before = ownCopy(parts.slice(0, at));
+  const after = ownCopy(parts.slice(at + 1));
   const crc = crc32(after, crc32Combine(crc32(before), reused.crc, reused.end - reused.start));
   return { ...facts, before, after, crc: crc >>> 0 };
 }
