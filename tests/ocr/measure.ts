@@ -18,7 +18,7 @@ import path from 'node:path';
 import { createSession, deidentifyFileAsync } from '../../src/core/deidentify.ts';
 import { readPart10 } from '../../src/core/dicom/reader.ts';
 import { joinParts } from '../../src/core/dicom/writer.ts';
-import { identifierMatches, type OcrIdentifiers } from '../../src/core/detect/classify.ts';
+import { editDistance, identifierMatches, type OcrIdentifiers } from '../../src/core/detect/classify.ts';
 import { frameSource } from '../../src/core/detect/frames.ts';
 import type { OcrEngine } from '../../src/core/detect/ocr-engine.ts';
 import { detectAndPlan } from '../../src/core/detect/pipeline.ts';
@@ -53,16 +53,6 @@ export interface ImageScore {
 }
 
 // ------------------------------------------------------------------------------------ matching
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1), prev[j] + 1, cur[j - 1] + 1);
-    prev = cur;
-  }
-  return prev[b.length];
-}
 
 /**
  * The secrets (identifying parts) a reader's text still holds: a run of 1–4 consecutive tokens of

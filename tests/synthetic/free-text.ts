@@ -16,8 +16,9 @@
 
 import { mulberry32 } from './random.ts';
 
-export const FREE_TEXT_KINDS = ['person', 'organisation', 'place', 'address', 'phone', 'email', 'id', 'date'] as const;
-export type FreeTextKind = (typeof FREE_TEXT_KINDS)[number];
+// The planted kinds are the detector's own: one list, so a kind added there is planted and scored here.
+export { FREE_TEXT_KINDS, type FreeTextKind } from '../../src/core/detect/free-text/kinds.ts';
+import type { FreeTextKind } from '../../src/core/detect/free-text/kinds.ts';
 
 export interface PlantedSpan {
   kind: FreeTextKind;

@@ -12,6 +12,7 @@
  *
  * DOM- and Node-free: plain typed arrays in, RGB bytes out.
  */
+import { valueRange } from './preview.ts';
 import type { Volume } from './types.ts';
 
 export type Vec3 = [number, number, number];
@@ -67,13 +68,7 @@ export function otsuThreshold(data: Float32Array): number {
 
 /** Otsu's split, and the mean value of the class below it (the background). */
 function otsu(data: Float32Array): { split: number; meanBelow: number } {
-  let min = Infinity;
-  let max = -Infinity;
-  for (let n = 0; n < data.length; n++) {
-    const v = data[n];
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
+  const [min, max] = valueRange(data);
   if (!(max > min)) return { split: min, meanBelow: min };
   const histogram = new Float64Array(HISTOGRAM_BINS);
   const scale = (HISTOGRAM_BINS - 1) / (max - min);

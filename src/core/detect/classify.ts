@@ -143,8 +143,11 @@ function approxDistance(pattern: string, text: string): number {
   return best;
 }
 
-/** Plain edit distance. */
-function distance(a: string, b: string): number {
+/**
+ * Plain edit distance (Levenshtein). Lengths more than 3 apart give 99 without computing: every
+ * caller asks for a distance of 2 or less. The recall harness (tests/ocr/measure.ts) uses it too.
+ */
+export function editDistance(a: string, b: string): number {
   if (Math.abs(a.length - b.length) > 3) return 99;
   let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
@@ -229,8 +232,8 @@ export function identifierMatches(text: string, ids: OcrIdentifiers): Identifier
           const one = tokenForms[i];
           const two = i + 1 < tokenForms.length ? one + tokenForms[i + 1] : '';
           // A name the device cut short, its last letters misread ("PATIENTFIL." for PATIENTFIVE).
-          const cutShort = one.length >= 6 && one.length < form.length && /[.…_]$/.test(tokens[i]) && distance(form.slice(0, one.length), one) <= 1;
-          if (cutShort || distance(form, one) <= allowed || (two && distance(form, two) <= allowed)) {
+          const cutShort = one.length >= 6 && one.length < form.length && /[.…_]$/.test(tokens[i]) && editDistance(form.slice(0, one.length), one) <= 1;
+          if (cutShort || editDistance(form, one) <= allowed || (two && editDistance(form, two) <= allowed)) {
             add(id);
             break;
           }
@@ -296,7 +299,7 @@ function institutionWordMatches(text: string, list: readonly Identifier[]): Iden
         if (t.length >= form.length - allowed && approxDistance(form, t) <= allowed) return true;
         // A label cut off at the end of its field ("CardioLaTou", read "CardioLaTot"): the token
         // ends in the word's first five letters or more, one slip allowed.
-        for (let k = Math.max(5, form.length - 2); allowed && k < form.length; k++) if (t.length > k && distance(t.slice(-k), form.slice(0, k)) <= 1) return true;
+        for (let k = Math.max(5, form.length - 2); allowed && k < form.length; k++) if (t.length > k && editDistance(t.slice(-k), form.slice(0, k)) <= 1) return true;
         return false;
       });
     });
