@@ -16,6 +16,7 @@
 import { Dataset, type DataElement } from '../dicom/dataset.ts';
 import { T } from '../dicom/tags.ts';
 import { getString } from '../dicom/values.ts';
+import { isHeadModality } from './head-modalities.ts';
 import { describedAsHead } from './head-words.ts';
 import type { SeriesInstance } from './types.ts';
 import { NOT_A_HEAD_SERIES } from './write-back.ts';
@@ -46,7 +47,7 @@ export type HeadTest = (instances: readonly SeriesInstance[]) => true | string;
 
 export function decideSeries(instances: readonly SeriesInstance[], isHeadSeries: HeadTest): SeriesDecision {
   const modality = (getString(instances[0]?.dataset ?? new Dataset(), T.Modality) ?? '').trim().toUpperCase();
-  if (modality !== 'CT' && modality !== 'MR') return { kind: 'skip', reason: `${NOT_A_HEAD_SERIES} (modality ${modality || 'absent'})` };
+  if (!isHeadModality(modality)) return { kind: 'skip', reason: `${NOT_A_HEAD_SERIES} (modality ${modality || 'absent'})` };
   const verdict = isHeadSeries(instances);
   if (verdict === true) return { kind: 'deface' };
   if (instances.some((i) => describedAsHead(i.dataset))) return { kind: 'decline', reason: verdict };

@@ -11,6 +11,7 @@ import { decodeFrame, transferSyntaxSupport } from '../pixels/codecs/index.ts';
 import { frameFragments, imageInfo, nativeFrame, pixelElement } from '../pixels/frames.ts';
 import { displayParams } from '../pixels/display.ts';
 import { mat4 } from './affine.ts';
+import { isHeadModality } from './head-modalities.ts';
 import { namesOtherBodyPart, seriesWords, suggestsHead } from './head-words.ts';
 import type { SeriesInstance, Volume } from './types.ts';
 
@@ -67,7 +68,7 @@ export function isHeadSeries(instances: readonly SeriesInstance[]): true | strin
   if (instances.length === 0) return 'no instances';
   const ds = instances[0].dataset;
   const modality = (getString(ds, T.Modality) ?? '').trim().toUpperCase();
-  if (modality !== 'CT' && modality !== 'MR') return `modality ${modality || 'absent'}: only CT and MR are defaced`;
+  if (!isHeadModality(modality)) return `modality ${modality || 'absent'}: only CT and MR are defaced`;
   const geometry = stackGeometry(instances);
   if (typeof geometry === 'string') return geometry;
   const words = seriesWords(ds);
@@ -123,7 +124,7 @@ function stackGeometry(instances: readonly SeriesInstance[]): StackGeometry | st
 export async function volumeFromSeries(instances: readonly SeriesInstance[]): Promise<Volume | { refused: string }> {
   if (instances.length === 0) return { refused: `${NOT_A_VOLUME}: no instances` };
   const modality = (getString(instances[0].dataset, T.Modality) ?? '').trim().toUpperCase();
-  if (modality !== 'CT' && modality !== 'MR') return { refused: `modality ${modality || 'absent'}: only CT and MR are defaced` };
+  if (!isHeadModality(modality)) return { refused: `modality ${modality || 'absent'}: only CT and MR are defaced` };
   const geometry = stackGeometry(instances);
   if (typeof geometry === 'string') return { refused: geometry };
   const { slices, normal, sliceSpacing } = geometry;
