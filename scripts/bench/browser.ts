@@ -37,6 +37,8 @@ import { BlobReader, TextWriter, ZipReader, configure } from '@zip.js/zip.js/lib
 import { startStaticServer, type StaticServer } from '../../e2e/helpers/static-server.ts';
 import { BENCH_DIR, ROOT, makeCtSeries, type Series } from './make-ct-series.ts';
 import { findBrowserPid, treeCpuSeconds, watchMemory, type MemoryPeak } from './process-memory.ts';
+import { gdcmanonRunner, median, which } from './shared.ts';
+import { FLOOR_PAGE_DIR, floorRound, type FloorRound } from './browser-floor.ts';
 import type { StageTotals } from '../../src/workers/stage-times.ts';
 
 interface Options {
@@ -78,11 +80,6 @@ function parseOptions(argv: string[]): Options {
   return opts;
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 const f2 = (x: number) => x.toFixed(2);
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 
@@ -234,32 +231,6 @@ function cliRound(dir: string, n: number, work: string): number {
   }
 }
 
-function which(cmd: string): string | undefined {
-  const r = spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' });
-  return r.status === 0 ? r.stdout.trim() : undefined;
-}
-
-/** gdcmanon -e (PS3.15 basic profile) file to file, as scripts/bench/run.ts runs it; its key and certificate are made once. */
-function gdcmanonRunner(work: string): ((dir: string) => number) | undefined {
-  const gdcmanon = which('gdcmanon');
-  const openssl = which('openssl');
-  if (!gdcmanon || !openssl) return undefined;
-  const key = path.join(work, 'key.pem');
-  const cert = path.join(work, 'cert.pem');
-  const made = spawnSync(openssl, ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=veil-bench'], { encoding: 'utf8' });
-  if (made.status !== 0) throw new Error(`openssl could not make a certificate:\n${made.stderr}`);
-  return (dir) => {
-    const out = path.join(work, `gdcmanon-${Date.now()}`);
-    const t0 = performance.now();
-    const r = spawnSync(gdcmanon, ['-e', '-r', '--continue', '-i', dir, '-o', out, '-k', key, '-c', cert], { encoding: 'utf8' });
-    const seconds = (performance.now() - t0) / 1000;
-    if (r.status !== 0) throw new Error(`gdcmanon exited with ${r.status}: ${(r.stderr + r.stdout).slice(-1000)}`);
-    rmSync(out, { recursive: true, force: true });
-    spawnSync('sync', { stdio: 'ignore' });
-    return seconds;
-  };
-}
-
 // ----------------------------------------------------------------------------- report
 
 /** Stage rows in a fixed order: load, then export, then the page's own. */
@@ -291,6 +262,9 @@ async function main(): Promise<void> {
   if (opts.baseline && !existsSync(path.join(opts.baseline, 'index.html'))) throw new Error(`--baseline ${opts.baseline}: no index.html there`);
   const baseServer = opts.baseline ? await startStaticServer({ root: opts.baseline }) : undefined;
   const baseUrl = baseServer && `${baseServer.url}/`;
+  // The floor: a page with no Veil code that reads the files and downloads them (browser-floor.ts).
+  const floorServer = await startStaticServer({ root: FLOOR_PAGE_DIR });
+  const floorUrl = `${floorServer.url}/index.html`;
   const executablePath = existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined;
   const browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
   const url = `${server.url}/`;
@@ -311,8 +285,10 @@ async function main(): Promise<void> {
     if (baseUrl) await browserRound(browser, baseUrl, series);
     cliRound(series.dir, n, work);
     gdcmanon?.(series.dir);
+    await floorRound(browser, floorUrl, series, 'arrayBuffer');
 
     const rounds: BrowserRound[] = [];
+    const floor: FloorRound[] = [];
     const baseRounds: BrowserRound[] = [];
     const cli: number[] = [];
     const gdcm: number[] = [];
@@ -322,6 +298,7 @@ async function main(): Promise<void> {
         async () => void rounds.push(await browserRound(browser, url, series)),
         async () => void cli.push(cliRound(series.dir, n, work)),
         async () => void (gdcmanon && gdcm.push(gdcmanon(series.dir))),
+        async () => void floor.push(await floorRound(browser, floorUrl, series, 'arrayBuffer')),
         ...(baseUrl ? [async () => void baseRounds.push(await browserRound(browser, baseUrl, series))] : []),
       ];
       for (let k = 0; k < steps.length; k++) await steps[(k + r) % steps.length]();
@@ -331,7 +308,7 @@ async function main(): Promise<void> {
         `  round ${r + 1}: browser load ${f2(b.loadSeconds)} s + export ${f2(b.exportSeconds)} s = ${f2(b.loadSeconds + b.exportSeconds)} s` +
           `${b.cpuSeconds !== undefined ? ` (CPU ${f2(b.cpuSeconds)} s)` : ''}; ` +
           `${base ? `baseline ${f2(base.loadSeconds)} + ${f2(base.exportSeconds)} = ${f2(base.loadSeconds + base.exportSeconds)} s (CPU ${f2(base.cpuSeconds ?? NaN)} s); ` : ''}` +
-          `CLI ${f2(cli[r])} s${gdcmanon ? `; gdcmanon ${f2(gdcm[r])} s, gdcmanon/browser ${f2(gdcm[r] / (b.loadSeconds + b.exportSeconds))}` : ''}`,
+          `floor ${f2(floor[r].readSeconds + floor[r].downloadSeconds)} s; CLI ${f2(cli[r])} s${gdcmanon ? `; gdcmanon ${f2(gdcm[r])} s, gdcmanon/browser ${f2(gdcm[r] / (b.loadSeconds + b.exportSeconds))}` : ''}`,
       );
     }
     const perfRound = await browserRound(browser, url, series, { perf: true });
@@ -353,6 +330,10 @@ async function main(): Promise<void> {
     if (gdcmMedian) console.log(`  gdcmanon -e (file to file)                ${f2(gdcmMedian)} s   ${f2(mb / gdcmMedian)} MB/s`);
     const pairedGdcm = gdcm.length ? median(rounds.map((b, r) => gdcm[r] / (b.loadSeconds + b.exportSeconds))) : undefined;
     if (pairedGdcm !== undefined) console.log(`  gdcmanon/browser, median of paired rounds ${f2(pairedGdcm)}x`);
+    const floorTotal = (x: FloorRound) => x.readSeconds + x.downloadSeconds;
+    console.log(`  floor: Chromium reads the files + downloads them, no Veil code (browser-floor.ts): read ${f2(median(floor.map((x) => x.readSeconds)))} s + download ${f2(median(floor.map((x) => x.downloadSeconds)))} s = ${f2(median(floor.map(floorTotal)))} s`);
+    console.log(`    floor/browser, median of paired rounds ${f2(median(rounds.map((b, r) => floorTotal(floor[r]) / (b.loadSeconds + b.exportSeconds))))}x` +
+      `${gdcm.length ? `; gdcmanon/floor ${f2(median(floor.map((x, r) => gdcm[r] / floorTotal(x))))}x (the most any browser app reaches here)` : ''}`);
     const cpus = rounds.flatMap((b) => (b.cpuSeconds !== undefined ? [b.cpuSeconds] : []));
     if (cpus.length) console.log(`  browser CPU (every Chromium process)      ${f2(median(cpus))} s`);
     if (baseRounds.length) {
@@ -397,6 +378,7 @@ async function main(): Promise<void> {
       browser: { rounds, medianLoadSeconds: load, medianExportSeconds: exp, medianTotalSeconds: total, mbPerSecondTotal: mb / total, ratioToGdcmanon: gdcmMedian && gdcmMedian / total },
       cli: { seconds: cli, medianSeconds: cliMedian, mbPerSecond: mb / cliMedian },
       gdcmanon: gdcmMedian ? { seconds: gdcm, medianSeconds: gdcmMedian } : undefined,
+      floor: { rounds: floor, medianTotalSeconds: median(floor.map(floorTotal)) },
       baseline: opts.baseline ? { dist: opts.baseline, rounds: baseRounds, stages: basePerfRound?.stages } : undefined,
       stages: perfRound.stages,
       firstVisit,
@@ -408,6 +390,7 @@ async function main(): Promise<void> {
     await browser.close();
     await server.close();
     await baseServer?.close();
+    await floorServer.close();
     rmSync(work, { recursive: true, force: true });
   }
 }
