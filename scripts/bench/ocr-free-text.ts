@@ -19,7 +19,7 @@ import { pathToFileURL } from 'node:url';
 import { createNodeOcrEngine } from '../../src/cli/ocr-node.ts';
 import { useNodeCodecs } from '../../src/cli/codec-loader.ts';
 import { classifyText, ocrIdentifiers } from '../../src/core/detect/classify.ts';
-import { readGray } from '../../src/core/detect/detect.ts';
+import { readGray } from '../../src/core/detect/read-frame.ts';
 import { frameSource } from '../../src/core/detect/frames.ts';
 import { compromiseTagger, type Compromise } from '../../src/core/detect/free-text/names.ts';
 import { ocrLineFreeText } from '../../src/core/detect/free-text/ocr-line.ts';
@@ -62,7 +62,7 @@ async function linesOfFrame(engine: OcrEngine, name: string, bytes: Uint8Array):
   const lines = await readGray(engine, toGray8(await source.frame(0), displayParams(parsed.dataset)), ids);
   const out: FrameLines['lines'] = [];
   lines.forEach((line, i) => {
-    // The same context rule as classifyLines (detect.ts): the previous line of the row, when near.
+    // The same context rule as classifyLines (boxes.ts): the previous line of the row, when near.
     const p = i > 0 ? lines[i - 1] : undefined;
     const near = p && p.row === line.row && line.x0 - p.x1 < 4 * Math.max(p.y1 - p.y0, line.y1 - line.y0);
     const before = near ? p.text : undefined;

@@ -4,7 +4,8 @@
  */
 import * as Comlink from 'comlink';
 import type { OcrIdentifiers } from '../core/detect/classify.ts';
-import type { DetectSettings, RedactionCheck } from '../core/detect/detect.ts';
+import type { DetectSettings } from '../core/detect/detect.ts';
+import type { RedactionCheck } from '../core/detect/check-redacted.ts';
 import type { OcrDetectResult, OcrProgress, OcrWorkerApi } from './ocr.worker.ts';
 import type { InputRef } from './protocol.ts';
 

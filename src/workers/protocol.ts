@@ -15,7 +15,8 @@ import type { PixelAssessment, PixelFacts } from '../core/pixels/review-status.t
 import type { InstanceSummary } from '../core/summary/summary.ts';
 import type { ZipListing } from './zip-input.ts';
 import type { OcrIdentifiers } from '../core/detect/classify.ts';
-import type { DetectSettings, RedactionCheck } from '../core/detect/detect.ts';
+import type { DetectSettings } from '../core/detect/detect.ts';
+import type { RedactionCheck } from '../core/detect/check-redacted.ts';
 import type { DefaceInstruction } from '../core/deface/write-back.ts';
 import type { DefaceSeriesFacts } from '../core/export/report.ts';
 import type { StageTotals } from './stage-times.ts';

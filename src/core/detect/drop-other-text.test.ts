@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dropOtherText, OTHER_TEXT_MIN_CONFIDENCE } from './detect.ts';
+import { dropOtherText, OTHER_TEXT_MIN_CONFIDENCE } from './boxes.ts';
 
 describe('other text that is not proposed', () => {
   it('drops other text read with little confidence', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readGray } from './detect.ts';
+import { readGray } from './read-frame.ts';
 import { cropBand, dropFaintMarks, inkBands } from './ink.ts';
 import type { OcrEngine, Word } from './ocr-engine.ts';
 import type { Gray8 } from './render.ts';

@@ -144,3 +144,13 @@ export function overlapRatio(a: Rect, b: Rect): number {
   if (w <= 0 || h <= 0) return 0;
   return (w * h) / Math.min(a.width * a.height, b.width * b.height);
 }
+
+/** Share of the width and height, from each edge, outside which the middle of an image is anatomy. */
+const ANATOMY_INSET = 0.25;
+
+/** Whether a span's centre lies in the middle of the image (inside ANATOMY_INSET of every edge), where the anatomy is. */
+export function overAnatomy(span: { x0: number; y0: number; x1: number; y1: number }, width: number, height: number): boolean {
+  const cx = (span.x0 + span.x1) / 2;
+  const cy = (span.y0 + span.y1) / 2;
+  return cx > ANATOMY_INSET * width && cx < (1 - ANATOMY_INSET) * width && cy > ANATOMY_INSET * height && cy < (1 - ANATOMY_INSET) * height;
+}

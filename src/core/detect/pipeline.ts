@@ -12,7 +12,8 @@ import { readPart10, type ParsedFile } from '../dicom/reader.ts';
 import { pixelElement } from '../pixels/frames.ts';
 import type { RedactionBox, RedactionPlan } from '../pixels/plan.ts';
 import { ocrIdentifiers, type OcrIdentifiers } from './classify.ts';
-import { checkRedacted, detectStudy, type DetectSettings, type InstanceDetection, type RedactionCheck, type StudyInstance } from './detect.ts';
+import { detectStudy, type DetectSettings, type InstanceDetection, type StudyInstance } from './detect.ts';
+import { checkRedacted, type RedactionCheck } from './check-redacted.ts';
 import type { OcrEngine } from './ocr-engine.ts';
 import { summarize } from './sampling.ts';
 

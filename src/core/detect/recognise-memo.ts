@@ -39,7 +39,7 @@ export function memoizeRecognition(engine: OcrEngine, maxEntries = 24, maxPixels
       const pixels = gray.subarray(0, n);
       const key = `${options.singleLine ? 'line' : 'sparse'}:${width}x${height}:${fingerprint(pixels)}`;
       const hit = entries.find((e) => e.key === key && sameBytes(e.pixels, pixels));
-      // Callers may change the words they get (detect.ts maps them to image coordinates): each gets its own copies.
+      // Callers may change the words they get (read-frame.ts maps them to image coordinates): each gets its own copies.
       if (hit) return hit.words.then((ws) => ws.map((w) => ({ ...w })));
       const words = engine.recognize(gray, width, height, options);
       // A failed reading is not remembered: the next caller tries again.

@@ -1,7 +1,7 @@
 /**
  * The contrast normalisation's loops were fused (the 3×3 mean gathers the tiles' statistics, one
  * loop writes the output): on every burned-in fixture's first and last frame, with the settings
- * detect.ts and extent.ts use, it must give the same bytes as the frozen unfused version.
+ * read-frame.ts and extent.ts use, it must give the same bytes as the frozen unfused version.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';

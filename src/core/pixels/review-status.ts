@@ -83,7 +83,7 @@ export function pixelFacts(ds: Dataset, meta?: Dataset): PixelFacts {
   };
 }
 
-/** An OCR box the detector classified as PHI (detect.ts labels them "PHI: …"). */
+/** An OCR box the detector classified as PHI (boxes.ts labels them "PHI: …"). */
 export const isPhiOcrBox = (box: RedactionBox): boolean => box.source === 'ocr' && /^PHI\b/.test(box.label ?? '');
 
 /** The plan's view of one image. `painted` counts accepted boxes that reach it. */

@@ -129,7 +129,7 @@ const memoFor = (tagger: NameTagger | null): Map<string, FreeTextSpan[]> => {
 
 /**
  * Lines read with less confidence (0..100) than this are not given to the name tagger: below it
- * the recogniser is mostly reading texture (the bar under which detect.ts drops other text too).
+ * the recogniser is mostly reading texture (the bar under which boxes.ts drops other text too).
  * Patterns and cues still run on them: their evidence is the shape of the text, and they fail closed.
  */
 export const NAMES_MIN_CONFIDENCE = 60;
