@@ -4,7 +4,7 @@
  * browser's peak memory; and the bytes a first visit downloads.
  *
  *   npm run build && npx tsx scripts/bench/browser.ts [--files N] [--runs R] [--large | --no-large]
- *                                                      [--large-files A,B] [--dist DIR] [--baseline DIR]
+ *                                                      [--large-files A,B] [--large-runs R] [--dist DIR] [--baseline DIR]
  *
  * It builds nothing itself: it serves the existing dist/ with the e2e tests' plain static server
  * and drives /usr/bin/chromium (or Playwright's own) through the real UI:
@@ -20,7 +20,7 @@
  * 2. Stage breakdown: one more round with `?perf`, which turns on the app's stage timings
  *    (src/workers/stage-times.ts) in the page and every worker.
  * 3. Large studies (generated into the temp folder, not the repository): 4,000 files / 2.1 GB
- *    and 10,000 files / 5.3 GB, one round each, with the peak memory of every Chromium process
+ *    and 10,000 files / 5.3 GB, one round each (--large-runs R for medians), with the peak memory of every Chromium process
  *    (sum of Pss, sampled every 200 ms: scripts/bench/process-memory.ts).
  * 4. First visit: the bytes the static server sends for a cold load until the service worker
  *    has installed.
@@ -48,12 +48,14 @@ interface Options {
   runs: number;
   large: boolean;
   largeFiles: number[];
+  /** Rounds of each large study (default 1: they take minutes); medians are printed when more. */
+  largeRuns: number;
   /** Another build to time in the same rounds (paired: before/after on the same machine state). */
   baseline?: string;
 }
 
 function parseOptions(argv: string[]): Options {
-  const opts: Options = { dist: path.join(ROOT, 'dist'), files: 400, runs: 3, large: true, largeFiles: [4000, 10000] };
+  const opts: Options = { dist: path.join(ROOT, 'dist'), files: 400, runs: 3, large: true, largeFiles: [4000, 10000], largeRuns: 1 };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=');
     if (flag === '--large' || flag === '--no-large') {
@@ -75,7 +77,8 @@ function parseOptions(argv: string[]): Options {
     if (!Number.isInteger(value) || value < 1) throw new Error(`${flag} needs a positive integer`);
     if (flag === '--files') opts.files = value;
     else if (flag === '--runs') opts.runs = value;
-    else throw new Error(`unknown argument ${flag} (use --files N, --runs R, --large/--no-large, --large-files A,B)`);
+    else if (flag === '--large-runs') opts.largeRuns = value;
+    else throw new Error(`unknown argument ${flag} (use --files N, --runs R, --large/--no-large, --large-files A,B, --large-runs R)`);
   }
   return opts;
 }
@@ -352,19 +355,32 @@ async function main(): Promise<void> {
     if (perfRound.stages) printStages(perfRound.stages, { load: perfRound.loadSeconds, export: perfRound.exportSeconds, download: perfRound.downloadSeconds });
     console.log(`  first visit: ${(firstVisit.bytes / 1e6).toFixed(2)} MB in ${firstVisit.requests} responses (largest: ${firstVisit.largest.map(([u, b]) => `${u} ${(b / 1e6).toFixed(1)} MB`).join(', ')})`);
 
-    const large: { files: number; bytes: number; round: BrowserRound }[] = [];
+    const large: { files: number; bytes: number; rounds: BrowserRound[] }[] = [];
     if (opts.large) {
       console.log('');
-      console.log('large studies (generated in the temp folder; one round each, peak = sum over every Chromium process):');
+      console.log(`large studies (generated in the temp folder; ${opts.largeRuns} round(s) each, peak = sum over every Chromium process):`);
       for (const count of opts.largeFiles) {
         const study = makeCtSeries(count, { baseDir: path.join(os.tmpdir(), 'veil-bench-studies'), log: (l) => console.log(`  ${l}`) });
-        const round = await browserRound(browser, url, study, { memory: true });
-        large.push({ files: count, bytes: study.totalBytes, round });
-        const m = round.memory!;
-        console.log(
-          `  ${count} files, ${(study.totalBytes / 1e9).toFixed(2)} GB: load ${f2(round.loadSeconds)} s, export ${f2(round.exportSeconds)} s ` +
-            `(download ${f2(round.downloadSeconds)} s), zip ${(round.zipBytes / 1e9).toFixed(2)} GB; peak Pss ${mib(m.pssBytes)} (RSS sum ${mib(m.rssBytes)}, ${m.processes} processes, ${m.samples} samples)`,
-        );
+        const rounds: BrowserRound[] = [];
+        const line = (label: string, r: { load: number; export: number; download: number; zip: number; pss: number; rss: number }, extra = '') =>
+          console.log(
+            `  ${label}${count} files, ${(study.totalBytes / 1e9).toFixed(2)} GB: load ${f2(r.load)} s, export ${f2(r.export)} s ` +
+              `(download ${f2(r.download)} s), zip ${(r.zip / 1e9).toFixed(2)} GB; peak Pss ${mib(r.pss)} (RSS sum ${mib(r.rss)}${extra})`,
+          );
+        for (let k = 0; k < opts.largeRuns; k++) {
+          const round = await browserRound(browser, url, study, { memory: true });
+          rounds.push(round);
+          const m = round.memory!;
+          line(opts.largeRuns > 1 ? `round ${k + 1}: ` : '', { load: round.loadSeconds, export: round.exportSeconds, download: round.downloadSeconds, zip: round.zipBytes, pss: m.pssBytes, rss: m.rssBytes }, `, ${m.processes} processes, ${m.samples} samples`);
+        }
+        if (rounds.length > 1) {
+          const med = (f: (r: BrowserRound) => number) => median(rounds.map(f));
+          line(`median of ${rounds.length}: `, {
+            load: med((r) => r.loadSeconds), export: med((r) => r.exportSeconds), download: med((r) => r.downloadSeconds),
+            zip: med((r) => r.zipBytes), pss: med((r) => r.memory!.pssBytes), rss: med((r) => r.memory!.rssBytes),
+          });
+        }
+        large.push({ files: count, bytes: study.totalBytes, rounds });
       }
     }
 
