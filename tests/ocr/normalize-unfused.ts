@@ -3,7 +3,8 @@
  * and localContrast), frozen here so that render-fused.test.ts can show the fused version gives
  * the same bytes. Not used by the app.
  */
-import type { Gray8, LocalContrast } from '../../src/core/detect/render.ts';
+import type { LocalContrast } from '../../src/core/detect/contrast.ts';
+import type { Gray8 } from '../../src/core/detect/render.ts';
 
 export function normalizePolarityUnfused(g: Gray8, block = 8, gain = 2.5, reach = 2, flatMin = 0, contrast?: LocalContrast): Gray8 {
   const { width, height, data } = g;

@@ -9,7 +9,8 @@
  * over every column whose line rows stand out from the rows above and below it, across gaps
  * narrower than a word space and a half.
  */
-import { normalizePolarity, type Gray8 } from './render.ts';
+import { normalizePolarity } from './contrast.ts';
+import type { Gray8 } from './render.ts';
 
 export interface Span {
   x0: number;

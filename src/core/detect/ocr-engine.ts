@@ -111,7 +111,7 @@ export function createTesseractEngine(options: TesseractEngineOptions): OcrEngin
       await w.setParameters({
         // Page segmentation 11: sparse text, as burned-in annotations are.
         tessedit_pageseg_mode: '11' as Tesseract.PSM,
-        // Polarity is handled before recognition (render.ts); Tesseract's own retry of every
+        // Polarity is handled before recognition (contrast.ts); Tesseract's own retry of every
         // low-confidence word inverted doubles the time for nothing.
         tessedit_do_invert: '0',
         // Burned-in text has no print resolution; a fixed one silences the estimate and its log line.

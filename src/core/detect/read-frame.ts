@@ -12,7 +12,8 @@ import { growToInk } from './extent.ts';
 import { cropBand, dropFaintMarks, inkBands, type Band } from './ink.ts';
 import { overAnatomy, overlapRatio, wordsToLines, type Rect, type TextLine } from './lines.ts';
 import type { OcrEngine, Word } from './ocr-engine.ts';
-import { normalizePolarity, pad, removeLongRuns, resample, textScale, type Gray8 } from './render.ts';
+import { normalizePolarity, removeLongRuns } from './contrast.ts';
+import { pad, resample, textScale, type Gray8 } from './render.ts';
 
 /** Words read with less confidence (0..100) are dropped unless they match an identifier. */
 const MIN_CONFIDENCE = 30;

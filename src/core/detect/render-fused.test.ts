@@ -11,7 +11,8 @@ import { normalizePolarityUnfused } from '../../../tests/ocr/normalize-unfused.t
 import { readPart10 } from '../dicom/reader.ts';
 import { displayParams } from '../pixels/display.ts';
 import { frameSource } from './frames.ts';
-import { normalizePolarity, resample, textScale, toGray8, type Gray8, type LocalContrast } from './render.ts';
+import { normalizePolarity, type LocalContrast } from './contrast.ts';
+import { resample, textScale, toGray8, type Gray8 } from './render.ts';
 
 const dir = path.join(fixturesDir, 'burned-in');
 const LOCAL_CONTRAST: LocalContrast = { target: 200, maxGain: 16 };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DisplayParams } from '../pixels/display.ts';
-import { normalizePolarity, removeLongRuns, resample, textScale, toGray8 } from './render.ts';
+import { normalizePolarity, removeLongRuns } from './contrast.ts';
+import { resample, textScale, toGray8 } from './render.ts';
 
 const gray = (over: Partial<DisplayParams> = {}): DisplayParams => ({ rescaleSlope: 1, rescaleIntercept: 0, inverted: false, bitsStored: 16, signed: false, ...over });
 
