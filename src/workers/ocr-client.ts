@@ -3,7 +3,7 @@
  * progress, returns the proposed boxes, and stops the worker (tesseract's memory goes with it).
  */
 import * as Comlink from 'comlink';
-import type { OcrIdentifiers } from '../core/detect/classify.ts';
+import type { OcrIdentifiers } from '../core/detect/identifier-match.ts';
 import type { DetectSettings } from '../core/detect/detect.ts';
 import type { RedactionCheck } from '../core/detect/check-redacted.ts';
 import type { OcrDetectResult, OcrProgress, OcrWorkerApi } from './ocr.worker.ts';

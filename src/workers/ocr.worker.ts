@@ -11,7 +11,7 @@ import { browserTesseractPaths, createTesseractEngine, type OcrEngine } from '..
 import { checkOutput, detectAndPlan } from '../core/detect/pipeline.ts';
 import type { DetectSettings } from '../core/detect/detect.ts';
 import type { RedactionCheck } from '../core/detect/check-redacted.ts';
-import type { OcrIdentifiers } from '../core/detect/classify.ts';
+import type { OcrIdentifiers } from '../core/detect/identifier-match.ts';
 import { setCodecLoader } from '../core/pixels/codecs/index.ts';
 import { browserCodecLoader } from './codec-loader.ts';
 import type { RedactionPlan } from '../core/pixels/plan.ts';

@@ -14,7 +14,7 @@ import type { PixelReviewOptions } from '../core/deidentify.ts';
 import type { PixelAssessment, PixelFacts } from '../core/pixels/review-status.ts';
 import type { InstanceSummary } from '../core/summary/summary.ts';
 import type { ZipListing } from './zip-input.ts';
-import type { OcrIdentifiers } from '../core/detect/classify.ts';
+import type { OcrIdentifiers } from '../core/detect/identifier-match.ts';
 import type { DetectSettings } from '../core/detect/detect.ts';
 import type { RedactionCheck } from '../core/detect/check-redacted.ts';
 import type { DefaceInstruction } from '../core/deface/write-back.ts';

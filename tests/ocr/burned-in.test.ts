@@ -14,7 +14,7 @@ import path from 'node:path';
 import { createSession, deidentifyFileAsync } from '../../src/core/deidentify.ts';
 import { joinParts } from '../../src/core/dicom/writer.ts';
 import { readPart10 } from '../../src/core/dicom/reader.ts';
-import { identifierMatches, ocrIdentifiers } from '../../src/core/detect/classify.ts';
+import { identifierMatches, ocrIdentifiers } from '../../src/core/detect/identifier-match.ts';
 import { frameSource } from '../../src/core/detect/frames.ts';
 import { createNodeOcrEngine } from '../../src/cli/ocr-node.ts';
 import { checkOutput, checkWarning, detectAndPlan, type PlannedDetection } from '../../src/core/detect/pipeline.ts';

@@ -18,7 +18,7 @@ import path from 'node:path';
 import { createSession, deidentifyFileAsync } from '../../src/core/deidentify.ts';
 import { readPart10 } from '../../src/core/dicom/reader.ts';
 import { joinParts } from '../../src/core/dicom/writer.ts';
-import { editDistance, identifierMatches, type OcrIdentifiers } from '../../src/core/detect/classify.ts';
+import { editDistance, identifierMatches, type OcrIdentifiers } from '../../src/core/detect/identifier-match.ts';
 import { frameSource } from '../../src/core/detect/frames.ts';
 import type { OcrEngine } from '../../src/core/detect/ocr-engine.ts';
 import { detectAndPlan } from '../../src/core/detect/pipeline.ts';

@@ -8,7 +8,8 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import type { RedactionBox } from '../pixels/plan.ts';
-import { classifyText, freeTextClassification, type Classification, type OcrIdentifiers } from './classify.ts';
+import { classifyText, freeTextClassification, type Classification } from './classify.ts';
+import { type OcrIdentifiers } from './identifier-match.ts';
 import type { NameTagger } from './free-text/kinds.ts';
 import { ocrLineFreeText, splitLine } from './free-text/ocr-line.ts';
 import { PATTERN_KIND } from './burned-in-kinds.ts';

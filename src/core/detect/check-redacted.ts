@@ -5,7 +5,7 @@
  */
 import type { Dataset } from '../dicom/dataset.ts';
 import { displayParams } from '../pixels/display.ts';
-import { identifierMatches, type OcrIdentifiers } from './classify.ts';
+import { identifierMatches, type OcrIdentifiers } from './identifier-match.ts';
 import { findEmails, findPhones } from './free-text/patterns.ts';
 import { freeTextKind } from './burned-in-kinds.ts';
 import { frameSource, FrameAccessError, type FrameSource } from './frames.ts';

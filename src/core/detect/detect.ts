@@ -13,7 +13,7 @@
  */
 import type { Dataset } from '../dicom/dataset.ts';
 import type { RedactionBox } from '../pixels/plan.ts';
-import { ocrIdentifiers, type OcrIdentifiers } from './classify.ts';
+import { ocrIdentifiers, type OcrIdentifiers } from './identifier-match.ts';
 import { loadNameTagger } from './free-text/loader.ts';
 import { boxIdStem, classifyLines, toBoxes, type ReadLine } from './boxes.ts';
 import { frameSource, FrameAccessError, type FrameSource } from './frames.ts';

@@ -11,7 +11,7 @@
 import { readPart10, type ParsedFile } from '../dicom/reader.ts';
 import { pixelElement } from '../pixels/frames.ts';
 import type { RedactionBox, RedactionPlan } from '../pixels/plan.ts';
-import { ocrIdentifiers, type OcrIdentifiers } from './classify.ts';
+import { ocrIdentifiers, type OcrIdentifiers } from './identifier-match.ts';
 import { detectStudy, type DetectSettings, type InstanceDetection, type StudyInstance } from './detect.ts';
 import { checkRedacted, type RedactionCheck } from './check-redacted.ts';
 import type { OcrEngine } from './ocr-engine.ts';

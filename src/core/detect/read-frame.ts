@@ -6,7 +6,8 @@
  * is boxes.ts's job; this module only reads.
  */
 import { KIND } from '../audit/identifiers.ts';
-import { classifyText, identifierMatches, type OcrIdentifiers } from './classify.ts';
+import { classifyText } from './classify.ts';
+import { identifierMatches, type OcrIdentifiers } from './identifier-match.ts';
 import { findEmails } from './free-text/patterns.ts';
 import { growToInk } from './extent.ts';
 import { cropBand, dropFaintMarks, inkBands, type Band } from './ink.ts';

@@ -11,7 +11,7 @@
  *
  * The reading itself is the host's (`reread`): tesseract in Node, or in the app's OCR worker.
  */
-import type { OcrIdentifiers } from '../detect/classify.ts';
+import type { OcrIdentifiers } from '../detect/identifier-match.ts';
 import type { RedactionCheck } from '../detect/check-redacted.ts';
 import { checkWarning } from '../detect/pipeline.ts';
 
