@@ -4,8 +4,9 @@
  * engine, core/deface/write-back.ts); the export run then writes files as usual, in order, on
  * as many threads as before.
  *
- * Memory: a first pass reads each input once and keeps only a light copy of its header
- * (series-plan.ts), so no pixel bytes of other series are held. A head series is then read again
+ * Memory: a first pass reads each input's header only (read-header.ts: the first bytes of a
+ * file, up to its Pixel Data) and keeps a light copy of it (series-plan.ts), so no pixel bytes
+ * of other series are read or held. A head series is then read again
  * in full, defaced, and its parsed files and volume are dropped; only the patches (the changed
  * pixels) stay until its files are written.
  *
@@ -23,6 +24,7 @@ import { declinedOutcome, type DefaceInstruction } from '../core/deface/write-ba
 import type { DefaceSeriesFacts } from '../core/export/report.ts';
 import type { FileOutcome } from '../core/outcome.ts';
 import type { InputFile } from './inputs.ts';
+import { readHeader } from './read-header.ts';
 
 /** What the CLI needs of the defacing engine (the real one: defacer-node.ts; tests may pass their own). */
 export interface SeriesDefacer {
@@ -146,18 +148,19 @@ async function defaceGroup(group: readonly HeaderEntry[], inputs: readonly Input
 }
 
 /**
- * The first pass: each input read once, its header kept as a light copy. Inputs that cannot be
- * read or parsed here are left to the main pass, which reports them as usual; images without a
- * Series Instance UID or without pixels belong to no series to deface.
+ * The first pass: each input's header read (read-header.ts: the first bytes of a file on disk,
+ * up to its Pixel Data) and kept as a light copy. Inputs that cannot be read or parsed here are
+ * left to the main pass, which reports them as usual; images without a Series Instance UID or
+ * without pixels belong to no series to deface.
  */
 async function readHeaders(inputs: readonly InputFile[]): Promise<HeaderEntry[]> {
   const entries: HeaderEntry[] = [];
   for (const [index, input] of inputs.entries()) {
     if (input.skip !== undefined) continue;
     try {
-      const parsed = readPart10(await input.read());
+      const parsed = await readHeader(input);
       const seriesInstanceUID = getString(parsed.dataset, T.SeriesInstanceUID)?.trim();
-      if (!seriesInstanceUID || !parsed.dataset.has(T.PixelData)) continue;
+      if (!seriesInstanceUID || parsed.stoppedAt === undefined) continue;
       entries.push({ index, path: input.path, seriesInstanceUID, header: lightHeader(parsed.dataset), transferSyntaxUID: parsed.transferSyntaxUID });
     } catch {
       continue;

@@ -46,7 +46,7 @@ export class ReadBuffer {
 }
 
 /** Opens `path` for reading and checks it may be read whole: a regular file, at most `maxBytes`. */
-function openInput(path: string, maxBytes: number): { fd: number; size: number } {
+export function openInput(path: string, maxBytes: number): { fd: number; size: number } {
   const fd = openSync(path, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0));
   try {
     const info = fstatSync(fd);

@@ -26,6 +26,20 @@ export interface ParsedFile {
   transferSyntaxUID: string;
   /** Recoveries the reader applied, in words a user can act on. */
   warnings: string[];
+  /**
+   * With `headerOnly`: the byte offset of the top-level Pixel Data element it stopped at, unread
+   * (in the file; in the inflated dataset for a deflated one); undefined when it read to the end.
+   */
+  stoppedAt?: number;
+}
+
+export interface ReadOptions {
+  /**
+   * Stop at the top-level Pixel Data element (7FE0,0010), leaving it and what follows unread: for
+   * callers that need only the header (identity, geometry) and may hold only the file's first
+   * bytes. The elements before the stop are read exactly as a whole-file read reads them.
+   */
+  headerOnly?: boolean;
 }
 
 const UNDEFINED_LENGTH = 0xffffffff;
@@ -46,6 +60,8 @@ interface Ctx {
   warnings: Set<string>;
   /** Second readings of UN content left for the whole file (shared by every nested Ctx). */
   retries: { left: number };
+  /** headerOnly: where the top level stopped (the offset of Pixel Data, once reached). */
+  stop?: { at?: number };
 }
 
 /**
@@ -54,7 +70,7 @@ interface Ctx {
  */
 const UN_RETRY_BUDGET = 256;
 
-export function readPart10(input: Uint8Array): ParsedFile {
+export function readPart10(input: Uint8Array, options: ReadOptions = {}): ParsedFile {
   const warnings = new Set<string>();
   const view = new DataView(input.buffer, input.byteOffset, input.byteLength);
   const retries = { left: UN_RETRY_BUDGET };
@@ -122,6 +138,7 @@ export function readPart10(input: Uint8Array): ParsedFile {
     littleEndian: enc.littleEndian,
     warnings,
     retries,
+    ...(options.headerOnly ? { stop: {} } : {}),
   };
   if (enc.explicitVR && bodyStart + 6 <= body.length && !isVRAt(body, bodyStart + 4) && looksImplicit(ctx, bodyStart)) {
     // Declared explicit, written implicit: some old writers do this. Reading on as declared
@@ -133,7 +150,8 @@ export function readPart10(input: Uint8Array): ParsedFile {
   const dataset = new Dataset();
   parseDataset(ctx, bodyStart, body.length, dataset, [], 0, false);
   if (metaStart >= 0) checkMetaAgainstDataset(meta, dataset, warnings);
-  return { meta, dataset, transferSyntaxUID: tsUID, warnings: [...warnings] };
+  const stoppedAt = ctx.stop?.at;
+  return { meta, dataset, transferSyntaxUID: tsUID, warnings: [...warnings], ...(stoppedAt !== undefined ? { stoppedAt } : {}) };
 }
 
 /** File meta must name the instance it wraps (PS3.10 7.1); say when it does not, or disagrees. */
@@ -257,6 +275,10 @@ function parseDataset(ctx: Ctx, off: number, end: number, ds: Dataset, path: num
     if (tag === T.Item) {
       off = skipStrayItem(ctx, off, end, path, depth);
       continue;
+    }
+    if (ctx.stop && depth === 0 && tag === T.PixelData) {
+      ctx.stop.at = off;
+      return off;
     }
     off = readElement(ctx, off, end, ds, path, depth);
   }
