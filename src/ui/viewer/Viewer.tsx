@@ -13,7 +13,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useAppState, useVeilStore } from '../state/hooks.ts';
 import {
   addBox, acceptProposals, boxState, boxesOn, carryForward, nextBoxId, removeBox, scopeFor, setStatus, updateBox,
-  type PixelRect, type RedactionPlan, type ScopeChoice,
+  type PixelRect, type ScopeChoice,
 } from '../state/plan-edit.ts';
 import type { SeriesNode } from '../state/tree.ts';
 import type { FileEntry } from '../state/types.ts';
@@ -22,11 +22,13 @@ import { BoxLayer } from './BoxLayer.tsx';
 import { PixelStatusLine } from '../components/PixelStatus.tsx';
 import { BoxPanel } from './BoxPanel.tsx';
 import { ViewerController, type PrimaryTool, type ViewInfo } from './controller.ts';
-import { HelpPopover } from './HelpPopover.tsx';
-import { addOutput, frameImageId, originalImageId, releaseOutput } from './registry.ts';
-import { actionFor, type ShortcutAction } from './shortcuts.ts';
+import { frameImageId, originalImageId } from './registry.ts';
+import type { ShortcutAction } from './shortcuts.ts';
 import { nextFrameInImage, stackFrames, stepImage, viewableImages } from './stack.ts';
 import { useBoxEditing } from './useBoxEditing.ts';
+import { useOutputPreview } from './useOutputPreview.ts';
+import { useShortcutKeys } from './useShortcutKeys.ts';
+import { ViewerToolbar } from './ViewerToolbar.tsx';
 
 /** How the output's pixel data was written, for the preview banner. */
 const ENCODING: Record<PixelRedaction['encoding'], string> = {
@@ -36,39 +38,8 @@ const ENCODING: Record<PixelRedaction['encoding'], string> = {
   decompressed: ', written uncompressed',
 };
 
-/** Whether a key pressed in element `t` is the viewer's, not the control's own. */
-function keyIsForViewer(t: HTMLElement, key: string): boolean {
-  if (t.isContentEditable || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT') return false;
-  if (t.tagName === 'INPUT') {
-    const type = (t as HTMLInputElement).type;
-    // Check boxes and the like only use Space; the slider its arrows and Home/End.
-    if (type === 'checkbox' || type === 'radio') return key !== ' ' && key !== 'Enter';
-    if (type === 'range') return !/^(Arrow|Page|Home|End)/.test(key);
-    return false;
-  }
-  if (t.tagName === 'BUTTON' || t.tagName === 'A') return key !== ' ' && key !== 'Enter';
-  return true;
-}
-
 /** Where each series was left, so coming back to it shows the same image. */
 const positions = new Map<string, number>();
-
-interface Output {
-  fileId: number;
-  plan: RedactionPlan;
-  status: 'loading' | 'ready' | 'failed';
-  base?: string;
-  frames: number;
-  reason?: string;
-  pixels?: PixelRedaction;
-}
-
-const TOOL_LABELS: Record<PrimaryTool, { label: string; key: string; title: string }> = {
-  windowLevel: { label: 'Window', key: 'W', title: 'Window / level: drag left-right for width, up-down for level' },
-  pan: { label: 'Pan', key: 'P', title: 'Pan (the middle button always pans)' },
-  zoom: { label: 'Zoom', key: 'Z', title: 'Zoom (the right button always zooms)' },
-  box: { label: 'Draw box', key: 'B', title: 'Draw a redaction box: a drag always draws a new box, over other boxes too; the selected box resizes by its handles (move boxes with the other tools)' },
-};
 
 export default function Viewer({ series }: { series: SeriesNode }) {
   const images = useMemo(() => viewableImages(series.instances), [series.instances]);
@@ -103,7 +74,6 @@ function StackViewer({ series, images }: { series: SeriesNode; images: FileEntry
   const [newScope, setNewScope] = useState<ScopeChoice>('instance');
   const [carry, setCarry] = useState(true);
   const [preview, setPreview] = useState(false);
-  const [output, setOutput] = useState<Output>();
   const [playing, setPlaying] = useState(false);
   const [fps, setFps] = useState(15);
   const [help, setHelp] = useState(false);
@@ -116,6 +86,8 @@ function StackViewer({ series, images }: { series: SeriesNode; images: FileEntry
   const boxes = useMemo(() => (identity && here ? boxesOn(plan, identity, here.frame) : []), [plan, identity, here]);
   const seriesImages = useMemo(() => images.flatMap((f) => (f.identity ? [f.identity] : [])), [images]);
   const current = file;
+  // Preview output: the de-identified output of the instance on screen, made as the export makes it.
+  const output = useOutputPreview(store, preview, here?.fileId, plan, byId);
   const showingOutput = preview && output?.status === 'ready' && output.fileId === here?.fileId;
 
   // ---------------------------------------------------------------- cornerstone lifecycle
@@ -221,47 +193,6 @@ function StackViewer({ series, images }: { series: SeriesNode; images: FileEntry
     if (!multiFrame) setPlaying(false);
   }, [multiFrame]);
 
-  // ---------------------------------------------------------------- preview of the output
-  const currentFileId = here?.fileId;
-  useEffect(() => {
-    if (!preview || currentFileId === undefined) return;
-    if (output && output.fileId === currentFileId && output.plan === plan && output.status !== 'failed') return;
-    let live = true;
-    const frames = byId.get(currentFileId)?.summary?.frames ?? 1;
-    setOutput((o) => (o && o.fileId === currentFileId ? { ...o, status: o.status === 'ready' ? 'ready' : 'loading', plan } : { fileId: currentFileId, plan, status: 'loading', frames }));
-    const timer = setTimeout(() => {
-      store
-        .previewOutput(currentFileId)
-        .then((r) => {
-          if (!live) return;
-          if (r.status === 'written' && r.output) {
-            const base = addOutput(r.output);
-            setOutput((old) => {
-              if (old?.base && old.base !== base) setTimeout(() => releaseOutput(old.base!, old.frames), 2000);
-              return { fileId: currentFileId, plan, status: 'ready', base, frames, pixels: r.pixels };
-            });
-          } else {
-            setOutput({ fileId: currentFileId, plan, status: 'failed', frames, reason: r.reason ?? 'not written' });
-          }
-        })
-        .catch((e: unknown) => live && setOutput({ fileId: currentFileId, plan, status: 'failed', frames, reason: (e as Error).message }));
-    }, 150);
-    return () => {
-      live = false;
-      clearTimeout(timer);
-    };
-    // output is compared, not followed: a new output must not start another preview.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [preview, currentFileId, plan, byId, store]);
-
-  useEffect(() => {
-    if (preview) return;
-    setOutput((old) => {
-      if (old?.base) setTimeout(() => releaseOutput(old.base!, old.frames), 2000);
-      return undefined;
-    });
-  }, [preview]);
-
   // ---------------------------------------------------------------- box editing
   const editable = !preview && !!identity;
   const onCreate = useCallback(
@@ -335,18 +266,7 @@ function StackViewer({ series, images }: { series: SeriesNode; images: FileEntry
     },
     [controller, go, step, stack, multiFrame, selectedId, preview, store],
   );
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      const t = e.target as HTMLElement | null;
-      // cornerstone's own key listener on its element marks keys handled; the viewer's keys are ours.
-      if (dialogOpen || (e.defaultPrevented && !(t && stageRef.current?.contains(t)))) return;
-      if (t && !keyIsForViewer(t, e.key)) return;
-      const a = actionFor(e);
-      if (a && run(a)) e.preventDefault();
-    };
-    document.addEventListener('keydown', onKey);
-    return () => document.removeEventListener('keydown', onKey);
-  }, [run, dialogOpen]);
+  useShortcutKeys(run, stageRef, dialogOpen);
 
   // ---------------------------------------------------------------- render
   const imageCount = images.length;
@@ -358,44 +278,17 @@ function StackViewer({ series, images }: { series: SeriesNode; images: FileEntry
   return (
     <section className="viewer-layout" aria-label="Image viewer">
       <div className="viewer-main">
-        <div className="viewer-toolbar" role="toolbar" aria-label="Viewer tools">
-          <div className="segmented" role="group" aria-label="Left mouse button">
-            {(Object.keys(TOOL_LABELS) as PrimaryTool[]).map((t) => (
-              <button
-                key={t}
-                type="button"
-                className={tool === t ? 'is-active' : undefined}
-                aria-pressed={tool === t}
-                title={`${TOOL_LABELS[t].title} (${TOOL_LABELS[t].key})`}
-                data-testid={`tool-${t}`}
-                disabled={t === 'box' && preview}
-                onClick={() => setTool(t)}
-              >
-                {TOOL_LABELS[t].label}
-              </button>
-            ))}
-          </div>
-          <div className="viewer-toolbar-group">
-            <button type="button" className="btn btn-small btn-quiet" data-testid="viewer-invert" aria-pressed={inverted} onClick={() => controller?.invert()} title="Invert (I)">
-              Invert
-            </button>
-            <button type="button" className="btn btn-small btn-quiet" data-testid="viewer-reset" onClick={() => controller?.reset()} title="Reset zoom, pan, window and inversion (R)">
-              Reset
-            </button>
-          </div>
-          <div className="viewer-toolbar-group viewer-toolbar-end">
-            <label className={`toggle-chip${preview ? ' is-on' : ''}`} title="Show the pixels exactly as they will be exported (V)">
-              <input type="checkbox" data-testid="preview-toggle" checked={preview} onChange={(e) => setPreview(e.target.checked)} />
-              Preview output
-            </label>
-            <div className="help-anchor">
-              <button type="button" className="btn btn-small btn-quiet" aria-expanded={help} onClick={() => setHelp((h) => !h)} title="Mouse and keyboard shortcuts (?)" data-testid="viewer-help-button">
-                ?
-              </button>
-              {help ? <HelpPopover onClose={() => setHelp(false)} /> : null}
-            </div>
-          </div>
-        </div>
+        <ViewerToolbar
+          tool={tool}
+          onTool={setTool}
+          inverted={inverted}
+          onInvert={() => controller?.invert()}
+          onReset={() => controller?.reset()}
+          preview={preview}
+          onPreview={setPreview}
+          help={help}
+          onHelp={setHelp}
+        />
 
         <div className="viewer-info" data-testid="viewer-info">
           <span className="viewer-info-pos">
