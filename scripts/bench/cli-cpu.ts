@@ -8,7 +8,9 @@
  * Each round runs, in rotated order: gdcmanon -e on the 400-slice CT series (folder to folder),
  * `node dist-cli/veil.mjs deidentify <series> --out x.zip -q` (the issue's target), and with
  * --compare the same command from another build (a folder holding dist-cli/, e.g. a worktree of
- * an older commit after `npm run build:cli` there) to measure a change against its parent.
+ * an older commit after `npm run build:cli` there) to measure a change against its parent, and
+ * the floor: scripts/bench/cli-floor.mjs, Node reading, CRC-ing and writing the same files with
+ * no de-identification (what any Node tool pays for the I/O alone).
  * Every run is timed by /usr/bin/time (user, system, wall, peak RSS, minor page faults); the
  * outputs are checked (exit 0, 400 written) and deleted, and `sync` runs, outside the timing.
  * Prints medians and the median of the per-round ratios gdcmanon/veil (CPU and wall) with their
@@ -97,6 +99,15 @@ function main(): void {
     { name: `veil -> x.zip${threads.length ? ` --threads ${opts.threads}` : ''}`, run: veil(ROOT) },
   ];
   if (opts.compare) contenders.push({ name: `veil (${path.basename(opts.compare)})`, run: veil(opts.compare) });
+  // Last, so --compare stays at index 2: Node reading, CRC-ing and writing the files, nothing else.
+  contenders.push({
+    name: 'node floor: read + CRC-32 + write, no de-identification',
+    run: (out) => {
+      const u = timed(process.execPath, [path.join(ROOT, 'scripts', 'bench', 'cli-floor.mjs'), series.dir, `${out}.bin`], work);
+      if (!new RegExp(`^${series.files.length} written`).test(u.stdout)) throw new Error(`the floor did not write every file: ${u.stdout}`);
+      return u;
+    },
+  });
 
   console.log(`cli-cpu: ${series.files.length} CT slices, ${(series.totalBytes / 1e6).toFixed(1)} MB, ${opts.runs} rounds; load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   const samples = contenders.map(() => [] as Usage[]);
