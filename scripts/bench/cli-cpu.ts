@@ -22,6 +22,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT, makeCtSeries } from './make-ct-series.ts';
+import { median } from './shared.ts';
 
 interface Options {
   runs: number;
@@ -66,12 +67,6 @@ function timed(cmd: string, args: string[], workDir: string): Usage & { stdout: 
   const [wall, user, system, rssKB, faults] = line.split(' ').slice(1).map(Number);
   return { wall, user, system, cpu: user + system, maxRssMB: rssKB / 1024, minorFaults: faults, stdout: r.stdout };
 }
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 function main(): void {
   const opts = parseOptions(process.argv.slice(2));

@@ -15,6 +15,7 @@ import path from 'node:path';
 import { chromium, type Browser } from '@playwright/test';
 import { startStaticServer } from '../../e2e/helpers/static-server.ts';
 import { findBrowserPid, watchMemory } from './process-memory.ts';
+import { median } from './shared.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '..', '..');
 const HEADS = path.resolve(repoRoot, '..', 'shared', 'fixtures', 'heads');
@@ -64,11 +65,6 @@ async function round(browser: Browser, url: string, dir: string): Promise<Round>
     await page.close();
   }
 }
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 async function main(): Promise<void> {
   const runsAt = process.argv.indexOf('--runs');

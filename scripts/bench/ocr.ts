@@ -51,6 +51,7 @@ import { syntheticSets } from '../../tests/ocr/burned-in-sets.ts';
 import { FIXTURES } from '../../tests/ocr/fixture-expectations.ts';
 import { formatSet, measureFixture, measureSynthetic, summarizeSet, type ImageScore, type SetSummary } from '../../tests/ocr/measure.ts';
 import { makeSynthetic, type SyntheticImage } from '../../tests/ocr/synthetic-images.ts';
+import { median } from './shared.ts';
 
 // Core has no codec loader of its own: the benchmark runs in Node, as the CLI does.
 useNodeCodecs();
@@ -66,11 +67,6 @@ const compareDir = compareAt >= 0 ? path.resolve(args[compareAt + 1]) : undefine
 const readBefore = !args.includes('--no-read-before');
 
 const fixtures = process.env.VEIL_FIXTURES ?? path.resolve(ROOT, '..', 'shared', 'fixtures', 'dicom');
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 const now = (): number => performance.now() / 1000;
 /** Wall and CPU seconds of one call (CPU: every thread of this process, the recognisers' included). */
 async function timed(run: () => Promise<unknown>): Promise<{ wall: number; cpu: number }> {

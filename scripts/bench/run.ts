@@ -35,6 +35,7 @@ import { defaultProfile } from '../../src/core/profile/profile.ts';
 import { BENCH_DIR, ROOT, makeCtSeries, type Series } from './make-ct-series.ts';
 import { useNodeCodecs } from '../../src/cli/codec-loader.ts';
 import { bytesSource, readZipItem, walkZip } from '../../src/workers/zip-input.ts';
+import { median } from './shared.ts';
 
 // Core has no codec loader of its own: the benchmark runs in Node, as the CLI does.
 useNodeCodecs();
@@ -73,12 +74,6 @@ function usage(problem?: string): never {
 }
 
 // ----------------------------------------------------------------------------- helpers
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 function which(cmd: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
