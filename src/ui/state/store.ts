@@ -20,7 +20,8 @@ import { isZipName, type PickedInput } from '../input/collect.ts';
 import { DefaceClient, type DefaceMode } from '../../workers/deface-client.ts';
 import { HEAD_MODALITIES, defaceExport, defaceNeeded, filesBySeries, needsFaceOverride, newDeface, type DefaceNeeded } from './deface.ts';
 import { emptyPlan, mergeProposals } from './plan-edit.ts';
-import type { AppState, ExportState, FileEntry, SeriesDeface, SeriesMode, Settings, View } from './types.ts';
+import { yieldToPage } from './yield.ts';
+import type { AppState, ExportState, FileEntry, LoadProgress, SeriesDeface, SeriesMode, Settings, View } from './types.ts';
 
 /** An image in the export whose burned-in text nobody painted or reviewed. */
 export interface ReviewNeeded {
@@ -59,6 +60,10 @@ export function reviewNeeded(files: readonly FileEntry[], plan: RedactionPlan): 
 
 const PROFILE_STORAGE_KEY = 'veil.profile.v1';
 const FLUSH_MS = 120;
+/** Main-thread time spent listing picked files before the page may paint and answer input. */
+const LISTING_SLICE_MS = 40;
+
+type Expanded = { path: string; file: Blob; size: number; problem?: string; key?: string };
 /**
  * Results are applied (and the study tree rendered) at most every FLUSH_MS, and less often as
  * the study grows: a render costs time in proportion to the files loaded, and on a small machine
@@ -127,6 +132,12 @@ export class VeilStore {
   /** Set by `Detect text`: the export's after-redaction check (see setOcrFindings). */
   private ocrFindings?: OcrFindingsInit;
   private seen = new Set<string>();
+  /** Picks whose files are being listed (time-sliced, see addInputs). */
+  private listings = new Set<{ done: number; total: number }>();
+  /** Bumped by cancel and clear: a pick still being listed stops adding files. */
+  private listGeneration = 0;
+  /** Export waiting for the picks being listed. */
+  private listedWaiters: (() => void)[] = [];
   /** Plan versions for undo and redo. */
   private past: RedactionPlan[] = [];
   private future: RedactionPlan[] = [];
@@ -245,55 +256,120 @@ export class VeilStore {
 
   // ------------------------------------------------------------------ input
 
-  /** Adds picked or dropped inputs; zips are unpacked in a worker first. */
+  /**
+   * Adds picked or dropped inputs; zips are unpacked in a worker first.
+   *
+   * Listing is time-sliced: the first read of a picked file's size or date makes Chromium fetch
+   * its metadata with a synchronous call to the browser process (about 0.25 ms a file; posting
+   * the File to a worker costs the same, so the reads cannot move there), and 10,000 files read
+   * in one go froze the page for seconds. The files are listed in slices of about
+   * LISTING_SLICE_MS, the page paints "Listing files… N of M" between them, and each slice joins
+   * the load as soon as it is listed, so the workers start on the first files at once.
+   */
   async addInputs(picked: readonly PickedInput[], problems: readonly { path: string; reason: string }[] = []): Promise<void> {
     if (picked.length === 0 && problems.length === 0) return;
+    const generation = this.listGeneration;
+    const listing = { done: 0, total: picked.length };
+    this.listings.add(listing);
     try {
-      const expanded: { path: string; file: Blob; size: number; problem?: string; key?: string }[] = [];
+      const expanded: Expanded[] = [];
       for (const p of problems) expanded.push({ path: p.path, file: new Blob([]), size: 0, problem: p.reason });
       let duplicates = 0;
-      for (const p of picked) {
+      let sliceStarted = performance.now();
+      for (let i = 0; i < picked.length; i++) {
+        if (performance.now() - sliceStarted >= LISTING_SLICE_MS) {
+          listing.done = i;
+          this.append(expanded.splice(0));
+          await yieldToPage();
+          if (generation !== this.listGeneration) return; // cancelled or cleared meanwhile
+          sliceStarted = performance.now();
+        }
+        const p = picked[i];
+        // Same path, size and date as a file picked before: the same file, not added again.
         const key = `${p.path}\u0000${p.file.size}\u0000${p.file.lastModified}`;
         if (this.seen.has(key)) {
           duplicates++;
           continue;
         }
         if (isZipName(p.file.name)) {
-          const listing = await this.engine().expandZip(p.file, p.path);
-          if (listing.ok) {
+          const zip = await this.engine().expandZip(p.file, p.path);
+          if (generation !== this.listGeneration) return;
+          if (zip.ok) {
             this.seen.add(key);
-            for (const e of listing.entries) expanded.push({ path: e.path, file: e.blob ?? new Blob([]), size: e.blob?.size ?? 0, problem: e.problem });
-            if (listing.entries.length === 0) expanded.push({ path: p.path, file: p.file, size: p.file.size, problem: 'the zip holds no files' });
+            for (const e of zip.entries) expanded.push({ path: e.path, file: e.blob ?? new Blob([]), size: e.blob?.size ?? 0, problem: e.problem });
+            if (zip.entries.length === 0) expanded.push({ path: p.path, file: p.file, size: p.file.size, problem: 'the zip holds no files' });
             continue;
           }
         }
         expanded.push({ path: p.path, file: p.file, size: p.file.size, key });
       }
-      for (const e of expanded) if (e.key) this.seen.add(e.key);
-      const entries: FileEntry[] = expanded.map((e) => ({
-        id: this.nextId++,
-        path: e.path,
-        file: e.file,
-        size: e.size,
-        status: e.problem ? 'failed' : 'queued',
-        reason: e.problem,
-        unpackProblem: e.problem,
-        warnings: [],
-        residual: [],
-        pickKey: e.key,
-      }));
-      const queued = entries.filter((e) => e.status === 'queued');
-      const load = this.state.load.active
-        ? { ...this.state.load, total: this.state.load.total + queued.length, bytesTotal: this.state.load.bytesTotal + queued.reduce((n, e) => n + e.size, 0) }
-        : { active: queued.length > 0, total: queued.length, done: 0, bytesTotal: queued.reduce((n, e) => n + e.size, 0), bytesDone: 0, startedAt: performance.now() };
-      load.note = duplicates ? `${duplicates} file${duplicates === 1 ? ' was' : 's were'} already loaded and not added again.` : undefined;
-      this.set({ files: [...this.state.files, ...entries], load, view: this.state.view === 'settings' ? 'settings' : this.state.view });
-      this.queue.push(...queued);
-      if (queued.length) this.loading ??= this.runLoad().finally(() => (this.loading = undefined));
+      listing.done = picked.length;
+      this.listings.delete(listing);
+      this.append(expanded.splice(0), duplicates ? `${duplicates} file${duplicates === 1 ? ' was' : 's were'} already loaded and not added again.` : undefined);
       await this.loading;
     } catch (e) {
       this.fail(e);
+    } finally {
+      this.listings.delete(listing);
+      if (this.listings.size === 0) this.listedWaiters.splice(0).forEach((w) => w());
+      if (!this.loading && this.listings.size === 0) {
+        // The last slice may have queued nothing (duplicates, problems) or the load ended between slices.
+        if (this.state.load.active || this.state.load.listing) this.set({ load: { ...this.state.load, active: false, listing: undefined } });
+        if (generation === this.listGeneration) {
+          this.checkHeads();
+          this.nextThumbnail();
+        }
+      } else {
+        this.set({ load: { ...this.state.load, listing: this.listingProgress() } });
+      }
     }
+  }
+
+  /** Resolves once no pick is being listed any more, or a slice has started a load. */
+  private listed(): Promise<void> {
+    if (this.listings.size === 0 || this.loading) return Promise.resolve();
+    return new Promise((resolve) => this.listedWaiters.push(resolve));
+  }
+
+  /** What the picks being listed add up to, for "Listing files… N of M". */
+  private listingProgress(): LoadProgress['listing'] {
+    if (this.listings.size === 0) return undefined;
+    let done = 0;
+    let total = 0;
+    for (const l of this.listings) {
+      done += l.done;
+      total += l.total;
+    }
+    return { done, total };
+  }
+
+  /** Adds listed inputs to the files and to the load queue, and starts loading if it is idle. */
+  private append(expanded: Expanded[], note?: string): void {
+    for (const e of expanded) if (e.key) this.seen.add(e.key);
+    const entries: FileEntry[] = expanded.map((e) => ({
+      id: this.nextId++,
+      path: e.path,
+      file: e.file,
+      size: e.size,
+      status: e.problem ? 'failed' : 'queued',
+      reason: e.problem,
+      unpackProblem: e.problem,
+      warnings: [],
+      residual: [],
+      pickKey: e.key,
+    }));
+    const queued = entries.filter((e) => e.status === 'queued');
+    const bytes = queued.reduce((n, e) => n + e.size, 0);
+    const listing = this.listingProgress();
+    const load: LoadProgress = this.state.load.active
+      ? { ...this.state.load, total: this.state.load.total + queued.length, bytesTotal: this.state.load.bytesTotal + bytes }
+      : { active: queued.length > 0 || !!listing, total: queued.length, done: 0, bytesTotal: bytes, bytesDone: 0, startedAt: performance.now() };
+    load.listing = listing;
+    if (note !== undefined || !listing) load.note = note;
+    this.set({ files: entries.length ? [...this.state.files, ...entries] : this.state.files, load });
+    this.queue.push(...queued);
+    if (queued.length) this.loading ??= this.runLoad().finally(() => (this.loading = undefined));
+    if (this.loading || !listing) this.listedWaiters.splice(0).forEach((w) => w());
   }
 
   private async runLoad(): Promise<void> {
@@ -326,11 +402,15 @@ export class VeilStore {
         const notLoaded = this.state.files.length - files.length;
         this.set({ files, load: { ...this.state.load, active: false, note: `Loading cancelled: ${notLoaded} file${notLoaded === 1 ? ' was' : 's were'} not loaded.` } });
       } else {
-        this.set({ load: { ...this.state.load, active: false } });
+        // Still listing: the next slice continues this load (addInputs ends it).
+        this.set({ load: { ...this.state.load, active: this.listings.size > 0 } });
       }
       recordStage('page.load-wall', performance.now() - started);
-      this.checkHeads();
-      this.nextThumbnail();
+      // A series' head check needs all of its files: not while a pick is still being listed.
+      if (this.listings.size === 0) {
+        this.checkHeads();
+        this.nextThumbnail();
+      }
     }
   }
 
@@ -418,6 +498,9 @@ export class VeilStore {
   }
 
   cancelLoad(): void {
+    this.listGeneration++;
+    this.listings.clear();
+    this.listedWaiters.splice(0).forEach((w) => w());
     this.loadAbort.abort();
   }
 
@@ -852,7 +935,7 @@ export class VeilStore {
   async exportZip(options: { anyway?: boolean } = {}): Promise<void> {
     if (this.state.export.phase === 'running') return;
     const anyway = options.anyway ?? false;
-    if (!this.loading && this.gate(anyway)) return;
+    if (!this.loading && this.listings.size === 0 && this.gate(anyway)) return;
     const fileName = `veil-export-${timestamp()}.zip`;
     let handle: FileSystemFileHandle | undefined;
     if (this.state.settings.saveToDisk && canSaveToDisk()) {
@@ -863,7 +946,8 @@ export class VeilStore {
         return; // The user closed the picker.
       }
     }
-    if (this.loading) await this.loading;
+    // Picks still being listed join the export: wait until they are listed and loaded.
+    while (this.listings.size > 0 || this.loading) await (this.loading ?? this.listed());
     // A head series whose check had not answered at the click must not slip past the gate.
     await timedAsync('page.head-checks-wait', () => this.headChecksDone());
     if (this.gate(anyway)) return;
