@@ -220,6 +220,7 @@ export class VeilStore {
    */
   warmUp(): void {
     this.session().catch(() => undefined);
+    this.engine().prepareExport();
   }
 
   /** The session every worker uses: same profile, same key, same lookup. */
@@ -275,13 +276,20 @@ export class VeilStore {
       const expanded: Expanded[] = [];
       for (const p of problems) expanded.push({ path: p.path, file: new Blob([]), size: 0, problem: p.reason });
       let duplicates = 0;
+      // Listing, adding a slice (and the render it causes) and the next slice each run in a task
+      // of their own: the task that delivered the pick ends here, before any file is listed.
+      const nextTask = async (): Promise<boolean> => {
+        await yieldToPage();
+        return generation === this.listGeneration; // false: cancelled or cleared meanwhile
+      };
+      if (!(await nextTask())) return;
       let sliceStarted = performance.now();
       for (let i = 0; i < picked.length; i++) {
         if (performance.now() - sliceStarted >= LISTING_SLICE_MS) {
           listing.done = i;
+          if (!(await nextTask())) return;
           this.append(expanded.splice(0));
-          await yieldToPage();
-          if (generation !== this.listGeneration) return; // cancelled or cleared meanwhile
+          if (!(await nextTask())) return;
           sliceStarted = performance.now();
         }
         const p = picked[i];
@@ -304,6 +312,7 @@ export class VeilStore {
         expanded.push({ path: p.path, file: p.file, size: p.file.size, key });
       }
       listing.done = picked.length;
+      if (picked.length && !(await nextTask())) return;
       this.listings.delete(listing);
       this.append(expanded.splice(0), duplicates ? `${duplicates} file${duplicates === 1 ? ' was' : 's were'} already loaded and not added again.` : undefined);
       await this.loading;
@@ -934,6 +943,7 @@ export class VeilStore {
    */
   async exportZip(options: { anyway?: boolean } = {}): Promise<void> {
     if (this.state.export.phase === 'running') return;
+    const clicked = performance.now();
     const anyway = options.anyway ?? false;
     if (!this.loading && this.listings.size === 0 && this.gate(anyway)) return;
     const fileName = `veil-export-${timestamp()}.zip`;
@@ -959,6 +969,7 @@ export class VeilStore {
     const exportAnyway = anyway ? this.reviewNeeded().map((p) => p.entry.path) : [];
     const abort = (this.exportAbort = new AbortController());
     if (this.state.export.result?.url) URL.revokeObjectURL(this.state.export.result.url);
+    recordStage('page.export-click-to-running', performance.now() - clicked);
     const bytesTotal = files.reduce((n, f) => n + f.size, 0);
     this.set({ export: { ...idleExport(), phase: 'running', total: inputs.length, bytesTotal, startedAt: performance.now(), dialogOpen: true } });
     try {
@@ -966,6 +977,7 @@ export class VeilStore {
       const deface = defaceExport(this.state.deface, this.state.files, anyway, inputs.map((i) => i.path));
       // Built as load builds the init it de-identifies under (export-options.ts): unchanged, they meet.
       const init: SessionInit = exportInit(await this.session(), this.state.plan, exportAnyway, deface.session);
+      recordStage('page.export-prepare', performance.now() - (this.state.export.startedAt ?? 0));
       let progressShownAt = 0;
       const result = await this.engine().exportZip(inputs, init, {
         target: handle ? { kind: 'file', handle } : { kind: 'blob' },
@@ -1015,6 +1027,8 @@ export class VeilStore {
       const cancelled = e instanceof CancelledError;
       this.set({ export: { ...this.state.export, phase: cancelled ? 'cancelled' : 'error', error: cancelled ? undefined : (e as Error).message } });
     } finally {
+      // The next export's writer, started while the person looks at this one's result.
+      this.engine().prepareExport();
       // Previews of the cards shown meanwhile.
       this.nextThumbnail();
     }
