@@ -122,6 +122,8 @@ export class VeilStore {
   private loading?: Promise<void>;
   private loadAbort = new AbortController();
   private pending = new Map<number, Partial<FileEntry>>();
+  /** Listed files not yet in the state's files (added by the next flush). */
+  private staged: FileEntry[] = [];
   private flushTimer?: ReturnType<typeof setTimeout>;
   private keyCache = new Map<string, Promise<Uint8Array>>();
   private randomKey?: Promise<Uint8Array>;
@@ -220,7 +222,6 @@ export class VeilStore {
    */
   warmUp(): void {
     this.session().catch(() => undefined);
-    this.engine().prepareExport();
   }
 
   /** The session every worker uses: same profile, same key, same lookup. */
@@ -321,6 +322,15 @@ export class VeilStore {
     } finally {
       this.listings.delete(listing);
       if (this.listings.size === 0) this.listedWaiters.splice(0).forEach((w) => w());
+      if (generation !== this.listGeneration && !this.loading) {
+        // Cancelled between slices while no load ran: what was listed but not read is not kept
+        // (a running load drops it itself), and can be picked again.
+        const dropped = new Set(this.staged.map((f) => f.id));
+        this.queue = this.queue.filter((f) => !dropped.has(f.id));
+        for (const f of this.staged) if (f.pickKey) this.seen.delete(f.pickKey);
+        this.staged = [];
+      }
+      if (this.staged.length && this.listings.size === 0) this.flush();
       if (!this.loading && this.listings.size === 0) {
         // The last slice may have queued nothing (duplicates, problems) or the load ended between slices.
         if (this.state.load.active || this.state.load.listing) this.set({ load: { ...this.state.load, active: false, listing: undefined } });
@@ -375,7 +385,12 @@ export class VeilStore {
       : { active: queued.length > 0 || !!listing, total: queued.length, done: 0, bytesTotal: bytes, bytesDone: 0, startedAt: performance.now() };
     load.listing = listing;
     if (note !== undefined || !listing) load.note = note;
-    this.set({ files: entries.length ? [...this.state.files, ...entries] : this.state.files, load });
+    // While a pick is still being listed, its files join the study at the next flush, at the pace
+    // load results are shown (a render per slice would cost in proportion to the study's size).
+    this.staged.push(...entries);
+    this.set({ load });
+    if (listing) this.flushTimer ??= setTimeout(() => this.flush(), flushDelay(this.state.files.length));
+    else this.flush();
     this.queue.push(...queued);
     if (queued.length) this.loading ??= this.runLoad().finally(() => (this.loading = undefined));
     if (this.loading || !listing) this.listedWaiters.splice(0).forEach((w) => w());
@@ -419,6 +434,9 @@ export class VeilStore {
       if (this.listings.size === 0) {
         this.checkHeads();
         this.nextThumbnail();
+        // Export is what usually comes next: its writer starts now, not at the click (and not at
+        // the page's start, where it would take a core from the first files' load).
+        this.engine().prepareExport();
       }
     }
   }
@@ -459,13 +477,14 @@ export class VeilStore {
       const plan = mergeProposals(this.state.plan, this.proposals.splice(0), this.dismissed);
       if (plan !== this.state.plan) this.state = { ...this.state, plan };
     }
+    const listed = this.staged.length ? [...this.state.files, ...this.staged.splice(0)] : this.state.files;
     if (this.pending.size === 0) {
-      this.set({});
+      this.set(listed === this.state.files ? {} : { files: listed });
       return;
     }
     const pending = this.pending;
     this.pending = new Map();
-    const files = this.state.files.map((f) => {
+    const files = listed.map((f) => {
       const p = pending.get(f.id);
       return p ? { ...f, ...p } : f;
     });
@@ -522,6 +541,7 @@ export class VeilStore {
     for (const f of this.state.files) if (f.thumbUrl) URL.revokeObjectURL(f.thumbUrl);
     if (this.state.export.result?.url) URL.revokeObjectURL(this.state.export.result.url);
     this.queue = [];
+    this.staged = [];
     this.pending.clear();
     this.thumbnailsWanted.clear();
     this.seen.clear();
