@@ -277,8 +277,8 @@ export class VeilStore {
       const expanded: Expanded[] = [];
       for (const p of problems) expanded.push({ path: p.path, file: new Blob([]), size: 0, problem: p.reason });
       let duplicates = 0;
-      // Listing, adding a slice (and the render it causes) and the next slice each run in a task
-      // of their own: the task that delivered the pick ends here, before any file is listed.
+      // Each slice runs in a task of its own, behind whatever waits (worker results, input,
+      // frames): the task that delivered the pick ends here, before any file is listed.
       const nextTask = async (): Promise<boolean> => {
         await yieldToPage();
         return generation === this.listGeneration; // false: cancelled or cleared meanwhile
@@ -288,7 +288,6 @@ export class VeilStore {
       for (let i = 0; i < picked.length; i++) {
         if (performance.now() - sliceStarted >= LISTING_SLICE_MS) {
           listing.done = i;
-          if (!(await nextTask())) return;
           this.append(expanded.splice(0));
           if (!(await nextTask())) return;
           sliceStarted = performance.now();
