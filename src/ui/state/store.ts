@@ -433,9 +433,6 @@ export class VeilStore {
       if (this.listings.size === 0) {
         this.checkHeads();
         this.nextThumbnail();
-        // Export is what usually comes next: its writer starts now, not at the click (and not at
-        // the page's start, where it would take a core from the first files' load).
-        this.engine().prepareExport();
       }
     }
   }
