@@ -105,6 +105,8 @@ const api: ZipWriterApi = {
     const zip: ZipStream = new ZipWriter<Blob>((p) => out.write(p));
     let stop!: () => void;
     const allPlaced = new Promise<void>((resolve) => (stop = resolve));
+    let placed = 0;
+    let progressQueued = false;
     if (init.paths.length === 0) stop();
     const run: ExportRun<ZipPiece> = new ExportRun<ZipPiece>({
       paths: init.paths,
@@ -126,8 +128,17 @@ const api: ZipWriterApi = {
               afterRedaction(findings, path, (ids) => check(new Blob(pieces as BlobPart[], { type: 'application/dicom' }), ids));
           })()
         : undefined,
+      // Progress goes to the page once per task, not once per file: each report is a message
+      // to the page and its answer back (400 files: 800 messages on two busy threads).
       onPlaced: (index) => {
-        onProgress({ done: index + 1, bytes: zip.size });
+        placed = index + 1;
+        if (!progressQueued) {
+          progressQueued = true;
+          setTimeout(() => {
+            progressQueued = false;
+            onProgress({ done: placed, bytes: zip.size });
+          }, 0);
+        }
         if (index + 1 === init.paths.length) stop();
       },
     });

@@ -28,7 +28,15 @@ export function LoadProgress() {
   }
   const fraction = load.bytesTotal > 0 ? load.bytesDone / load.bytesTotal : load.total > 0 ? load.done / load.total : 0;
   return (
-    <div className="load-progress" data-testid="load-progress" aria-live="polite">
+    <div className={load.listing ? 'load-progress listing' : 'load-progress'} data-testid="load-progress" aria-live="polite">
+      {load.listing && (
+        <div className="load-progress-text" data-testid="listing-progress">
+          <strong>
+            Listing files… {load.listing.done.toLocaleString('en-US')} of {load.listing.total.toLocaleString('en-US')}
+          </strong>
+          <span className="muted">reading each file's size and date</span>
+        </div>
+      )}
       <div className="load-progress-text">
         <strong>
           Reading {load.done.toLocaleString('en-US')} of {load.total.toLocaleString('en-US')} files

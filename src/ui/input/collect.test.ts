@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { comparePaths, fromEntries, type EntryLike } from './collect.ts';
+import { comparePaths, fromEntries, sortByPath, type EntryLike } from './collect.ts';
 
 function file(name: string): EntryLike {
   return { name, isFile: true, isDirectory: false, file: (ok: (f: File) => void) => ok(new File(['x'], name)) } as EntryLike;
@@ -34,5 +34,10 @@ describe('dropped entries', () => {
   it('orders paths as a sorted walk does', () => {
     const paths = ['f/b/x', 'f/a', 'f/b-c', 'f/ab'];
     expect([...paths].sort(comparePaths)).toEqual(['f/a', 'f/ab', 'f/b/x', 'f/b-c']);
+  });
+
+  it('sorts picked files in the order comparePaths gives', () => {
+    const paths = ['s/B.dcm', 's/a/2.dcm', 's/a.dcm', 'r/z', 's/a/10.dcm', 's/ä.dcm', 'f/b-c', 'f/b/x'];
+    expect(sortByPath(paths.map((path) => ({ path }))).map((p) => p.path)).toEqual([...paths].sort(comparePaths));
   });
 });

@@ -20,7 +20,8 @@ import { isZipName, type PickedInput } from '../input/collect.ts';
 import { DefaceClient, type DefaceMode } from '../../workers/deface-client.ts';
 import { HEAD_MODALITIES, defaceExport, defaceNeeded, filesBySeries, needsFaceOverride, newDeface, type DefaceNeeded } from './deface.ts';
 import { emptyPlan, mergeProposals } from './plan-edit.ts';
-import type { AppState, ExportState, FileEntry, SeriesDeface, SeriesMode, Settings, View } from './types.ts';
+import { yieldToPage } from './yield.ts';
+import type { AppState, ExportState, FileEntry, LoadProgress, SeriesDeface, SeriesMode, Settings, View } from './types.ts';
 
 /** An image in the export whose burned-in text nobody painted or reviewed. */
 export interface ReviewNeeded {
@@ -59,6 +60,10 @@ export function reviewNeeded(files: readonly FileEntry[], plan: RedactionPlan): 
 
 const PROFILE_STORAGE_KEY = 'veil.profile.v1';
 const FLUSH_MS = 120;
+/** Main-thread time spent listing picked files before the page may paint and answer input. */
+const LISTING_SLICE_MS = 40;
+
+type Expanded = { path: string; file: Blob; size: number; problem?: string; key?: string };
 /**
  * Results are applied (and the study tree rendered) at most every FLUSH_MS, and less often as
  * the study grows: a render costs time in proportion to the files loaded, and on a small machine
@@ -117,6 +122,8 @@ export class VeilStore {
   private loading?: Promise<void>;
   private loadAbort = new AbortController();
   private pending = new Map<number, Partial<FileEntry>>();
+  /** Listed files not yet in the state's files (added by the next flush). */
+  private staged: FileEntry[] = [];
   private flushTimer?: ReturnType<typeof setTimeout>;
   private keyCache = new Map<string, Promise<Uint8Array>>();
   private randomKey?: Promise<Uint8Array>;
@@ -127,6 +134,12 @@ export class VeilStore {
   /** Set by `Detect text`: the export's after-redaction check (see setOcrFindings). */
   private ocrFindings?: OcrFindingsInit;
   private seen = new Set<string>();
+  /** Picks whose files are being listed (time-sliced, see addInputs). */
+  private listings = new Set<{ done: number; total: number }>();
+  /** Bumped by cancel and clear: a pick still being listed stops adding files. */
+  private listGeneration = 0;
+  /** Export waiting for the picks being listed. */
+  private listedWaiters: (() => void)[] = [];
   /** Plan versions for undo and redo. */
   private past: RedactionPlan[] = [];
   private future: RedactionPlan[] = [];
@@ -245,55 +258,141 @@ export class VeilStore {
 
   // ------------------------------------------------------------------ input
 
-  /** Adds picked or dropped inputs; zips are unpacked in a worker first. */
+  /**
+   * Adds picked or dropped inputs; zips are unpacked in a worker first.
+   *
+   * Listing is time-sliced: the first read of a picked file's size or date makes Chromium fetch
+   * its metadata with a synchronous call to the browser process (about 0.25 ms a file; posting
+   * the File to a worker costs the same, so the reads cannot move there), and 10,000 files read
+   * in one go froze the page for seconds. The files are listed in slices of about
+   * LISTING_SLICE_MS, the page paints "Listing files… N of M" between them, and each slice joins
+   * the load as soon as it is listed, so the workers start on the first files at once.
+   */
   async addInputs(picked: readonly PickedInput[], problems: readonly { path: string; reason: string }[] = []): Promise<void> {
     if (picked.length === 0 && problems.length === 0) return;
+    const generation = this.listGeneration;
+    const listing = { done: 0, total: picked.length };
+    this.listings.add(listing);
     try {
-      const expanded: { path: string; file: Blob; size: number; problem?: string; key?: string }[] = [];
+      const expanded: Expanded[] = [];
       for (const p of problems) expanded.push({ path: p.path, file: new Blob([]), size: 0, problem: p.reason });
       let duplicates = 0;
-      for (const p of picked) {
+      // Each slice runs in a task of its own, behind whatever waits (worker results, input,
+      // frames): the task that delivered the pick ends here, before any file is listed.
+      const nextTask = async (): Promise<boolean> => {
+        await yieldToPage();
+        return generation === this.listGeneration; // false: cancelled or cleared meanwhile
+      };
+      if (!(await nextTask())) return;
+      let sliceStarted = performance.now();
+      for (let i = 0; i < picked.length; i++) {
+        if (performance.now() - sliceStarted >= LISTING_SLICE_MS) {
+          listing.done = i;
+          this.append(expanded.splice(0));
+          if (!(await nextTask())) return;
+          sliceStarted = performance.now();
+        }
+        const p = picked[i];
+        // Same path, size and date as a file picked before: the same file, not added again.
         const key = `${p.path}\u0000${p.file.size}\u0000${p.file.lastModified}`;
         if (this.seen.has(key)) {
           duplicates++;
           continue;
         }
         if (isZipName(p.file.name)) {
-          const listing = await this.engine().expandZip(p.file, p.path);
-          if (listing.ok) {
+          const zip = await this.engine().expandZip(p.file, p.path);
+          if (generation !== this.listGeneration) return;
+          if (zip.ok) {
             this.seen.add(key);
-            for (const e of listing.entries) expanded.push({ path: e.path, file: e.blob ?? new Blob([]), size: e.blob?.size ?? 0, problem: e.problem });
-            if (listing.entries.length === 0) expanded.push({ path: p.path, file: p.file, size: p.file.size, problem: 'the zip holds no files' });
+            for (const e of zip.entries) expanded.push({ path: e.path, file: e.blob ?? new Blob([]), size: e.blob?.size ?? 0, problem: e.problem });
+            if (zip.entries.length === 0) expanded.push({ path: p.path, file: p.file, size: p.file.size, problem: 'the zip holds no files' });
             continue;
           }
         }
         expanded.push({ path: p.path, file: p.file, size: p.file.size, key });
       }
-      for (const e of expanded) if (e.key) this.seen.add(e.key);
-      const entries: FileEntry[] = expanded.map((e) => ({
-        id: this.nextId++,
-        path: e.path,
-        file: e.file,
-        size: e.size,
-        status: e.problem ? 'failed' : 'queued',
-        reason: e.problem,
-        unpackProblem: e.problem,
-        warnings: [],
-        residual: [],
-        pickKey: e.key,
-      }));
-      const queued = entries.filter((e) => e.status === 'queued');
-      const load = this.state.load.active
-        ? { ...this.state.load, total: this.state.load.total + queued.length, bytesTotal: this.state.load.bytesTotal + queued.reduce((n, e) => n + e.size, 0) }
-        : { active: queued.length > 0, total: queued.length, done: 0, bytesTotal: queued.reduce((n, e) => n + e.size, 0), bytesDone: 0, startedAt: performance.now() };
-      load.note = duplicates ? `${duplicates} file${duplicates === 1 ? ' was' : 's were'} already loaded and not added again.` : undefined;
-      this.set({ files: [...this.state.files, ...entries], load, view: this.state.view === 'settings' ? 'settings' : this.state.view });
-      this.queue.push(...queued);
-      if (queued.length) this.loading ??= this.runLoad().finally(() => (this.loading = undefined));
+      listing.done = picked.length;
+      if (picked.length && !(await nextTask())) return;
+      this.listings.delete(listing);
+      this.append(expanded.splice(0), duplicates ? `${duplicates} file${duplicates === 1 ? ' was' : 's were'} already loaded and not added again.` : undefined);
       await this.loading;
     } catch (e) {
       this.fail(e);
+    } finally {
+      this.listings.delete(listing);
+      if (this.listings.size === 0) this.listedWaiters.splice(0).forEach((w) => w());
+      if (generation !== this.listGeneration && !this.loading) {
+        // Cancelled between slices while no load ran: what was listed but not read is not kept
+        // (a running load drops it itself), and can be picked again.
+        const dropped = new Set(this.staged.map((f) => f.id));
+        this.queue = this.queue.filter((f) => !dropped.has(f.id));
+        for (const f of this.staged) if (f.pickKey) this.seen.delete(f.pickKey);
+        this.staged = [];
+      }
+      if (this.staged.length && this.listings.size === 0) this.flush();
+      if (!this.loading && this.listings.size === 0) {
+        // The last slice may have queued nothing (duplicates, problems) or the load ended between slices.
+        if (this.state.load.active || this.state.load.listing) this.set({ load: { ...this.state.load, active: false, listing: undefined } });
+        if (generation === this.listGeneration) {
+          this.checkHeads();
+          this.nextThumbnail();
+        }
+      } else {
+        this.set({ load: { ...this.state.load, listing: this.listingProgress() } });
+      }
     }
+  }
+
+  /** Resolves once no pick is being listed any more, or a slice has started a load. */
+  private listed(): Promise<void> {
+    if (this.listings.size === 0 || this.loading) return Promise.resolve();
+    return new Promise((resolve) => this.listedWaiters.push(resolve));
+  }
+
+  /** What the picks being listed add up to, for "Listing files… N of M". */
+  private listingProgress(): LoadProgress['listing'] {
+    if (this.listings.size === 0) return undefined;
+    let done = 0;
+    let total = 0;
+    for (const l of this.listings) {
+      done += l.done;
+      total += l.total;
+    }
+    return { done, total };
+  }
+
+  /** Adds listed inputs to the files and to the load queue, and starts loading if it is idle. */
+  private append(expanded: Expanded[], note?: string): void {
+    for (const e of expanded) if (e.key) this.seen.add(e.key);
+    const entries: FileEntry[] = expanded.map((e) => ({
+      id: this.nextId++,
+      path: e.path,
+      file: e.file,
+      size: e.size,
+      status: e.problem ? 'failed' : 'queued',
+      reason: e.problem,
+      unpackProblem: e.problem,
+      warnings: [],
+      residual: [],
+      pickKey: e.key,
+    }));
+    const queued = entries.filter((e) => e.status === 'queued');
+    const bytes = queued.reduce((n, e) => n + e.size, 0);
+    const listing = this.listingProgress();
+    const load: LoadProgress = this.state.load.active
+      ? { ...this.state.load, total: this.state.load.total + queued.length, bytesTotal: this.state.load.bytesTotal + bytes }
+      : { active: queued.length > 0 || !!listing, total: queued.length, done: 0, bytesTotal: bytes, bytesDone: 0, startedAt: performance.now() };
+    load.listing = listing;
+    if (note !== undefined || !listing) load.note = note;
+    // While a pick is still being listed, its files join the study at the next flush, at the pace
+    // load results are shown (a render per slice would cost in proportion to the study's size).
+    this.staged.push(...entries);
+    this.set({ load });
+    if (listing) this.flushTimer ??= setTimeout(() => this.flush(), flushDelay(this.state.files.length));
+    else this.flush();
+    this.queue.push(...queued);
+    if (queued.length) this.loading ??= this.runLoad().finally(() => (this.loading = undefined));
+    if (this.loading || !listing) this.listedWaiters.splice(0).forEach((w) => w());
   }
 
   private async runLoad(): Promise<void> {
@@ -326,11 +425,15 @@ export class VeilStore {
         const notLoaded = this.state.files.length - files.length;
         this.set({ files, load: { ...this.state.load, active: false, note: `Loading cancelled: ${notLoaded} file${notLoaded === 1 ? ' was' : 's were'} not loaded.` } });
       } else {
-        this.set({ load: { ...this.state.load, active: false } });
+        // Still listing: the next slice continues this load (addInputs ends it).
+        this.set({ load: { ...this.state.load, active: this.listings.size > 0 } });
       }
       recordStage('page.load-wall', performance.now() - started);
-      this.checkHeads();
-      this.nextThumbnail();
+      // A series' head check needs all of its files: not while a pick is still being listed.
+      if (this.listings.size === 0) {
+        this.checkHeads();
+        this.nextThumbnail();
+      }
     }
   }
 
@@ -370,13 +473,14 @@ export class VeilStore {
       const plan = mergeProposals(this.state.plan, this.proposals.splice(0), this.dismissed);
       if (plan !== this.state.plan) this.state = { ...this.state, plan };
     }
+    const listed = this.staged.length ? [...this.state.files, ...this.staged.splice(0)] : this.state.files;
     if (this.pending.size === 0) {
-      this.set({});
+      this.set(listed === this.state.files ? {} : { files: listed });
       return;
     }
     const pending = this.pending;
     this.pending = new Map();
-    const files = this.state.files.map((f) => {
+    const files = listed.map((f) => {
       const p = pending.get(f.id);
       return p ? { ...f, ...p } : f;
     });
@@ -418,6 +522,9 @@ export class VeilStore {
   }
 
   cancelLoad(): void {
+    this.listGeneration++;
+    this.listings.clear();
+    this.listedWaiters.splice(0).forEach((w) => w());
     this.loadAbort.abort();
   }
 
@@ -430,6 +537,7 @@ export class VeilStore {
     for (const f of this.state.files) if (f.thumbUrl) URL.revokeObjectURL(f.thumbUrl);
     if (this.state.export.result?.url) URL.revokeObjectURL(this.state.export.result.url);
     this.queue = [];
+    this.staged = [];
     this.pending.clear();
     this.thumbnailsWanted.clear();
     this.seen.clear();
@@ -851,8 +959,9 @@ export class VeilStore {
    */
   async exportZip(options: { anyway?: boolean } = {}): Promise<void> {
     if (this.state.export.phase === 'running') return;
+    const clicked = performance.now();
     const anyway = options.anyway ?? false;
-    if (!this.loading && this.gate(anyway)) return;
+    if (!this.loading && this.listings.size === 0 && this.gate(anyway)) return;
     const fileName = `veil-export-${timestamp()}.zip`;
     let handle: FileSystemFileHandle | undefined;
     if (this.state.settings.saveToDisk && canSaveToDisk()) {
@@ -863,7 +972,8 @@ export class VeilStore {
         return; // The user closed the picker.
       }
     }
-    if (this.loading) await this.loading;
+    // Picks still being listed join the export: wait until they are listed and loaded.
+    while (this.listings.size > 0 || this.loading) await (this.loading ?? this.listed());
     // A head series whose check had not answered at the click must not slip past the gate.
     await timedAsync('page.head-checks-wait', () => this.headChecksDone());
     if (this.gate(anyway)) return;
@@ -875,6 +985,7 @@ export class VeilStore {
     const exportAnyway = anyway ? this.reviewNeeded().map((p) => p.entry.path) : [];
     const abort = (this.exportAbort = new AbortController());
     if (this.state.export.result?.url) URL.revokeObjectURL(this.state.export.result.url);
+    recordStage('page.export-click-to-running', performance.now() - clicked);
     const bytesTotal = files.reduce((n, f) => n + f.size, 0);
     this.set({ export: { ...idleExport(), phase: 'running', total: inputs.length, bytesTotal, startedAt: performance.now(), dialogOpen: true } });
     try {
@@ -882,6 +993,7 @@ export class VeilStore {
       const deface = defaceExport(this.state.deface, this.state.files, anyway, inputs.map((i) => i.path));
       // Built as load builds the init it de-identifies under (export-options.ts): unchanged, they meet.
       const init: SessionInit = exportInit(await this.session(), this.state.plan, exportAnyway, deface.session);
+      recordStage('page.export-prepare', performance.now() - (this.state.export.startedAt ?? 0));
       let progressShownAt = 0;
       const result = await this.engine().exportZip(inputs, init, {
         target: handle ? { kind: 'file', handle } : { kind: 'blob' },
@@ -931,6 +1043,8 @@ export class VeilStore {
       const cancelled = e instanceof CancelledError;
       this.set({ export: { ...this.state.export, phase: cancelled ? 'cancelled' : 'error', error: cancelled ? undefined : (e as Error).message } });
     } finally {
+      // The next export's writer, started while the person looks at this one's result.
+      this.engine().prepareExport();
       // Previews of the cards shown meanwhile.
       this.nextThumbnail();
     }

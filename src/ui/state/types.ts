@@ -42,6 +42,8 @@ export interface LoadProgress {
   bytesTotal: number;
   bytesDone: number;
   startedAt: number;
+  /** Picked files still being listed (their sizes read, duplicates found), across the picks being listed. */
+  listing?: { done: number; total: number };
   /** Shown after a load ends: what was skipped because it was already loaded, cancelled, … */
   note?: string;
 }
