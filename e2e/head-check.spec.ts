@@ -28,3 +28,24 @@ test('the head check stops a head series at the gate without starting the defaci
   expect(started.some((u) => /engine\.worker/.test(u)), 'the engine workers ran').toBe(true);
   expect(started.filter((u) => /deface\.worker/.test(u)), 'defacing workers started').toEqual([]);
 });
+
+test('a head series that grows in a second pick is asked about again: an earlier choice no longer lets it through', async ({ page }) => {
+  await page.goto('./');
+  const first = FILES.slice(0, 60);
+  await page.getByTestId('file-input').setInputFiles(first.map((f) => path.join(HEAD_DIR, f)));
+  await waitForCounts(page, first.length, 0);
+  // The person keeps the face of the 60 slices they have seen.
+  const keep = page.getByTestId('deface-reject');
+  await expect(keep).toBeVisible({ timeout: 60_000 });
+  await keep.click();
+  await expect(keep).toHaveAttribute('aria-pressed', 'true');
+  // The rest of the series arrives in a second pick: that choice was about other files.
+  await page.getByTestId('file-input').setInputFiles(FILES.slice(60).map((f) => path.join(HEAD_DIR, f)));
+  await waitForCounts(page, FILES.length, 0);
+  await page.getByTestId('export-zip').click();
+  await expect(page.getByTestId('pixel-review-needed')).toBeVisible({ timeout: 60_000 });
+  const gate = page.getByTestId('gate-head-series');
+  await expect(gate).toContainText(`${FILES.length} images`);
+  await expect(gate).toContainText('not defaced');
+  await expect(page.getByTestId('deface-reject')).toHaveAttribute('aria-pressed', 'false');
+});

@@ -32,8 +32,12 @@ export function filesBySeries(files: readonly FileEntry[]): Map<string, FileEntr
   return out;
 }
 
-/** Why a head series cannot be exported without a person's choice; undefined when it can. */
-export function defaceGateReason(d: SeriesDeface): string | undefined {
+/**
+ * Why a head series cannot be exported without a person's choice; undefined when it can. `files`
+ * are the series' files now: one that joined after the defacing ran (a second pick) was never
+ * defaced, so the series must be defaced again.
+ */
+export function defaceGateReason(d: SeriesDeface, files: readonly FileEntry[]): string | undefined {
   if (!d.head?.head || d.decision === 'declined') return undefined;
   if (d.head.defaceable === false) return `head series that cannot be defaced: ${d.head.reason ?? 'no reason given'}`;
   const run = d.run;
@@ -41,6 +45,9 @@ export function defaceGateReason(d: SeriesDeface): string | undefined {
   if (run.phase === 'running') return 'head series: defacing is still running';
   if (run.phase === 'error') return `head series: defacing failed (${run.message})`;
   if (run.result.status === 'declined') return `head series: defacing declined — ${run.result.reason ?? 'no reason given'}`;
+  const defaced = new Set(run.paths);
+  const added = files.filter((f) => !defaced.has(f.path)).length;
+  if (added) return `head series: ${added} file(s) joined it after it was defaced; deface it again`;
   if (run.result.faceCheck?.faceFound && !d.faceOverride) return 'head series: defaced, but the automatic check still finds a face';
   if (run.result.faceCheckError && !d.faceOverride) return `head series: defaced, but the automatic face check could not run (${run.result.faceCheckError})`;
   if (d.decision !== 'accepted') return 'head series: defaced, but the result was not accepted';
@@ -57,7 +64,7 @@ export function defaceNeeded(files: readonly FileEntry[], deface: Readonly<Recor
   const out: DefaceNeeded[] = [];
   for (const [seriesKey, entries] of filesBySeries(files)) {
     const d = deface[seriesKey];
-    const reason = d && defaceGateReason(d);
+    const reason = d && defaceGateReason(d, entries);
     if (reason) out.push({ seriesKey, entries, reason });
   }
   return out;
@@ -82,7 +89,8 @@ export function defaceExport(
     const entries = bySeries.get(key) ?? [];
     const inputs = entries.map((f) => indexOf.get(f.path)).filter((i): i is number => i !== undefined);
     const modality = entries[0]?.summary?.modality;
-    if (d.decision === 'accepted' && d.run.phase === 'done' && d.run.result.status === 'defaced') {
+    const gateReason = defaceGateReason(d, entries);
+    if (d.decision === 'accepted' && d.run.phase === 'done' && d.run.result.status === 'defaced' && gateReason === undefined) {
       const result = d.run.result;
       const patches = new Map(result.patches);
       const overridden = needsFaceOverride(result) && d.faceOverride === true;
@@ -95,7 +103,6 @@ export function defaceExport(
       series.push({ inputs, status: 'defaced', mode: result.mode, modality, changedVoxels: result.changedVoxels, ...faceCheck });
       continue;
     }
-    const gateReason = defaceGateReason(d);
     const reason = d.decision === 'declined' ? 'a person chose to keep the face' : anyway && gateReason ? `exported anyway at the user's explicit choice (${gateReason})` : undefined;
     if (!reason) continue;
     for (const f of entries) instructions.push([f.path, { status: 'declined', mode: d.mode, reason }]);

@@ -150,8 +150,11 @@ export class VeilStore {
   /** Every proposal the loaded files made (by id), offered again after a plan import. */
   private allProposals = new Map<string, RedactionBox>();
   private defacer?: DefaceClient;
-  /** Series whose head check has been asked for (the answer lands in state.deface). */
-  private headChecks = new Map<string, Promise<void>>();
+  /**
+   * Series whose head check has been asked for, with the files it was asked over (the answer
+   * lands in state.deface): a series that gains or loses files is checked again.
+   */
+  private headChecks = new Map<string, { files: string; check: Promise<void> }>();
   /** Cards that became visible and wait for their preview (made one at a time, when idle). */
   private thumbnailsWanted = new Set<number>();
   private thumbnailBusy = false;
@@ -849,27 +852,35 @@ export class VeilStore {
   }
 
   /**
-   * Asks, once per series, whether each loaded CT or MR series is a head volume: in an engine
-   * worker from the light headers load handed over (a few ms for 400 slices), or, if any file of
-   * the series came without one, in the defacing worker, which reads the files.
+   * Asks, once per series and set of files, whether each loaded CT or MR series is a head volume:
+   * in an engine worker from the light headers load handed over (a few ms for 400 slices), or, if
+   * any file of the series came without one, in the defacing worker, which reads the files. A
+   * series that changed since its last check (a second pick added slices) is checked again, and a
+   * person's decision on it is dropped: it was about other files (the gate asks again; a defacing
+   * run that did not cover every file no longer counts, see defaceGateReason).
    */
   private checkHeads(): void {
     for (const [key, entries] of filesBySeries(this.state.files)) {
-      if (this.headChecks.has(key) || !HEAD_MODALITIES.has(entries[0].summary?.modality ?? '')) continue;
+      if (!HEAD_MODALITIES.has(entries[0].summary?.modality ?? '')) continue;
+      const files = entries.map((f) => f.path).sort().join('\u0000');
+      const before = this.headChecks.get(key);
+      if (before?.files === files) continue;
+      if (before) this.updateDeface(key, (d) => ({ ...d, decision: undefined, faceOverride: undefined }));
       const headers = entries.flatMap((f) => (f.lightHeader ? [{ path: f.path, header: f.lightHeader }] : []));
       const readFiles = () => this.defaceClient().headCheck(this.inputsOf(key));
       const asked = headers.length === entries.length ? this.engine().headCheck(headers).catch(readFiles) : readFiles();
       const check = asked
         .catch((e: Error) => ({ head: false, reason: e.message }))
-        .then((head) => this.updateDeface(key, (d) => ({ ...d, head })));
-      this.headChecks.set(key, check);
+        // An answer about an older set of files is not this series' answer.
+        .then((head) => void (this.headChecks.get(key)?.files === files && this.updateDeface(key, (d) => ({ ...d, head }))));
+      this.headChecks.set(key, { files, check });
     }
   }
 
   /** Every head check asked for so far has answered (the export gate needs them all). */
   private async headChecksDone(): Promise<void> {
     this.checkHeads();
-    await Promise.all(this.headChecks.values());
+    await Promise.all([...this.headChecks.values()].map((c) => c.check));
   }
 
   setDefaceMode(key: string, mode: DefaceMode): void {
@@ -896,7 +907,7 @@ export class VeilStore {
         if (d?.run.phase === 'running') this.updateDeface(key, (x) => ({ ...x, run: { ...d.run, phase: 'running', fraction, stage } as SeriesDeface['run'] }));
       });
       if (this.state.deface[key]?.run.phase !== 'running') return;
-      this.updateDeface(key, (d) => ({ ...d, run: { phase: 'done', result } }));
+      this.updateDeface(key, (d) => ({ ...d, run: { phase: 'done', result, paths: inputs.map((i) => i.path) } }));
     } catch (e) {
       if (this.state.deface[key]?.run.phase !== 'running') return;
       this.updateDeface(key, (d) => ({ ...d, run: { phase: 'error', message: (e as Error).message } }));

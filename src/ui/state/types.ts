@@ -119,7 +119,12 @@ export interface SeriesDeface {
   run:
     | { phase: 'idle' }
     | { phase: 'running'; fraction: number; stage: string; startedAt: number }
-    | { phase: 'done'; result: DefaceResult }
+    | {
+        phase: 'done';
+        result: DefaceResult;
+        /** The files it defaced (input paths): a file of the series that is not among them was never defaced. */
+        paths: readonly string[];
+      }
     | { phase: 'error'; message: string };
   /**
    * A person's decision: `accepted` — the defaced pixels are exported; `declined` — the series
