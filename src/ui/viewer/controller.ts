@@ -10,6 +10,7 @@
  */
 import type { Types } from '@cornerstonejs/core';
 import { RENDERING_ENGINE_ID, TOOL_GROUP_ID, core, initCornerstone, tools } from './cornerstone.ts';
+import { carriedProperties } from './view-properties.ts';
 
 export type PrimaryTool = 'windowLevel' | 'pan' | 'zoom' | 'box';
 
@@ -117,7 +118,7 @@ export class ViewerController {
     }
     if (this.destroyed) return;
     if (camera) vp.setCamera(camera);
-    if (props) vp.setProperties({ voiRange: props.voiRange, invert: props.invert });
+    if (props) vp.setProperties(carriedProperties(props));
     vp.render();
   }
 
