@@ -19,11 +19,11 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser } from '@playwright/test';
+import type { Browser } from '@playwright/test';
 import { startStaticServer } from '../../e2e/helpers/static-server.ts';
 import { ROOT, makeCtSeries, type Series } from './make-ct-series.ts';
 import { findBrowserPid, treeCpuSeconds } from './process-memory.ts';
-import { gdcmanonRunner, median } from './shared.ts';
+import { gdcmanonRunner, launchChromium, median } from './shared.ts';
 
 const METHODS = ['arrayBuffer', 'readerSync', 'stream'] as const;
 export type Method = (typeof METHODS)[number];
@@ -90,12 +90,7 @@ async function main(): Promise<void> {
   const work = mkdtempSync(path.join(os.tmpdir(), 'veil-browser-floor-'));
   const gdcmanon = gdcmanonRunner(work);
   const server = await startStaticServer({ root: FLOOR_PAGE_DIR });
-  const executablePath = '/usr/bin/chromium';
-  const browser = await chromium.launch({
-    executablePath: statSync(executablePath, { throwIfNoEntry: false }) ? executablePath : undefined,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  const browser = await launchChromium();
   const url = `${server.url}/index.html`;
   console.log(`browser floor: ${series.files.length} CT slices, ${mb.toFixed(1)} MB, ${opts.runs} rounds, ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)}`);
   if (!gdcmanon) console.log('NOTE: gdcmanon or openssl is not installed (apt-get install -y libgdcm-tools openssl): no ratio.');

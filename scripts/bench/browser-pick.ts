@@ -21,11 +21,11 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser } from '@playwright/test';
+import type { Browser } from '@playwright/test';
 import { startStaticServer } from '../../e2e/helpers/static-server.ts';
 import { TINY_CT_SIDE, tinyCtName, tinyCtSlice } from '../../tests/synthetic/tiny-ct.ts';
 import { ROOT } from './make-ct-series.ts';
-import { median } from './shared.ts';
+import { launchChromium, median } from './shared.ts';
 
 
 interface Options {
@@ -151,8 +151,7 @@ async function main(): Promise<void> {
   console.log(`browser pick bench: ${opts.files} tiny CT files (${TINY_CT_SIDE}x${TINY_CT_SIDE}) in ${dir}, ${opts.runs} round(s), load average ${os.loadavg()[0].toFixed(1)}`);
   const server = await startStaticServer({ root: opts.dist });
   const baseServer = opts.baseline ? await startStaticServer({ root: opts.baseline }) : undefined;
-  const executablePath = existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined;
-  const browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  const browser = await launchChromium();
   try {
     const after: PickRound[] = [];
     const before: PickRound[] = [];

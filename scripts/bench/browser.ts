@@ -32,12 +32,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, openAsBlob, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
 import { BlobReader, TextWriter, ZipReader, configure } from '@zip.js/zip.js/lib/zip-core-custom.js';
 import { startStaticServer, type StaticServer } from '../../e2e/helpers/static-server.ts';
 import { BENCH_DIR, ROOT, makeCtSeries, type Series } from './make-ct-series.ts';
 import { findBrowserPid, treeCpuSeconds, watchMemory, type MemoryPeak } from './process-memory.ts';
-import { gdcmanonRunner, median, which } from './shared.ts';
+import { gdcmanonRunner, launchChromium, median, which } from './shared.ts';
 import { FLOOR_PAGE_DIR, floorRound, type FloorRound } from './browser-floor.ts';
 import type { StageTotals } from '../../src/workers/stage-times.ts';
 
@@ -268,8 +268,7 @@ async function main(): Promise<void> {
   // The floor: a page with no Veil code that reads the files and downloads them (browser-floor.ts).
   const floorServer = await startStaticServer({ root: FLOOR_PAGE_DIR });
   const floorUrl = `${floorServer.url}/index.html`;
-  const executablePath = existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined;
-  const browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  const browser = await launchChromium();
   const url = `${server.url}/`;
   try {
     const firstVisit = await firstVisitBytes(browser, server);

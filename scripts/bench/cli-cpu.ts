@@ -22,7 +22,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT, makeCtSeries } from './make-ct-series.ts';
-import { median } from './shared.ts';
+import { gdcmanonSetup, median } from './shared.ts';
 
 interface Options {
   runs: number;
@@ -71,17 +71,13 @@ function timed(cmd: string, args: string[], workDir: string): Usage & { stdout: 
 function main(): void {
   const opts = parseOptions(process.argv.slice(2));
   if (!existsSync('/usr/bin/time')) throw new Error('cli-cpu needs /usr/bin/time (apt-get install -y time)');
-  const gdcmanon = spawnSync('sh', ['-c', 'command -v gdcmanon'], { encoding: 'utf8' }).stdout.trim();
-  if (!gdcmanon) throw new Error('gdcmanon is not installed (apt-get install -y libgdcm-tools)');
   const build = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build-cli.mjs')], { stdio: 'inherit' });
   if (build.status !== 0) throw new Error('could not build the CLI bundle');
 
   const series = makeCtSeries(400, { log: (l) => console.log(l) });
   const work = mkdtempSync(path.join(os.tmpdir(), 'veil-cli-cpu-'));
-  const key = path.join(work, 'key.pem');
-  const cert = path.join(work, 'cert.pem');
-  const ssl = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=veil-bench'], { encoding: 'utf8' });
-  if (ssl.status !== 0) throw new Error(`openssl could not make gdcmanon's certificate:\n${ssl.stderr}`);
+  const gdcmanon = gdcmanonSetup(work);
+  if (!gdcmanon) throw new Error('gdcmanon or openssl is not installed (apt-get install -y libgdcm-tools openssl)');
 
   const threads = opts.threads ? ['--threads', String(opts.threads)] : [];
   const veil = (bundleRoot: string) => (out: string) => {
@@ -90,7 +86,7 @@ function main(): void {
     return u;
   };
   const contenders: { name: string; run: (out: string) => Usage }[] = [
-    { name: 'gdcmanon -e', run: (out) => timed(gdcmanon, ['-e', '-r', '--continue', '-i', series.dir, '-o', out, '-k', key, '-c', cert], work) },
+    { name: 'gdcmanon -e', run: (out) => timed(gdcmanon.command, gdcmanon.args(series.dir, out), work) },
     { name: `veil -> x.zip${threads.length ? ` --threads ${opts.threads}` : ''}`, run: veil(ROOT) },
   ];
   if (opts.compare) contenders.push({ name: `veil (${path.basename(opts.compare)})`, run: veil(opts.compare) });

@@ -12,10 +12,10 @@
 import { existsSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser } from '@playwright/test';
+import type { Browser } from '@playwright/test';
 import { startStaticServer } from '../../e2e/helpers/static-server.ts';
 import { findBrowserPid, watchMemory } from './process-memory.ts';
-import { median } from './shared.ts';
+import { launchChromium, median } from './shared.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '..', '..');
 const HEADS = path.resolve(repoRoot, '..', 'shared', 'fixtures', 'heads');
@@ -76,12 +76,7 @@ async function main(): Promise<void> {
   if (heads.length === 0) throw new Error(`--head must be one of ${SERIES.join(', ')}`);
   if (!existsSync(path.join(dist, 'index.html'))) throw new Error(`${dist} is not built: run \`npm run build\` first`);
   const server = await startStaticServer({ root: dist });
-  const executablePath = existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined;
-  const browser = await chromium.launch({
-    executablePath,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  const browser = await launchChromium();
   console.log(`defacing in Chromium: ${runs} round(s) per head, ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)}`);
   try {
     for (const name of heads) {

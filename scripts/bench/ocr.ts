@@ -248,7 +248,6 @@ function printFrame(t: Frame640): void {
 }
 
 function printQuality(q: QualityResult): void {
-  const f = (s: number): string => `${s.toFixed(3)} s`;
   console.log('\nrecall harness (PHI recall: every ink pixel of a planted PHI text painted; readable after: native Tesseract on the output)');
   console.log(`  ${'set'.padEnd(16)} ${'images'.padStart(6)}  ${'recall'.padEnd(14)} ${'precision'.padEnd(16)} ${'non-PHI painted'.padEnd(16)} ${'readable after'.padEnd(16)} ${'native before'.padEnd(14)} s/frame`);
   for (const s of q.sets) {

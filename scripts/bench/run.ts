@@ -35,7 +35,7 @@ import { defaultProfile } from '../../src/core/profile/profile.ts';
 import { BENCH_DIR, ROOT, makeCtSeries, type Series } from './make-ct-series.ts';
 import { useNodeCodecs } from '../../src/cli/codec-loader.ts';
 import { bytesSource, readZipItem, walkZip } from '../../src/workers/zip-input.ts';
-import { median } from './shared.ts';
+import { gdcmanonSetup, median, which, type Gdcmanon } from './shared.ts';
 
 // Core has no codec loader of its own: the benchmark runs in Node, as the CLI does.
 useNodeCodecs();
@@ -74,19 +74,6 @@ function usage(problem?: string): never {
 }
 
 // ----------------------------------------------------------------------------- helpers
-
-function which(cmd: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    const p = path.join(dir, cmd);
-    try {
-      if (statSync(p).isFile()) return p;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
 
 function listFiles(dir: string): string[] {
   const out: string[] = [];
@@ -303,28 +290,16 @@ function cliContender(series: Series, variant: { zip: boolean; threads?: number 
   };
 }
 
-function gdcmanonContender(series: Series, gdcmanon: string, keyDir: string): Contender {
-  const key = path.join(keyDir, 'key.pem');
-  const cert = path.join(keyDir, 'cert.pem');
+function gdcmanonContender(series: Series, gdcmanon: Gdcmanon): Contender {
   return {
     key: 'gdcmanon',
     label: 'gdcmanon -e (GDCM)',
     run(outDir) {
-      const r = timeProcess(gdcmanon, ['-e', '-r', '--continue', '-i', series.dir, '-o', outDir, '-k', key, '-c', cert]);
+      const r = timeProcess(gdcmanon.command, gdcmanon.args(series.dir, outDir));
       if (r.status !== 0) throw new Error(`gdcmanon exited with ${r.status}:\n${(r.stderr + r.stdout).trim().slice(-2000)}`);
       return { seconds: r.seconds, maxRssKB: r.maxRssKB };
     },
   };
-}
-
-/** Key and self-signed certificate for gdcmanon's PS3.15 (encrypting) mode. */
-function makeCertificate(openssl: string, dir: string): void {
-  const r = spawnSync(
-    openssl,
-    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=veil-bench'],
-    { encoding: 'utf8' },
-  );
-  if (r.status !== 0) throw new Error(`openssl could not make a certificate:\n${r.stderr}`);
 }
 
 function toolVersion(cmd: string, args: string[]): string | undefined {
@@ -367,18 +342,16 @@ async function main(): Promise<void> {
       cliContender(series, { zip: true }),
       cliContender(series, { zip: true, threads: 2 }),
     ];
-    const gdcmanon = which('gdcmanon');
-    const openssl = which('openssl');
+    const gdcmanon = gdcmanonSetup(work);
     let gdcmVersion: string | undefined;
     let gdcmMissing: string | undefined;
-    if (gdcmanon && openssl) {
-      makeCertificate(openssl, work);
-      contenders.push(gdcmanonContender(series, gdcmanon, work));
-      gdcmVersion = toolVersion(gdcmanon, ['--version']);
+    if (gdcmanon) {
+      contenders.push(gdcmanonContender(series, gdcmanon));
+      gdcmVersion = toolVersion(gdcmanon.command, ['--version']);
     } else {
       gdcmMissing = [
-        !gdcmanon ? 'gdcmanon is not installed (Debian/Ubuntu: `apt-get install -y libgdcm-tools`)' : '',
-        !openssl ? 'openssl is not installed (Debian/Ubuntu: `apt-get install -y openssl`); gdcmanon needs it for a certificate' : '',
+        !which('gdcmanon') ? 'gdcmanon is not installed (Debian/Ubuntu: `apt-get install -y libgdcm-tools`)' : '',
+        !which('openssl') ? 'openssl is not installed (Debian/Ubuntu: `apt-get install -y openssl`); gdcmanon needs it for a certificate' : '',
       ].filter(Boolean).join('; ');
       console.log(`NOTE: ${gdcmMissing}. Measuring Veil only; no ratio.`);
     }
@@ -416,7 +389,7 @@ async function main(): Promise<void> {
         if (!opts.keep) cleanUp(out);
       }
       startup.veilCli.push(cliStartup(veilBin));
-      if (gdcmanon && openssl) startup.gdcmanon.push(timeProcess(gdcmanon, ['--version']).seconds);
+      if (gdcmanon) startup.gdcmanon.push(timeProcess(gdcmanon.command, ['--version']).seconds);
       // The pair the issue asks about, as it happened in this round.
       const g = samples.get('gdcmanon')?.[round]?.seconds;
       const z = samples.get('cli-zip')?.[round]?.seconds;
