@@ -10,7 +10,7 @@
  */
 import type { Types } from '@cornerstonejs/core';
 import { RENDERING_ENGINE_ID, TOOL_GROUP_ID, core, initCornerstone, tools } from './cornerstone.ts';
-import { carriedProperties } from './view-properties.ts';
+import { carriedProperties, usableVoi } from './view-properties.ts';
 
 export type PrimaryTool = 'windowLevel' | 'pan' | 'zoom' | 'box';
 
@@ -232,7 +232,7 @@ export class ViewerController {
       invert: !!props.invert,
       zoom: vp.getZoom(),
     };
-    if (voi && Number.isFinite(voi.lower) && Number.isFinite(voi.upper)) {
+    if (usableVoi(voi)) {
       info.window = { width: voi.upper - voi.lower, center: (voi.upper + voi.lower) / 2 };
     }
     const image = vp.getCornerstoneImage?.();
